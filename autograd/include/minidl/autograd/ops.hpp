@@ -1,0 +1,63 @@
+#pragma once
+// Differentiable ops on Variables, with PyTorch semantics and broadcasting (gradients are
+// summed back to each input's shape). Tensors convert to Variables that need no gradient.
+#include "minidl/autograd/variable.hpp"
+
+namespace minidl {
+
+// arithmetic (arithmetic.cpp)
+Variable add(const Variable& a, const Variable& b);
+Variable sub(const Variable& a, const Variable& b);
+Variable mul(const Variable& a, const Variable& b);
+Variable div(const Variable& a, const Variable& b);
+Variable add(const Variable& a, float b);
+Variable sub(const Variable& a, float b);
+Variable rsub(const Variable& a, float b);
+Variable mul(const Variable& a, float b);
+Variable div(const Variable& a, float b);
+Variable neg(const Variable& a);
+Variable pow(const Variable& a, float exponent);
+
+// unary functions and activations (unary.cpp, activation.cpp)
+Variable exp(const Variable& a);
+Variable log(const Variable& a);
+Variable sqrt(const Variable& a);
+Variable abs(const Variable& a);
+Variable relu(const Variable& a);
+Variable leaky_relu(const Variable& a, float negative_slope = 0.01f);
+Variable sigmoid(const Variable& a);
+Variable tanh(const Variable& a);
+Variable softmax(const Variable& a, int64_t dim);
+Variable log_softmax(const Variable& a, int64_t dim);
+
+// reductions (reduction.cpp)
+Variable sum(const Variable& a);
+Variable sum(const Variable& a, int64_t dim, bool keepdim = false);
+Variable mean(const Variable& a);
+Variable mean(const Variable& a, int64_t dim, bool keepdim = false);
+
+// linear algebra (matmul.cpp)
+Variable matmul(const Variable& a, const Variable& b);
+/// y = x W^T + b for x [N, in], weight [out, in], bias [out] (or undefined for no bias):
+/// one addmm forward, sgemm backward on transposed views without copies.
+Variable linear(const Variable& x, const Variable& weight, const Variable& bias = Variable());
+
+// shape (shape.cpp)
+Variable transpose(const Variable& a, int64_t dim0, int64_t dim1);
+Variable reshape(const Variable& a, const Shape& shape);
+Variable flatten(const Variable& a, int64_t start_dim = 0, int64_t end_dim = -1);
+
+inline Variable operator+(const Variable& a, const Variable& b) { return add(a, b); }
+inline Variable operator-(const Variable& a, const Variable& b) { return sub(a, b); }
+inline Variable operator*(const Variable& a, const Variable& b) { return mul(a, b); }
+inline Variable operator/(const Variable& a, const Variable& b) { return div(a, b); }
+inline Variable operator+(const Variable& a, float b) { return add(a, b); }
+inline Variable operator-(const Variable& a, float b) { return sub(a, b); }
+inline Variable operator*(const Variable& a, float b) { return mul(a, b); }
+inline Variable operator/(const Variable& a, float b) { return div(a, b); }
+inline Variable operator+(float a, const Variable& b) { return add(b, a); }
+inline Variable operator-(float a, const Variable& b) { return rsub(b, a); }
+inline Variable operator*(float a, const Variable& b) { return mul(b, a); }
+inline Variable operator-(const Variable& a) { return neg(a); }
+
+}  // namespace minidl

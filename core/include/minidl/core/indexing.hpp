@@ -1,0 +1,16 @@
+#pragma once
+// Gathering by int64 indices: what batching, embedding and losses need.
+#include "minidl/core/tensor.hpp"
+
+namespace minidl {
+
+/// Rows (or slices along dim) of `a` picked by the 1-D int64 `index`, as a new tensor.
+Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index);
+/// out[i][j] = a[i][index[i][j]] for dim 1 (PyTorch gather); index has a's rank.
+Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);
+/// Concatenates tensors of equal shape except along dim.
+Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
+/// Stacks tensors of equal shape along a new dim.
+Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
+
+}  // namespace minidl

@@ -1,0 +1,64 @@
+#pragma once
+// Shape: the sizes (or strides) of a tensor, stored inline so that creating a tensor
+// never allocates for its metadata.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace minidl {
+
+/// Up to kMaxDims int64 values kept inline; the interface of a small std::vector.
+class Shape {
+ public:
+  static constexpr int kMaxDims = 8;
+
+  Shape() = default;
+  Shape(std::initializer_list<int64_t> dims);
+  explicit Shape(std::span<const int64_t> dims);
+  Shape(const std::vector<int64_t>& dims) : Shape(std::span<const int64_t>(dims)) {}
+  /// `n` copies of `value`.
+  static Shape filled(int n, int64_t value);
+
+  int size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  int64_t& operator[](int i) { return dims_[static_cast<size_t>(i)]; }
+  int64_t operator[](int i) const { return dims_[static_cast<size_t>(i)]; }
+  int64_t back() const { return dims_[static_cast<size_t>(size_ - 1)]; }
+  const int64_t* begin() const { return dims_.data(); }
+  const int64_t* end() const { return dims_.data() + size_; }
+  int64_t* begin() { return dims_.data(); }
+  int64_t* end() { return dims_.data() + size_; }
+  const int64_t* data() const { return dims_.data(); }
+
+  void push_back(int64_t v);
+  void insert(int pos, int64_t v);
+  void erase(int pos);
+  void resize(int n, int64_t value = 0);
+
+  /// Product of the entries (1 for an empty shape: a scalar has one element).
+  int64_t numel() const;
+  std::vector<int64_t> to_vector() const { return {begin(), end()}; }
+
+  friend bool operator==(const Shape& a, const Shape& b) {
+    return a.size_ == b.size_ && std::equal(a.begin(), a.end(), b.begin());
+  }
+
+ private:
+  std::array<int64_t, kMaxDims> dims_{};
+  int size_ = 0;
+};
+
+/// "[2, 3]" — the form error messages and printing use.
+std::string to_string(const Shape& shape);
+
+/// PyTorch broadcasting of two shapes; throws ShapeError naming `op` and both shapes.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+/// Maps a possibly negative dim into [0, ndim); throws IndexError naming `op`.
+int normalize_dim(int64_t dim, int ndim, const char* op);
+
+}  // namespace minidl
