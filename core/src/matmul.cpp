@@ -1,0 +1,152 @@
+#include "minidl/core/matmul.hpp"
+
+#include <cblas.h>
+
+#include "minidl/core/elementwise.hpp"
+#include "minidl/core/parallel.hpp"
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace minidl {
+
+namespace {
+
+// A 2-D operand as sgemm sees it: a pointer, a transpose flag and a leading dimension.
+// Row-major contiguous and transposed-contiguous views need no copy.
+struct GemmOperand {
+  const float* data;
+  CBLAS_TRANSPOSE trans;
+  int64_t ld;
+  Tensor keep_alive;  // set when a copy had to be made
+};
+
+GemmOperand as_gemm_operand(const Tensor& m) {
+  const int64_t rows = m.size(0), cols = m.size(1);
+  const int64_t rs = m.strides()[0], cs = m.strides()[1];
+  if (cs == 1 && (rs >= std::max<int64_t>(cols, 1) || rows == 1)) return {m.data<float>(), CblasNoTrans, std::max<int64_t>(rs, std::max<int64_t>(cols, 1)), {}};
+  if (rs == 1 && (cs >= std::max<int64_t>(rows, 1) || cols == 1)) return {m.data<float>(), CblasTrans, std::max<int64_t>(cs, std::max<int64_t>(rows, 1)), {}};
+  Tensor c = m.clone();
+  return {c.data<float>(), CblasNoTrans, std::max<int64_t>(cols, 1), c};
+}
+
+// Products below this many multiply-adds run as one sgemm call: tiling them costs more than it saves.
+constexpr int64_t kTileMinWork = 1 << 20;
+// Output tile edge; fixed so that tile boundaries (and so every bit of the result) never depend on
+// the thread count.
+constexpr int64_t kTileRows = 64;
+constexpr int64_t kTileCols = 256;
+
+void ensure_blas_single_threaded() {
+  static const bool once = [] {
+    openblas_set_num_threads(1);
+    return true;
+  }();
+  (void)once;
+}
+
+// C[M,N] (row-major, leading dim ldc) = beta*C + alpha*A@B, tiled over the output on TBB.
+void sgemm_tiled(const GemmOperand& a, const GemmOperand& b, float* c, int64_t m, int64_t n, int64_t k,
+                 int64_t ldc, float beta, float alpha) {
+  ensure_blas_single_threaded();
+  if (m == 0 || n == 0) return;
+  auto run = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    const float* pa = a.data + (a.trans == CblasNoTrans ? r0 * a.ld : r0);
+    const float* pb = b.data + (b.trans == CblasNoTrans ? c0 : c0 * b.ld);
+    cblas_sgemm(CblasRowMajor, a.trans, b.trans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
+                static_cast<int>(k), alpha, pa, static_cast<int>(a.ld), pb, static_cast<int>(b.ld), beta,
+                c + r0 * ldc + c0, static_cast<int>(ldc));
+  };
+  if (k == 0) {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+    return;
+  }
+  if (m * n * k < kTileMinWork) {
+    run(0, m, 0, n);
+    return;
+  }
+  const int64_t row_tiles = (m + kTileRows - 1) / kTileRows, col_tiles = (n + kTileCols - 1) / kTileCols;
+  parallel_chunks(row_tiles * col_tiles, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t rt = t / col_tiles, ct = t % col_tiles;
+      run(rt * kTileRows, std::min(m, (rt + 1) * kTileRows), ct * kTileCols, std::min(n, (ct + 1) * kTileCols));
+    }
+  });
+}
+
+void check_matmul_operands(const Tensor& a, const Tensor& b, const char* op) {
+  check_dtype(a, DType::Float32, op);
+  check_dtype(b, DType::Float32, op);
+}
+
+Tensor matmul_2d(const Tensor& a, const Tensor& b) {
+  if (a.size(1) != b.size(0))
+    throw ShapeError("matmul: shapes " + to_string(a.shape()) + " and " + to_string(b.shape()) +
+                     " cannot be multiplied (" + std::to_string(a.size(1)) + " != " + std::to_string(b.size(0)) + ")");
+  Tensor out = Tensor::empty({a.size(0), b.size(1)});
+  const GemmOperand ga = as_gemm_operand(a), gb = as_gemm_operand(b);
+  sgemm_tiled(ga, gb, out.data<float>(), a.size(0), b.size(1), a.size(1), std::max<int64_t>(b.size(1), 1), 0.0f, 1.0f);
+  return out;
+}
+
+}  // namespace
+
+void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, float beta, float alpha) {
+  check_matmul_operands(a, b, "gemm_into");
+  check_dtype(out, DType::Float32, "gemm_into");
+  if (a.dim() != 2 || b.dim() != 2 || out.dim() != 2 || a.size(1) != b.size(0) || out.size(0) != a.size(0) ||
+      out.size(1) != b.size(1))
+    throw ShapeError("gemm_into: out " + to_string(out.shape()) + " != a " + to_string(a.shape()) + " @ b " +
+                     to_string(b.shape()));
+  if (!out.is_contiguous()) throw ShapeError("gemm_into: out must be contiguous");
+  const GemmOperand ga = as_gemm_operand(a), gb = as_gemm_operand(b);
+  sgemm_tiled(ga, gb, out.data<float>(), a.size(0), b.size(1), a.size(1), std::max<int64_t>(b.size(1), 1), beta, alpha);
+  out.bump_version();
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  check_matmul_operands(a, b, "matmul");
+  if (a.dim() == 0 || b.dim() == 0)
+    throw ShapeError("matmul: both arguments need at least 1 dim, got shapes " + to_string(a.shape()) + " and " +
+                     to_string(b.shape()));
+  if (a.dim() == 2 && b.dim() == 2) return matmul_2d(a, b);
+  if (a.dim() == 2 && b.dim() == 1) return matmul_2d(a, b.unsqueeze(1)).squeeze(1);
+  if (a.dim() == 1 && b.dim() == 2) return matmul_2d(a.unsqueeze(0), b).squeeze(0);
+  if (a.dim() == 1 && b.dim() == 1) return matmul_2d(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
+  if (a.dim() == 3 && (b.dim() == 3 || b.dim() == 2)) {
+    const int64_t batch = a.size(0);
+    if (b.dim() == 3 && b.size(0) != batch)
+      throw ShapeError("matmul: batch sizes differ in shapes " + to_string(a.shape()) + " and " + to_string(b.shape()));
+    if (a.size(2) != b.size(-2))
+      throw ShapeError("matmul: shapes " + to_string(a.shape()) + " and " + to_string(b.shape()) +
+                       " cannot be multiplied (" + std::to_string(a.size(2)) + " != " + std::to_string(b.size(-2)) + ")");
+    Tensor out = Tensor::empty({batch, a.size(1), b.size(-1)});
+    for (int64_t i = 0; i < batch; ++i) {
+      Tensor oi = out.select(0, i);
+      gemm_into(oi, a.select(0, i), b.dim() == 3 ? b.select(0, i) : b, 0.0f, 1.0f);
+    }
+    return out;
+  }
+  throw ShapeError("matmul: unsupported shapes " + to_string(a.shape()) + " and " + to_string(b.shape()) +
+                   " (2-D/1-D operands or batched 3-D)");
+}
+
+Tensor addmm(const Tensor& c, const Tensor& a, const Tensor& b, float beta, float alpha) {
+  check_matmul_operands(a, b, "addmm");
+  check_dtype(c, DType::Float32, "addmm");
+  if (a.dim() != 2 || b.dim() != 2)
+    throw ShapeError("addmm: expects 2-D matrices, got shapes " + to_string(a.shape()) + " and " + to_string(b.shape()));
+  if (a.size(1) != b.size(0))
+    throw ShapeError("addmm: shapes " + to_string(a.shape()) + " and " + to_string(b.shape()) +
+                     " cannot be multiplied (" + std::to_string(a.size(1)) + " != " + std::to_string(b.size(0)) + ")");
+  const Shape out_shape{a.size(0), b.size(1)};
+  broadcast_shapes(out_shape, c.shape(), "addmm");
+  Tensor out = Tensor::empty(out_shape);
+  if (beta != 0.0f) {
+    out.copy_(c.expand(out_shape));
+  }
+  gemm_into(out, a, b, beta == 0.0f ? 0.0f : beta, alpha);
+  return out;
+}
+
+}  // namespace minidl

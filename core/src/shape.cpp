@@ -1,0 +1,98 @@
+#include "minidl/core/shape.hpp"
+
+#include <sstream>
+
+#include "minidl/core/error.hpp"
+
+namespace minidl {
+
+namespace {
+void check_rank(size_t n) {
+  if (n > static_cast<size_t>(Shape::kMaxDims))
+    throw ShapeError("tensors have at most " + std::to_string(Shape::kMaxDims) + " dims, got " +
+                     std::to_string(n));
+}
+}  // namespace
+
+Shape::Shape(std::initializer_list<int64_t> dims) {
+  check_rank(dims.size());
+  std::copy(dims.begin(), dims.end(), dims_.begin());
+  size_ = static_cast<int>(dims.size());
+}
+
+Shape::Shape(std::span<const int64_t> dims) {
+  check_rank(dims.size());
+  std::copy(dims.begin(), dims.end(), dims_.begin());
+  size_ = static_cast<int>(dims.size());
+}
+
+Shape Shape::filled(int n, int64_t value) {
+  Shape s;
+  s.resize(n, value);
+  return s;
+}
+
+void Shape::push_back(int64_t v) {
+  check_rank(static_cast<size_t>(size_) + 1);
+  dims_[static_cast<size_t>(size_++)] = v;
+}
+
+void Shape::insert(int pos, int64_t v) {
+  check_rank(static_cast<size_t>(size_) + 1);
+  for (int i = size_; i > pos; --i) dims_[static_cast<size_t>(i)] = dims_[static_cast<size_t>(i - 1)];
+  dims_[static_cast<size_t>(pos)] = v;
+  ++size_;
+}
+
+void Shape::erase(int pos) {
+  for (int i = pos; i + 1 < size_; ++i) dims_[static_cast<size_t>(i)] = dims_[static_cast<size_t>(i + 1)];
+  --size_;
+}
+
+void Shape::resize(int n, int64_t value) {
+  check_rank(static_cast<size_t>(n));
+  for (int i = size_; i < n; ++i) dims_[static_cast<size_t>(i)] = value;
+  size_ = n;
+}
+
+int64_t Shape::numel() const {
+  int64_t n = 1;
+  for (int64_t d : *this) n *= d;
+  return n;
+}
+
+std::string to_string(const Shape& shape) {
+  std::string s = "[";
+  for (int i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  if (a == b) return a;
+  const int n = std::max(a.size(), b.size());
+  Shape out = Shape::filled(n, 1);
+  for (int i = 0; i < n; ++i) {
+    const int ia = a.size() - n + i, ib = b.size() - n + i;
+    const int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
+    if (da != db && da != 1 && db != 1)
+      throw ShapeError(std::string(op) + ": shapes " + to_string(a) + " and " + to_string(b) +
+                       " cannot be broadcast (dim " + std::to_string(i) + ": " + std::to_string(da) +
+                       " vs " + std::to_string(db) + ")");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+int normalize_dim(int64_t dim, int ndim, const char* op) {
+  const int64_t lo = ndim == 0 ? -1 : -ndim, hi = ndim == 0 ? 0 : ndim - 1;
+  if (dim < lo || dim > hi)
+    throw IndexError(std::string(op) + ": dim " + std::to_string(dim) + " is out of range for a " +
+                     std::to_string(ndim) + "-dim tensor (expected " + std::to_string(lo) + ".." +
+                     std::to_string(hi) + ")");
+  return static_cast<int>(dim < 0 ? dim + (ndim == 0 ? 1 : ndim) : dim);
+}
+
+}  // namespace minidl
