@@ -1,0 +1,54 @@
+#pragma once
+// CsvDataset: a numeric table with a header row, one column of which is the target.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "minidl/data/tensor_dataset.hpp"
+
+namespace minidl::data {
+
+namespace detail {
+struct CsvTable;
+}
+
+/// How to read a CSV file.
+struct CsvOptions {
+  /// Name of the target column (any position); every other column is a feature.
+  std::string target = "target";
+  /// Unset: classification when every target is a non-negative integer written without a
+  /// decimal point or exponent (e.g. `3`), else regression. Set it to force either.
+  std::optional<Task> task;
+  /// Every feature is multiplied by this when loaded (e.g. 0.0625 for 0..16 pixel values).
+  /// For standardisation fitted on a training split, see Standardizer.
+  float scale = 1.0f;
+};
+
+/// A comma-separated file: one header row of column names, then one row per sample of numbers
+/// (spaces around a field and blank lines are ignored, `\r\n` line ends are accepted).
+/// Features are float32 [N, F]; targets are int64 [N] for classification, float32 [N, 1] for
+/// regression (the shape a Linear(F, 1) output has, so MSELoss needs no broadcasting).
+class CsvDataset : public TensorDataset {
+ public:
+  /// Reads the whole file. Throws IOError naming `path:line:column` for: a file that cannot
+  /// be opened, an empty file, no data rows, a missing target column, a row with a missing or
+  /// extra field, a value that is not a finite number, or (classification) a class label that
+  /// is negative or not an integer.
+  explicit CsvDataset(const std::string& path, const CsvOptions& options = {});
+
+  /// The path the data was read from.
+  const std::string& path() const { return path_; }
+  /// The feature columns' names, in file order.
+  const std::vector<std::string>& feature_names() const { return feature_names_; }
+  /// The target column's name.
+  const std::string& target_name() const { return target_name_; }
+
+ private:
+  explicit CsvDataset(detail::CsvTable&& table);
+
+  std::string path_;
+  std::vector<std::string> feature_names_;
+  std::string target_name_;
+};
+
+}  // namespace minidl::data

@@ -1,0 +1,43 @@
+#pragma once
+// TensorDataset: samples are the rows (dim 0) of a features tensor and a targets tensor.
+#include <utility>
+
+#include "minidl/data/dataset.hpp"
+
+namespace minidl::data {
+
+/// Like torch.utils.data.TensorDataset(features, targets). Features are float32 [N, ...];
+/// targets are int64 [N] (class indices: classification) or float32 [N] / [N, k] (regression).
+/// The tensors are shared, not copied (a non-contiguous one is made contiguous once).
+class TensorDataset : public Dataset {
+ public:
+  /// Throws ShapeError if the row counts differ or targets have more than 2 dims, DTypeError
+  /// for float64-like misuse (features must be float32), ValueError for an empty dataset or
+  /// a negative class label.
+  TensorDataset(Tensor features, Tensor targets);
+  /// From a (features, targets) pair, as synthetic_linear returns it.
+  explicit TensorDataset(std::pair<Tensor, Tensor> data)
+      : TensorDataset(std::move(data.first), std::move(data.second)) {}
+
+  int64_t size() const override { return features_.size(0); }
+  Shape feature_shape() const override;
+  Shape target_shape() const override;
+  Task task() const override;
+  int64_t num_classes() const override { return num_classes_; }
+  /// Copies whole rows; large batches are gathered in parallel (bitwise the same for any
+  /// thread count: it is a copy).
+  void get_batch(std::span<const int64_t> indices, Tensor& features,
+                 Tensor& targets) const override;
+
+  /// The whole features tensor [N, ...].
+  const Tensor& features() const { return features_; }
+  /// The whole targets tensor [N] or [N, k].
+  const Tensor& targets() const { return targets_; }
+
+ private:
+  Tensor features_;
+  Tensor targets_;
+  int64_t num_classes_ = 0;
+};
+
+}  // namespace minidl::data

@@ -1,0 +1,115 @@
+#include "epoch_stream.hpp"
+
+#include <algorithm>
+
+namespace minidl::data::detail {
+
+EpochStream::EpochStream(DataLoader& loader)
+    : loader_(&loader),
+      dataset_(loader.dataset_),
+      order_(loader.order(loader.epoch_)),
+      batch_size_(loader.options_.batch_size),
+      current_(loader.position_),
+      end_(loader.size()),
+      background_(loader.options_.prefetch > 0),
+      slots_(static_cast<size_t>(loader.options_.prefetch) + 1) {
+  loader_->iterating_ = true;
+}
+
+EpochStream::~EpochStream() {
+  if (producer_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      cancelled_ = true;
+    }
+    changed_.notify_all();
+    producer_.join();
+  }
+  loader_->iterating_ = false;
+}
+
+void EpochStream::start() {
+  if (done()) {
+    finish_epoch();
+    return;
+  }
+  if (background_) {
+    released_ = ready_ = current_;
+    producer_ = std::thread([this, first = current_] { produce(first); });
+  }
+  take(current_);
+}
+
+void EpochStream::advance() {
+  if (current_ + 1 >= end_) {
+    current_ = end_;
+    finish_epoch();
+    return;
+  }
+  take(current_ + 1);
+}
+
+void EpochStream::take(int64_t batch) {
+  if (background_) {
+    std::unique_lock lock(mutex_);
+    released_ = batch;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return ready_ > batch || error_; });
+    if (ready_ <= batch) std::rethrow_exception(error_);
+  } else {
+    assemble(batch);
+  }
+  current_ = batch;
+  loader_->position_ = batch + 1;
+}
+
+void EpochStream::produce(int64_t first) {
+  const auto ring = static_cast<int64_t>(slots_.size());
+  for (int64_t batch = first; batch < end_; ++batch) {
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return cancelled_ || batch < released_ + ring; });
+      if (cancelled_) return;
+    }
+    try {
+      assemble(batch);
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        error_ = std::current_exception();
+      }
+      changed_.notify_all();
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      ready_ = batch + 1;
+    }
+    changed_.notify_all();
+  }
+}
+
+void EpochStream::assemble(int64_t batch) {
+  Slot& slot = slots_[slot_of(batch)];
+  // The previous batch in this slot has been released by the loop; its buffer is reused only
+  // if the user kept no reference to it (else they keep it, and the slot gets a new one).
+  slot.view = {};
+  if (!slot.buffer.features.defined() || slot.buffer.features.storage().use_count() > 1 ||
+      slot.buffer.targets.storage().use_count() > 1)
+    slot.buffer = dataset_->allocate_batch(batch_size_);
+  const int64_t start = batch * batch_size_;
+  const int64_t count = std::min(batch_size_, dataset_->size() - start);
+  Batch view = count == batch_size_ ? slot.buffer
+                                    : Batch{slot.buffer.features.narrow(0, 0, count),
+                                            slot.buffer.targets.narrow(0, 0, count)};
+  dataset_->get_batch({order_.data<int64_t>() + start, static_cast<size_t>(count)}, view.features,
+                      view.targets);
+  slot.view = std::move(view);
+}
+
+void EpochStream::finish_epoch() {
+  loader_->epoch_ += 1;
+  loader_->position_ = 0;
+}
+
+}  // namespace minidl::data::detail
