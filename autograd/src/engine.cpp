@@ -1,0 +1,112 @@
+// The backward engine: a topological walk of the recorded graph from one output, running each
+// node once and accumulating gradients into nodes' pending gradients and leaves' .grad.
+#include <string>
+#include <vector>
+
+#include "minidl/autograd/node.hpp"
+#include "minidl/core/elementwise.hpp"
+
+namespace minidl {
+
+const Tensor& SavedTensor::get(const char* op) const {
+  if (tensor_.version() != version_)
+    throw Error(std::string(op) + " backward: a value it saved for the gradient was modified in place after "
+                "the forward (version " + std::to_string(version_) + " -> " + std::to_string(tensor_.version()) +
+                "); clone it before changing it, or change it under NoGradGuard after backward");
+  return tensor_;
+}
+
+namespace {
+
+// Adds g into slot. An empty slot takes g itself only when nothing else can see g's storage
+// and g is dense; otherwise a copy, so later in-place accumulation never writes through an
+// alias (a gradient passed to two inputs, an expanded view, a caller's tensor).
+void accumulate(Tensor& slot, const Tensor& g) {
+  if (!slot.defined()) {
+    slot = (g.storage().use_count() == 1 && g.is_contiguous()) ? g : g.clone();
+  } else {
+    slot.add_(g);
+  }
+}
+
+// Nodes reachable from root in an order where every node comes after all nodes that feed
+// gradient into it (reverse post-order of the DFS over inputs).
+std::vector<Node*> topological_order(Node* root) {
+  std::vector<Node*> post;
+  std::vector<std::pair<Node*, int>> stack;
+  stack.emplace_back(root, 0);
+  root->visit_mark = 1;
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->num_inputs) {
+      const auto& input = node->inputs[static_cast<size_t>(next++)];
+      Node* child = input ? input->grad_fn.get() : nullptr;
+      if (child && child->visit_mark == 0) {
+        child->visit_mark = 1;
+        stack.emplace_back(child, 0);
+      }
+    } else {
+      post.push_back(node);
+      stack.pop_back();
+    }
+  }
+  for (Node* n : post) n->visit_mark = 0;
+  return {post.rbegin(), post.rend()};
+}
+
+void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_graph) {
+  if (!root.requires_grad)
+    throw Error("backward: this value does not require grad (none of the values it was computed from "
+                "requires grad, or it was computed under NoGradGuard)");
+  if (grad.shape() != root.value.shape())
+    throw ShapeError("backward: gradient of shape " + to_string(grad.shape()) + " for a value of shape " +
+                     to_string(root.value.shape()));
+  if (!root.grad_fn) {
+    accumulate(const_cast<VariableImpl&>(root).grad, grad);
+    return;
+  }
+  const std::vector<Node*> order = topological_order(root.grad_fn.get());
+  accumulate(root.grad_fn->pending_grad, grad);
+  std::array<Tensor, Node::kMaxInputs> grads;
+  for (Node* node : order) {
+    if (node->released)
+      throw Error(std::string("backward: trying to backward through the graph a second time (") + node->name() +
+                  " was already freed); pass retain_graph=true to the first backward to keep it");
+    Tensor g = std::move(node->pending_grad);
+    node->pending_grad = Tensor();
+    if (!g.defined()) continue;
+    for (auto& t : grads) t = Tensor();
+    node->backward(g, std::span<Tensor>(grads.data(), static_cast<size_t>(node->num_inputs)));
+    for (int i = 0; i < node->num_inputs; ++i) {
+      const auto& input = node->inputs[static_cast<size_t>(i)];
+      Tensor& gi = grads[static_cast<size_t>(i)];
+      if (!input || !gi.defined()) continue;
+      if (gi.shape() != input->value.shape())
+        throw ShapeError(std::string("backward of ") + node->name() + ": gradient for input " + std::to_string(i) +
+                         " has shape " + to_string(gi.shape()) + ", expected " + to_string(input->value.shape()));
+      accumulate(input->grad_fn ? input->grad_fn->pending_grad : input->grad, gi);
+      gi = Tensor();
+    }
+    if (!retain_graph) {
+      node->release();
+      node->released = true;
+    }
+  }
+}
+
+}  // namespace
+
+void Variable::backward(bool retain_graph) const {
+  if (numel() != 1)
+    throw ShapeError("backward: grad can be implicitly created only for a single-element value, got shape " +
+                     to_string(shape()) + "; pass a gradient of that shape");
+  backward(Tensor::ones(shape()), retain_graph);
+}
+
+void Variable::backward(const Tensor& grad, bool retain_graph) const {
+  if (!defined()) throw Error("backward: the variable is undefined");
+  NoGradGuard no_grad;  // backward computations are never recorded
+  run_backward(*impl_, grad, retain_graph);
+}
+
+}  // namespace minidl

@@ -1,0 +1,192 @@
+// Loss functions. Each checks its inputs, computes the per-element loss, and reduces; the
+// classification losses have their own stable forward and closed-form backward.
+#include <cmath>
+#include <string>
+
+#include "minidl/autograd/loss.hpp"
+#include "minidl/autograd/node.hpp"
+#include "minidl/autograd/ops.hpp"
+#include "minidl/core/elementwise.hpp"
+#include "minidl/core/reduction.hpp"
+
+namespace minidl {
+
+using Grads = std::span<Tensor>;
+
+Reduction parse_reduction(std::string_view name) {
+  if (name == "mean") return Reduction::Mean;
+  if (name == "sum") return Reduction::Sum;
+  if (name == "none") return Reduction::None;
+  throw ValueError("reduction must be one of mean, sum, none; got '" + std::string(name) + "'");
+}
+
+const char* reduction_name(Reduction r) {
+  switch (r) {
+    case Reduction::Mean: return "mean";
+    case Reduction::Sum: return "sum";
+    case Reduction::None: return "none";
+  }
+  return "?";
+}
+
+namespace {
+
+Variable reduce(const Variable& v, Reduction r) {
+  switch (r) {
+    case Reduction::Mean: return mean(v);
+    case Reduction::Sum: return sum(v);
+    case Reduction::None: return v;
+  }
+  return v;
+}
+
+void check_same_shape(const Variable& input, const Variable& target, const char* op) {
+  check_dtype(input.data(), DType::Float32, op);
+  check_dtype(target.data(), DType::Float32, op);
+  if (input.shape() != target.shape())
+    throw ShapeError(std::string(op) + ": input shape " + to_string(input.shape()) + " and target shape " +
+                     to_string(target.shape()) + " differ");
+}
+
+// Checks logits/log-probs [N, C] against int64 class indices [N] in [0, C).
+void check_class_targets(const Tensor& scores, const Tensor& target, const char* op) {
+  check_dtype(scores, DType::Float32, op);
+  if (scores.dim() != 2)
+    throw ShapeError(std::string(op) + ": expects input [N, C], got shape " + to_string(scores.shape()));
+  if (!target.defined() || target.dtype() != DType::Int64)
+    throw DTypeError(std::string(op) + ": target must be int64 class indices, got " +
+                     (target.defined() ? dtype_name(target.dtype()) : "undefined"));
+  if (target.dim() != 1 || target.size(0) != scores.size(0))
+    throw ShapeError(std::string(op) + ": target shape " + to_string(target.shape()) + " does not match input " +
+                     to_string(scores.shape()) + " (expected [" + std::to_string(scores.size(0)) + "])");
+  const Tensor t = target.contiguous();
+  const int64_t* idx = t.data<int64_t>();
+  const int64_t classes = scores.size(1);
+  for (int64_t i = 0; i < t.numel(); ++i)
+    if (idx[i] < 0 || idx[i] >= classes)
+      throw IndexError(std::string(op) + ": target " + std::to_string(idx[i]) + " at position " + std::to_string(i) +
+                       " is out of range for " + std::to_string(classes) + " classes");
+}
+
+// The per-sample factor the output gradient contributes: g_i, g (sum) or g / N (mean).
+float sample_grad(const Tensor& g, Reduction r, int64_t i, int64_t n) {
+  if (r == Reduction::None) return g.data<float>()[i * g.strides()[0]];
+  const float v = g.item();
+  return r == Reduction::Mean ? v / static_cast<float>(n) : v;
+}
+
+// Reduces a per-sample loss vector [N] in double for a stable mean/sum.
+Tensor reduce_samples(const std::vector<float>& per_sample, Reduction r) {
+  const auto n = static_cast<int64_t>(per_sample.size());
+  if (r == Reduction::None) return Tensor::from(per_sample, {n});
+  double total = 0;
+  for (float v : per_sample) total += v;
+  if (r == Reduction::Mean) total /= static_cast<double>(n);
+  return Tensor::scalar(static_cast<float>(total));
+}
+
+}  // namespace
+
+Variable mse_loss(const Variable& input, const Variable& target, Reduction r) {
+  check_same_shape(input, target, "mse_loss");
+  return reduce(pow(input - target, 2.0f), r);
+}
+
+Variable l1_loss(const Variable& input, const Variable& target, Reduction r) {
+  check_same_shape(input, target, "l1_loss");
+  return reduce(abs(input - target), r);
+}
+
+Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta) {
+  check_same_shape(input, target, "huber_loss");
+  if (!(delta > 0)) throw ValueError("huber_loss: delta must be positive, got " + std::to_string(delta));
+  const Tensor diff = minidl::sub(input.data(), target.data()).contiguous();
+  Tensor loss = Tensor::empty(diff.shape());
+  Tensor dloss = Tensor::empty(diff.shape());  // d loss / d input
+  const float* d = diff.data<float>();
+  float* l = loss.data<float>();
+  float* dl = dloss.data<float>();
+  for (int64_t i = 0, n = diff.numel(); i < n; ++i) {
+    const float ad = std::fabs(d[i]);
+    if (ad < delta) {
+      l[i] = 0.5f * d[i] * d[i];
+      dl[i] = d[i];
+    } else {
+      l[i] = delta * (ad - 0.5f * delta);
+      dl[i] = d[i] > 0 ? delta : -delta;
+    }
+  }
+  Variable per_element = record("HuberLoss", loss, {&input, &target},
+                                [dloss](const Tensor& g, Grads gi, const Node& n) {
+                                  const Tensor gd = minidl::mul(g, dloss);
+                                  if (n.needs_input_grad(0)) gi[0] = gd;
+                                  if (n.needs_input_grad(1)) gi[1] = minidl::neg(gd);
+                                });
+  return reduce(per_element, r);
+}
+
+Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r) {
+  check_same_shape(logits, target, "binary_cross_entropy_with_logits");
+  const Tensor x = logits.data().contiguous(), t = target.data().contiguous();
+  Tensor loss = Tensor::empty(x.shape());
+  const float* px = x.data<float>();
+  const float* pt = t.data<float>();
+  float* pl = loss.data<float>();
+  // max(x, 0) - x t + log(1 + exp(-|x|)): never exponentiates a positive number.
+  for (int64_t i = 0, n = x.numel(); i < n; ++i)
+    pl[i] = std::max(px[i], 0.0f) - px[i] * pt[i] + std::log1p(std::exp(-std::fabs(px[i])));
+  Variable per_element = record("BinaryCrossEntropyWithLogits", loss, {&logits, &target},
+                                [sx = SavedTensor(x), st = SavedTensor(t)](const Tensor& g, Grads gi, const Node& n) {
+                                  const Tensor& xv = sx.get("BinaryCrossEntropyWithLogits");
+                                  if (n.needs_input_grad(0))
+                                    gi[0] = minidl::mul(g, minidl::sub(minidl::sigmoid(xv), st.get("BinaryCrossEntropyWithLogits")));
+                                  if (n.needs_input_grad(1)) gi[1] = minidl::neg(minidl::mul(g, xv));
+                                });
+  return reduce(per_element, r);
+}
+
+Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r) {
+  check_class_targets(logits.data(), target, "cross_entropy");
+  const Tensor logp = minidl::log_softmax(logits.data(), 1).contiguous();
+  const Tensor idx = target.contiguous();
+  const int64_t n = logp.size(0), c = logp.size(1);
+  std::vector<float> per_sample(static_cast<size_t>(n));
+  const float* lp = logp.data<float>();
+  const int64_t* t = idx.data<int64_t>();
+  for (int64_t i = 0; i < n; ++i) per_sample[static_cast<size_t>(i)] = -lp[i * c + t[i]];
+  return record("CrossEntropy", reduce_samples(per_sample, r), {&logits},
+                [logp, idx, r](const Tensor& g, Grads gi, const Node&) {
+                  // d/dx = (softmax(x) - onehot(t)) * g_i
+                  const int64_t rows = logp.size(0), cols = logp.size(1);
+                  Tensor grad = minidl::exp(logp);
+                  float* pg = grad.data<float>();
+                  const int64_t* ti = idx.data<int64_t>();
+                  for (int64_t i = 0; i < rows; ++i) {
+                    const float gs = sample_grad(g, r, i, rows);
+                    float* row = pg + i * cols;
+                    row[ti[i]] -= 1.0f;
+                    for (int64_t j = 0; j < cols; ++j) row[j] *= gs;
+                  }
+                  gi[0] = grad;
+                });
+}
+
+Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r) {
+  check_class_targets(log_probs.data(), target, "nll_loss");
+  const Tensor lp = log_probs.data().contiguous();
+  const Tensor idx = target.contiguous();
+  const int64_t n = lp.size(0), c = lp.size(1);
+  std::vector<float> per_sample(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+    per_sample[static_cast<size_t>(i)] = -lp.data<float>()[i * c + idx.data<int64_t>()[i]];
+  return record("NllLoss", reduce_samples(per_sample, r), {&log_probs},
+                [idx, n, c, r](const Tensor& g, Grads gi, const Node&) {
+                  Tensor grad = Tensor::zeros({n, c});
+                  float* pg = grad.data<float>();
+                  const int64_t* ti = idx.data<int64_t>();
+                  for (int64_t i = 0; i < n; ++i) pg[i * c + ti[i]] = -sample_grad(g, r, i, n);
+                  gi[0] = grad;
+                });
+}
+
+}  // namespace minidl

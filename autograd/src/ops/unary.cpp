@@ -1,0 +1,86 @@
+// Elementwise functions and activations, each forward followed by its backward.
+#include "minidl/autograd/node.hpp"
+#include "minidl/autograd/ops.hpp"
+#include "minidl/core/elementwise.hpp"
+#include "minidl/core/reduction.hpp"
+
+namespace minidl {
+
+using Grads = std::span<Tensor>;
+
+Variable exp(const Variable& a) {
+  Tensor out = minidl::exp(a.data());
+  return record("Exp", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
+    gi[0] = minidl::mul(g, so.get("Exp"));
+  });
+}
+
+Variable log(const Variable& a) {
+  return record("Log", minidl::log(a.data()), {&a}, [sa = SavedTensor(a.data())](const Tensor& g, Grads gi, const Node&) {
+    gi[0] = minidl::div(g, sa.get("Log"));
+  });
+}
+
+Variable sqrt(const Variable& a) {
+  Tensor out = minidl::sqrt(a.data());
+  return record("Sqrt", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
+    gi[0] = minidl::div(g, minidl::mul(so.get("Sqrt"), 2.0f));
+  });
+}
+
+Variable abs(const Variable& a) {
+  return record("Abs", minidl::abs(a.data()), {&a}, [sa = SavedTensor(a.data())](const Tensor& g, Grads gi, const Node&) {
+    gi[0] = minidl::mul(g, minidl::sign(sa.get("Abs")));
+  });
+}
+
+Variable relu(const Variable& a) {
+  Tensor out = minidl::relu(a.data());
+  return record("Relu", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
+    gi[0] = minidl::mul(g, minidl::gt(so.get("Relu"), 0.0f));
+  });
+}
+
+Variable leaky_relu(const Variable& a, float negative_slope) {
+  return record("LeakyRelu", minidl::leaky_relu(a.data(), negative_slope), {&a},
+                [sa = SavedTensor(a.data()), negative_slope](const Tensor& g, Grads gi, const Node&) {
+                  // slope where x <= 0, 1 where x > 0
+                  const Tensor positive = minidl::gt(sa.get("LeakyRelu"), 0.0f);
+                  gi[0] = minidl::mul(g, minidl::add(minidl::mul(positive, 1.0f - negative_slope), negative_slope));
+                });
+}
+
+Variable sigmoid(const Variable& a) {
+  Tensor out = minidl::sigmoid(a.data());
+  return record("Sigmoid", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
+    const Tensor& s = so.get("Sigmoid");
+    gi[0] = minidl::mul(g, minidl::mul(s, minidl::rsub(s, 1.0f)));
+  });
+}
+
+Variable tanh(const Variable& a) {
+  Tensor out = minidl::tanh(a.data());
+  return record("Tanh", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
+    const Tensor& t = so.get("Tanh");
+    gi[0] = minidl::mul(g, minidl::rsub(minidl::mul(t, t), 1.0f));
+  });
+}
+
+Variable softmax(const Variable& a, int64_t dim) {
+  Tensor out = minidl::softmax(a.data(), dim);
+  return record("Softmax", out, {&a}, [so = SavedTensor(out), dim](const Tensor& g, Grads gi, const Node&) {
+    // dx = y * (g - sum(g * y, dim))
+    const Tensor& y = so.get("Softmax");
+    gi[0] = minidl::mul(y, minidl::sub(g, minidl::sum(minidl::mul(g, y), dim, true)));
+  });
+}
+
+Variable log_softmax(const Variable& a, int64_t dim) {
+  Tensor out = minidl::log_softmax(a.data(), dim);
+  return record("LogSoftmax", out, {&a}, [so = SavedTensor(out), dim](const Tensor& g, Grads gi, const Node&) {
+    // dx = g - softmax(x) * sum(g, dim)
+    gi[0] = minidl::sub(g, minidl::mul(minidl::exp(so.get("LogSoftmax")), minidl::sum(g, dim, true)));
+  });
+}
+
+}  // namespace minidl
