@@ -55,13 +55,15 @@ void for_rows(int64_t rows, int64_t work, Body&& body) {
   parallel_for(rows, grain, body);
 }
 
-float sum_run(const float* x, int64_t n) {
-  std::array<float, kLanes> acc{};
+// Accumulating in double costs nothing here (the loop is bound by memory, not adds) and keeps
+// a million-element sum exact to float precision, where float lanes drift by ~1e-5.
+double sum_run(const float* x, int64_t n) {
+  std::array<double, kLanes> acc{};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
-    for (int j = 0; j < kLanes; ++j) acc[static_cast<size_t>(j)] += x[i + j];
-  float tail = 0.0f;
-  for (; i < n; ++i) tail += x[i];
+    for (int j = 0; j < kLanes; ++j) acc[static_cast<size_t>(j)] += static_cast<double>(x[i + j]);
+  double tail = 0.0;
+  for (; i < n; ++i) tail += static_cast<double>(x[i]);
   for (int w = kLanes / 2; w >= 1; w /= 2)
     for (int j = 0; j < w; ++j) acc[static_cast<size_t>(j)] += acc[static_cast<size_t>(j + w)];
   return acc[0] + tail;
