@@ -18,7 +18,7 @@ struct CsvOptions {
   std::string target = "target";
   /// Unset: classification when every target is a non-negative integer written without a
   /// decimal point or exponent (e.g. `3`), else regression. Set it to force either.
-  std::optional<Task> task;
+  std::optional<Task> task = std::nullopt;
   /// Every feature is multiplied by this when loaded (e.g. 0.0625 for 0..16 pixel values).
   /// For standardisation fitted on a training split, see Standardizer.
   float scale = 1.0f;
