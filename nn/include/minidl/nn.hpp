@@ -1,0 +1,17 @@
+#pragma once
+// The nn layer: modules, layers, initialisation, losses, and weights as safetensors files.
+#include "minidl/autograd.hpp"
+#include "minidl/nn/activation.hpp"
+#include "minidl/nn/dropout.hpp"
+#include "minidl/nn/flatten.hpp"
+#include "minidl/nn/identity.hpp"
+#include "minidl/nn/init.hpp"
+#include "minidl/nn/linear.hpp"
+#include "minidl/nn/loss.hpp"
+#include "minidl/nn/module.hpp"
+#include "minidl/nn/random.hpp"
+#include "minidl/nn/safetensors.hpp"
+#include "minidl/nn/sequential.hpp"
+#include "minidl/nn/serialize.hpp"
+#include "minidl/nn/state_dict.hpp"
+#include "minidl/nn/summary.hpp"

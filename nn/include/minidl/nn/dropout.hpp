@@ -1,0 +1,30 @@
+#pragma once
+// Dropout: zeroes each element with probability p during training, scaling the survivors
+// by 1/(1-p) so the expected activation is unchanged; the identity in eval mode.
+#include "minidl/core/generator.hpp"
+#include "minidl/nn/module.hpp"
+
+namespace minidl::nn {
+
+/// Owns its Generator, so its masks depend only on the seed it was given, never on other
+/// layers' draws or on threads.
+class Dropout : public Module {
+ public:
+  /// Seeded by one draw from nn::default_generator() (so nn::manual_seed fixes it).
+  explicit Dropout(float p = 0.5f);
+  /// Draws its masks from `gen` (a copy it keeps; pass Generator(seed)).
+  Dropout(float p, Generator gen);
+
+  Variable forward(const Variable& input) override;
+  std::string name() const override { return "Dropout"; }
+  std::string extra_repr() const override;
+  float p() const { return p_; }
+  /// The mask generator, e.g. to save or restore its state in a checkpoint.
+  Generator& generator() { return gen_; }
+
+ private:
+  float p_;
+  Generator gen_;
+};
+
+}  // namespace minidl::nn

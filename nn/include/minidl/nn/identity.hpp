@@ -1,0 +1,14 @@
+#pragma once
+// Identity: returns its input; a placeholder where a model slot may hold no layer.
+#include "minidl/nn/module.hpp"
+
+namespace minidl::nn {
+
+/// forward(x) is x itself (the same variable, so gradients flow straight through).
+class Identity : public Module {
+ public:
+  Variable forward(const Variable& input) override;
+  std::string name() const override { return "Identity"; }
+};
+
+}  // namespace minidl::nn

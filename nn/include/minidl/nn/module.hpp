@@ -1,0 +1,104 @@
+#pragma once
+// Module: the base of every layer and model — named parameters, named child modules,
+// training mode, and state_dict load/save, with PyTorch's naming and semantics.
+#include <concepts>
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "minidl/autograd/variable.hpp"
+#include "minidl/nn/state_dict.hpp"
+
+namespace minidl::nn {
+
+/// What a non-strict load_state_dict did not match (PyTorch's _IncompatibleKeys).
+struct LoadResult {
+  /// Module entries the dict did not provide (left unchanged).
+  std::vector<std::string> missing_keys;
+  /// Dict entries the module has no place for (ignored).
+  std::vector<std::string> unexpected_keys;
+};
+
+/// Base class of layers and models. Parameters and children keep their registration order,
+/// which fixes the order of parameters(), named_parameters() and state_dict().
+/// Modules move but do not copy: a copy would silently share parameters.
+class Module {
+ public:
+  Module() = default;
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+  Module(Module&&) noexcept = default;
+  Module& operator=(Module&&) noexcept = default;
+
+  /// The computation of this module.
+  virtual Variable forward(const Variable& input) = 0;
+  /// Same as forward(input): `net(x)`.
+  Variable operator()(const Variable& input) { return forward(input); }
+
+  /// The type name, as PyTorch prints it: "Linear", "ReLU", "Sequential".
+  virtual std::string name() const = 0;
+  /// The constructor arguments shown inside the parentheses: "in_features=64, ...".
+  virtual std::string extra_repr() const { return {}; }
+  /// PyTorch's repr: "Linear(in_features=64, out_features=128, bias=True)", children
+  /// listed one per line as "(0): ..." for containers.
+  std::string describe() const;
+
+  /// Registers a parameter under `name` (no dots; unique within this module) and returns
+  /// it. It must be a defined leaf; its requires_grad is kept (false freezes it).
+  Variable register_parameter(std::string name, Variable parameter);
+  /// Registers a child under `name`; its parameters appear as "name.<param>".
+  template <std::derived_from<Module> M>
+  std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
+    add_child(std::move(name), module);
+    return module;
+  }
+
+  /// All parameters, own first, then each child's in registration order; a parameter
+  /// registered twice (tied weights) appears once.
+  std::vector<Variable> parameters() const;
+  /// The same with hierarchical names: "0.weight", "encoder.fc1.bias".
+  std::vector<std::pair<std::string, Variable>> named_parameters() const;
+  /// Direct children in registration order.
+  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const {
+    return children_;
+  }
+  /// This module (named "") and every descendant, depth first, with hierarchical names.
+  std::vector<std::pair<std::string, Module*>> named_modules();
+
+  /// Sets training mode here and in every descendant (Dropout reads it); returns *this.
+  Module& train(bool on = true);
+  /// train(false).
+  Module& eval() { return train(false); }
+  bool is_training() const { return training_; }
+  /// Zeroes every parameter's gradient in place (parameters without one are skipped).
+  void zero_grad();
+  /// Number of parameter elements (each tied parameter counted once).
+  int64_t num_parameters() const;
+
+  /// Every parameter under its hierarchical name (tied ones under each of their names).
+  /// The tensors share storage with the parameters: clone them for a snapshot.
+  StateDict state_dict() const;
+  /// Copies `dict` into the parameters in place (under no-grad), after checking everything
+  /// first, so a failed load changes nothing. Wrong shapes or dtypes always throw. With
+  /// `strict`, missing or unexpected names throw too, all named in one ValueError; without
+  /// it they are returned.
+  LoadResult load_state_dict(const StateDict& dict, bool strict = true);
+
+ private:
+  void add_child(std::string name, std::shared_ptr<Module> child);
+  void collect_parameters(const std::string& prefix,
+                          std::vector<std::pair<std::string, Variable>>& out) const;
+
+  std::vector<std::pair<std::string, Variable>> parameters_;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  bool training_ = true;
+};
+
+/// Prints module.describe().
+std::ostream& operator<<(std::ostream& os, const Module& module);
+
+}  // namespace minidl::nn

@@ -1,0 +1,37 @@
+#include "minidl/nn/state_dict.hpp"
+
+#include "minidl/core/error.hpp"
+
+namespace minidl::nn {
+
+StateDict::StateDict(std::initializer_list<Entry> entries) {
+  for (const auto& [name, value] : entries) insert(name, value);
+}
+
+void StateDict::insert(std::string name, Tensor value) {
+  if (index_.contains(name)) throw ValueError("StateDict: duplicate name \"" + name + "\"");
+  index_.emplace(name, entries_.size());
+  entries_.emplace_back(std::move(name), std::move(value));
+}
+
+const Tensor* StateDict::find(std::string_view name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &entries_[it->second].second;
+}
+
+const Tensor& StateDict::at(std::string_view name) const {
+  if (const Tensor* t = find(name)) return *t;
+  std::string present;
+  for (const auto& [n, _] : entries_) present += (present.empty() ? "" : ", ") + n;
+  throw ValueError("StateDict: no entry \"" + std::string(name) + "\" (present: " +
+                   (present.empty() ? "none" : present) + ")");
+}
+
+std::vector<std::string> StateDict::names() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& [name, _] : entries_) out.push_back(name);
+  return out;
+}
+
+}  // namespace minidl::nn
