@@ -14,15 +14,18 @@
 
 namespace minidl::detail {
 
+/// Per-dim values of one operand (byte strides), inline like Shape but without its checks.
+using DimArray = std::array<int64_t, Shape::kMaxDims>;
+
 /// Byte strides of `t` seen as a tensor of `shape` (to which t.shape() must broadcast):
 /// leading and broadcast dims get stride 0.
-inline Shape broadcast_byte_strides(const Tensor& t, const Shape& shape) {
-  Shape out = Shape::filled(shape.size(), 0);
+inline DimArray broadcast_byte_strides(const Tensor& t, const Shape& shape) {
+  DimArray out;
   const int lead = shape.size() - t.dim();
   const auto elem = static_cast<int64_t>(dtype_size(t.dtype()));
-  for (int i = lead; i < shape.size(); ++i) {
+  for (int i = 0; i < shape.size(); ++i) {
     const int src = i - lead;
-    if (t.shape()[src] != 1) out[i] = t.strides()[src] * elem;
+    out[static_cast<size_t>(i)] = src < 0 || t.shape()[src] == 1 ? 0 : t.strides()[src] * elem;
   }
   return out;
 }
@@ -37,9 +40,9 @@ inline char* byte_data(const Tensor& t) {
 template <int K>
 struct Loop {
   int ndim = 0;
-  std::array<int64_t, Shape::kMaxDims> size{};
-  std::array<std::array<int64_t, Shape::kMaxDims>, K> stride{};
-  std::array<char*, K> base{};
+  DimArray size;
+  std::array<DimArray, K> stride;
+  std::array<char*, K> base;
 
   int64_t numel() const {
     int64_t n = 1;
@@ -51,7 +54,7 @@ struct Loop {
 /// Builds the loop over `shape` from each operand's base address and byte strides.
 template <int K>
 Loop<K> make_loop(const Shape& shape, const std::array<char*, K>& base,
-                  const std::array<Shape, K>& strides) {
+                  const std::array<DimArray, K>& strides) {
   Loop<K> L;
   L.base = base;
   for (int d = 0; d < shape.size(); ++d) {
@@ -62,21 +65,23 @@ Loop<K> make_loop(const Shape& shape, const std::array<char*, K>& base,
       const auto r = static_cast<size_t>(L.ndim - 1);
       bool mergeable = true;
       for (int k = 0; k < K; ++k)
-        mergeable = mergeable && L.stride[static_cast<size_t>(k)][r] == strides[static_cast<size_t>(k)][d] * shape[d];
+        mergeable = mergeable && L.stride[static_cast<size_t>(k)][r] == strides[static_cast<size_t>(k)][static_cast<size_t>(d)] * shape[d];
       if (mergeable) {
         L.size[r] *= shape[d];
         for (int k = 0; k < K; ++k)
-          L.stride[static_cast<size_t>(k)][r] = strides[static_cast<size_t>(k)][d];
+          L.stride[static_cast<size_t>(k)][r] = strides[static_cast<size_t>(k)][static_cast<size_t>(d)];
         continue;
       }
     }
     const auto r = static_cast<size_t>(L.ndim++);
     L.size[r] = shape[d];
-    for (int k = 0; k < K; ++k) L.stride[static_cast<size_t>(k)][r] = strides[static_cast<size_t>(k)][d];
+    for (int k = 0; k < K; ++k)
+      L.stride[static_cast<size_t>(k)][r] = strides[static_cast<size_t>(k)][static_cast<size_t>(d)];
   }
   if (L.ndim == 0) {  // a scalar, or only size-1 dims: one run of one element
     L.ndim = 1;
-    L.size[0] = shape.numel();
+    L.size[0] = 1;
+    for (int k = 0; k < K; ++k) L.stride[static_cast<size_t>(k)][0] = 0;
   }
   return L;
 }
@@ -89,7 +94,7 @@ void run_range(const Loop<K>& L, int64_t begin, int64_t end, F& f) {
   std::array<int64_t, Shape::kMaxDims> idx{};
   std::array<char*, K> ptr = L.base;
   int64_t rem = begin;
-  for (int d = nd - 1; d >= 0; --d) {
+  for (int d = nd - 1; d >= 0 && rem > 0; --d) {
     const auto u = static_cast<size_t>(d);
     idx[u] = rem % L.size[u];
     rem /= L.size[u];

@@ -63,8 +63,8 @@ struct BinaryRun {
 /// Geometry of a new contiguous output `out` and the inputs broadcast to its shape.
 template <int K>
 Loop<K> loop_over(const Tensor& out, const std::array<const Tensor*, K - 1>& inputs) {
-  std::array<char*, K> base{};
-  std::array<Shape, K> strides{};
+  std::array<char*, K> base;
+  std::array<DimArray, K> strides;
   base[0] = byte_data(out);
   strides[0] = broadcast_byte_strides(out, out.shape());
   for (size_t k = 1; k < K; ++k) {
@@ -162,7 +162,7 @@ void apply_binary_inplace(Tensor& self, const Tensor& other, const char* name, O
   const bool same_view = other.offset() == self.offset() && other.strides() == self.strides();
   const Tensor src = other.shares_storage(self) && !same_view ? other.clone() : other;
   if (self.numel() > 0) {
-    const Shape self_strides = broadcast_byte_strides(self, self.shape());
+    const DimArray self_strides = broadcast_byte_strides(self, self.shape());
     auto L = make_loop<3>(self.shape(), {byte_data(self), byte_data(self), byte_data(src)},
                           {self_strides, self_strides, broadcast_byte_strides(src, self.shape())});
     run_loop(L, BinaryRun<float, float, float, Op>{op});

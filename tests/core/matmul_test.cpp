@@ -13,11 +13,13 @@ namespace {
 // The reference product, accumulated in double.
 Tensor naive_matmul(const Tensor& a, const Tensor& b) {
   const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  const std::vector<float> x = a.to_vector(), y = b.to_vector();
   std::vector<float> out(static_cast<size_t>(m * n));
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       double s = 0;
-      for (int64_t p = 0; p < k; ++p) s += static_cast<double>(a.at({i, p})) * b.at({p, j});
+      for (int64_t p = 0; p < k; ++p)
+        s += static_cast<double>(x[static_cast<size_t>(i * k + p)]) * y[static_cast<size_t>(p * n + j)];
       out[static_cast<size_t>(i * n + j)] = static_cast<float>(s);
     }
   return Tensor::from(out, {m, n});

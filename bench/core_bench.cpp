@@ -1,0 +1,126 @@
+// Core kernels beside their baselines, measured in the same run:
+//   matmul vs a direct cblas_sgemm of the same shape (FLOP/s; target: within 5%),
+//   elementwise add/relu vs memcpy of the same output size (bytes/s; target: >= 50% at 1e6),
+//   sum over 1e6 floats, and a 2-element add (target: < 100 ns).
+// The last argument of each benchmark is the thread count (set_num_threads); times are wall
+// clock, so the 2-thread rows show the speed-up (on a quiet machine).
+// Run: build/bin/core_bench [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+#include <cblas.h>
+
+#include <cstring>
+#include <vector>
+
+#include "minidl/core.hpp"
+
+extern "C" void openblas_set_num_threads(int);
+
+using namespace minidl;
+
+namespace {
+
+Tensor random_tensor(const Shape& shape) {
+  Generator gen(0);
+  return Tensor::normal(shape, 0, 1, gen);
+}
+
+void set_flops(benchmark::State& state, int64_t m, int64_t k, int64_t n) {
+  state.counters["FLOP/s"] =
+      benchmark::Counter(2.0 * static_cast<double>(m * k * n), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Args: M, K, N, threads.
+void BM_Matmul(benchmark::State& state) {
+  const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
+  set_num_threads(static_cast<int>(state.range(3)));
+  const Tensor a = random_tensor({m, k}), b = random_tensor({k, n});
+  for (auto _ : state) benchmark::DoNotOptimize(matmul(a, b));
+  set_flops(state, m, k, n);
+}
+
+// The baseline: one cblas_sgemm call on the same shape into a preallocated output, with
+// OpenBLAS's own threads set to the same count (minidl keeps OpenBLAS at one thread).
+void BM_CblasSgemm(benchmark::State& state) {
+  const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
+  openblas_set_num_threads(static_cast<int>(state.range(3)));
+  const Tensor a = random_tensor({m, k}), b = random_tensor({k, n});
+  std::vector<float> c(static_cast<size_t>(m * n));
+  for (auto _ : state) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
+                static_cast<int>(k), 1.0f, a.data<float>(), static_cast<int>(k), b.data<float>(),
+                static_cast<int>(n), 0.0f, c.data(), static_cast<int>(n));
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  openblas_set_num_threads(1);
+  set_flops(state, m, k, n);
+}
+
+void matmul_shapes(benchmark::internal::Benchmark* b) {
+  for (int threads : {1, 2}) {
+    b->Args({128, 784, 256, threads});
+    b->Args({128, 256, 128, threads});
+    b->Args({1024, 1024, 1024, threads});
+  }
+  b->ArgNames({"M", "K", "N", "threads"})->Unit(benchmark::kMicrosecond)->UseRealTime();
+}
+BENCHMARK(BM_Matmul)->Apply(matmul_shapes);
+BENCHMARK(BM_CblasSgemm)->Apply(matmul_shapes);
+
+// Bytes counted are those read plus written, so all three report memory bandwidth.
+void BM_Add(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const Tensor a = random_tensor({n}), b = random_tensor({n});
+  for (auto _ : state) benchmark::DoNotOptimize(add(a, b));
+  state.SetBytesProcessed(state.iterations() * n * 3 * 4);
+}
+
+void BM_Relu(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const Tensor a = random_tensor({n});
+  for (auto _ : state) benchmark::DoNotOptimize(relu(a));
+  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
+}
+
+// The baseline: memcpy of n floats (the output size of add/relu) between existing buffers.
+void BM_Memcpy(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  std::vector<float> src(static_cast<size_t>(n), 1.0f), dst(static_cast<size_t>(n));
+  for (auto _ : state) {
+    std::memcpy(dst.data(), src.data(), static_cast<size_t>(n) * sizeof(float));
+    benchmark::DoNotOptimize(dst.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
+}
+
+void elementwise_sizes(benchmark::internal::Benchmark* b) {
+  for (int threads : {1, 2})
+    for (int64_t n : {1000, 1000000}) b->Args({n, threads});
+  b->ArgNames({"n", "threads"})->UseRealTime();
+}
+BENCHMARK(BM_Add)->Apply(elementwise_sizes);
+BENCHMARK(BM_Relu)->Apply(elementwise_sizes);
+BENCHMARK(BM_Memcpy)->Args({1000, 1})->Args({1000000, 1})->ArgNames({"n", "threads"})->UseRealTime();
+
+void BM_Sum(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const Tensor a = random_tensor({n});
+  for (auto _ : state) benchmark::DoNotOptimize(sum(a));
+  state.SetBytesProcessed(state.iterations() * n * 4);
+}
+BENCHMARK(BM_Sum)->Args({1000000, 1})->Args({1000000, 2})->ArgNames({"n", "threads"})->UseRealTime();
+
+// The per-op overhead on tiny tensors: one output allocation and a 2-element loop.
+void BM_AddTwoElements(benchmark::State& state) {
+  const Tensor a = Tensor::from({1, 2}), b = Tensor::from({3, 4});
+  for (auto _ : state) benchmark::DoNotOptimize(add(a, b));
+}
+BENCHMARK(BM_AddTwoElements);
+
+}  // namespace
+
+BENCHMARK_MAIN();
