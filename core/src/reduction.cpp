@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "minidl/core/parallel.hpp"
@@ -219,11 +220,14 @@ Tensor extreme_dim(const Tensor& a, int64_t dim, bool keepdim, const char* op) {
   });
 }
 
-/// Softmax (Log = false) or log_softmax of rows x[0], x[stride], ... into y likewise.
-template <bool Log>
-void softmax_row(const float* x, float* y, int64_t n, int64_t stride) {
+/// Softmax (Log = false) or log_softmax of the row x[0], x[stride], ... into y likewise.
+/// Stride is a compile-time 1 for the common last-dim case, so those loops are unit-stride.
+template <bool Log, class Stride>
+void softmax_row(const float* x, float* y, int64_t n, Stride stride) {
   float m = -std::numeric_limits<float>::infinity();
-  for (int64_t j = 0; j < n; ++j) m = std::max(m, x[j * stride]);
+  if constexpr (std::is_same_v<Stride, std::integral_constant<int64_t, 1>>) m = extreme_run<true>(x, n);
+  else
+    for (int64_t j = 0; j < n; ++j) m = std::max(m, x[j * stride]);
   double s = 0.0;
   if constexpr (Log) {
     for (int64_t j = 0; j < n; ++j) s += std::exp(x[j * stride] - m);
@@ -250,6 +254,13 @@ Tensor softmax_impl(const Tensor& a, int64_t dim, const char* op) {
   const Split s = split_at(a.shape(), d);
   const float* px = x.data<float>();
   float* po = out.data<float>();
+  if (s.inner == 1) {
+    for_rows(s.outer, s.n, [&](int64_t b, int64_t e) {
+      for (int64_t r = b; r < e; ++r)
+        softmax_row<Log>(px + r * s.n, po + r * s.n, s.n, std::integral_constant<int64_t, 1>{});
+    });
+    return out;
+  }
   for_rows(s.outer * s.inner, s.n, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       const int64_t off = (r / s.inner) * s.n * s.inner + r % s.inner;
