@@ -143,24 +143,25 @@ template <class Op>
 void apply_binary_inplace(Tensor& self, const Tensor& other, const char* name, Op op) {
   check_dtype(self, DType::Float32, name);
   check_dtype(other, DType::Float32, name);
-  if (self.shape() == other.shape() && self.is_contiguous() && other.is_contiguous()) {
+  // `other` overlapping self in another layout (x.add_(x.t()), x[1:] += x[:-1]) would read
+  // values already overwritten; reading from a copy gives the result of an out-of-place op.
+  const bool same_view = other.shape() == self.shape() && other.offset() == self.offset() &&
+                         other.strides() == self.strides();
+  const Tensor src = other.shares_storage(self) && !same_view ? other.clone() : other;
+  if (self.shape() == src.shape() && self.is_contiguous() && src.is_contiguous()) {
     float* x = self.data<float>();
-    const float* y = other.data<float>();
+    const float* y = src.data<float>();
     flat_loop(self.numel(), [x, y, op](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) x[i] = op(x[i], y[i]);
     });
     self.bump_version();
     return;
   }
-  if (broadcast_shapes(self.shape(), other.shape(), name) != self.shape())
-    throw ShapeError(std::string(name) + ": a tensor of shape " + to_string(other.shape()) +
+  if (broadcast_shapes(self.shape(), src.shape(), name) != self.shape())
+    throw ShapeError(std::string(name) + ": a tensor of shape " + to_string(src.shape()) +
                      " cannot be broadcast to the shape " + to_string(self.shape()) +
                      " of the tensor written in place");
   check_writable(self, name);
-  // `other` overlapping self in another layout (x.add_(x.t())) would read values already
-  // overwritten; reading from a copy gives the result PyTorch gives.
-  const bool same_view = other.offset() == self.offset() && other.strides() == self.strides();
-  const Tensor src = other.shares_storage(self) && !same_view ? other.clone() : other;
   if (self.numel() > 0) {
     const DimArray self_strides = broadcast_byte_strides(self, self.shape());
     auto L = make_loop<3>(self.shape(), {byte_data(self), byte_data(self), byte_data(src)},

@@ -296,6 +296,10 @@ TEST(InPlace, OverlappingOtherReadsTheOriginalValues) {
   Tensor v = Tensor::from({1, 2});
   v.mul_(v);
   expect_tensor(v, {2}, {1, 4});
+  Tensor r = Tensor::from({1, 2, 3, 4});
+  Tensor tail = r.narrow(0, 1, 3);
+  tail.add_(r.narrow(0, 0, 3));  // each element adds its original left neighbour
+  expect_tensor(r, {4}, {1, 3, 5, 7});
 }
 
 TEST(InPlace, ExpandedViewsCannotBeWritten) {
