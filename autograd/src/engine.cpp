@@ -18,15 +18,22 @@ const Tensor& SavedTensor::get(const char* op) const {
 
 namespace {
 
-// Adds g into slot. An empty slot takes g itself only when nothing else can see g's storage
-// and g is dense; otherwise a copy, so later in-place accumulation never writes through an
-// alias (a gradient passed to two inputs, an expanded view, a caller's tensor).
-void accumulate(Tensor& slot, const Tensor& g) {
-  if (!slot.defined()) {
-    slot = (g.storage().use_count() == 1 && g.is_contiguous()) ? g : g.clone();
+// Adds g into a leaf's .grad. An empty .grad takes g itself only when nothing else can see
+// g's storage and g is dense; otherwise a copy, so later in-place accumulation (and zero_grad)
+// never writes through an alias (a gradient passed to two inputs, an expanded view, a caller's
+// tensor).
+void accumulate_leaf(Tensor& grad, const Tensor& g) {
+  if (!grad.defined()) {
+    grad = (g.storage().use_count() == 1 && g.is_contiguous()) ? g : g.clone();
   } else {
-    slot.add_(g);
+    grad.add_(g);
   }
+}
+
+// Adds g into a node's pending gradient, which lives only until that node runs: the first
+// contribution is kept as it is (even an alias), later ones are added out of place.
+void accumulate_pending(Tensor& pending, const Tensor& g) {
+  pending = pending.defined() ? minidl::add(pending, g) : g;
 }
 
 // Nodes reachable from root in an order where every node comes after all nodes that feed
@@ -62,20 +69,19 @@ void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_grap
     throw ShapeError("backward: gradient of shape " + to_string(grad.shape()) + " for a value of shape " +
                      to_string(root.value.shape()));
   if (!root.grad_fn) {
-    accumulate(const_cast<VariableImpl&>(root).grad, grad);
+    accumulate_leaf(const_cast<VariableImpl&>(root).grad, grad);
     return;
   }
   const std::vector<Node*> order = topological_order(root.grad_fn.get());
-  accumulate(root.grad_fn->pending_grad, grad);
+  accumulate_pending(root.grad_fn->pending_grad, grad);
   std::array<Tensor, Node::kMaxInputs> grads;
   for (Node* node : order) {
     if (node->released)
       throw Error(std::string("backward: trying to backward through the graph a second time (") + node->name() +
                   " was already freed); pass retain_graph=true to the first backward to keep it");
     Tensor g = std::move(node->pending_grad);
-    node->pending_grad = Tensor();
+    node->pending_grad.reset();
     if (!g.defined()) continue;
-    for (auto& t : grads) t = Tensor();
     node->backward(g, std::span<Tensor>(grads.data(), static_cast<size_t>(node->num_inputs)));
     for (int i = 0; i < node->num_inputs; ++i) {
       const auto& input = node->inputs[static_cast<size_t>(i)];
@@ -84,9 +90,10 @@ void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_grap
       if (gi.shape() != input->value.shape())
         throw ShapeError(std::string("backward of ") + node->name() + ": gradient for input " + std::to_string(i) +
                          " has shape " + to_string(gi.shape()) + ", expected " + to_string(input->value.shape()));
-      accumulate(input->grad_fn ? input->grad_fn->pending_grad : input->grad, gi);
-      gi = Tensor();
+      if (input->grad_fn) accumulate_pending(input->grad_fn->pending_grad, gi);
+      else accumulate_leaf(input->grad, gi);
     }
+    for (Tensor& t : grads) t.reset();
     if (!retain_graph) {
       node->release();
       node->released = true;

@@ -29,6 +29,9 @@ GemmOperand as_gemm_operand(const Tensor& m) {
   return {c.data<float>(), CblasNoTrans, std::max<int64_t>(cols, 1), c};
 }
 
+// Products below this many multiply-adds are computed by a plain loop: sgemm's call and
+// packing overhead (~1 us) dominates a 10x2 @ 2x1 product.
+constexpr int64_t kSmallWork = 4096;
 // Products below this many multiply-adds run as one sgemm call: tiling them costs more than it saves.
 constexpr int64_t kTileMinWork = 1 << 20;
 // Output tile edge; fixed so that tile boundaries (and so every bit of the result) never depend on
@@ -59,6 +62,19 @@ void sgemm_tiled(const GemmOperand& a, const GemmOperand& b, float* c, int64_t m
   if (k == 0) {
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+    return;
+  }
+  if (m * n * k <= kSmallWork) {
+    // Element (i, p) of an operand with flag NoTrans sits at i*ld + p, with Trans at p*ld + i.
+    const int64_t a_row = a.trans == CblasNoTrans ? a.ld : 1, a_col = a.trans == CblasNoTrans ? 1 : a.ld;
+    const int64_t b_row = b.trans == CblasNoTrans ? b.ld : 1, b_col = b.trans == CblasNoTrans ? 1 : b.ld;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        float acc = 0.0f;
+        for (int64_t p = 0; p < k; ++p) acc += a.data[i * a_row + p * a_col] * b.data[p * b_row + j * b_col];
+        float& out = c[i * ldc + j];
+        out = alpha * acc + (beta == 0.0f ? 0.0f : beta * out);
+      }
     return;
   }
   if (m * n * k < kTileMinWork) {

@@ -6,11 +6,13 @@
 
 namespace minidl {
 
+void Shape::throw_too_many_dims(int n) {
+  throw ShapeError("tensors have at most " + std::to_string(kMaxDims) + " dims, got " + std::to_string(n));
+}
+
 namespace {
 void check_rank(size_t n) {
-  if (n > static_cast<size_t>(Shape::kMaxDims))
-    throw ShapeError("tensors have at most " + std::to_string(Shape::kMaxDims) + " dims, got " +
-                     std::to_string(n));
+  if (n > static_cast<size_t>(Shape::kMaxDims)) Shape::throw_too_many_dims(static_cast<int>(n));
 }
 }  // namespace
 
@@ -26,17 +28,6 @@ Shape::Shape(std::span<const int64_t> dims) {
   size_ = static_cast<int>(dims.size());
 }
 
-Shape Shape::filled(int n, int64_t value) {
-  Shape s;
-  s.resize(n, value);
-  return s;
-}
-
-void Shape::push_back(int64_t v) {
-  check_rank(static_cast<size_t>(size_) + 1);
-  dims_[static_cast<size_t>(size_++)] = v;
-}
-
 void Shape::insert(int pos, int64_t v) {
   check_rank(static_cast<size_t>(size_) + 1);
   for (int i = size_; i > pos; --i) dims_[static_cast<size_t>(i)] = dims_[static_cast<size_t>(i - 1)];
@@ -47,18 +38,6 @@ void Shape::insert(int pos, int64_t v) {
 void Shape::erase(int pos) {
   for (int i = pos; i + 1 < size_; ++i) dims_[static_cast<size_t>(i)] = dims_[static_cast<size_t>(i + 1)];
   --size_;
-}
-
-void Shape::resize(int n, int64_t value) {
-  check_rank(static_cast<size_t>(n));
-  for (int i = size_; i < n; ++i) dims_[static_cast<size_t>(i)] = value;
-  size_ = n;
-}
-
-int64_t Shape::numel() const {
-  int64_t n = 1;
-  for (int64_t d : *this) n *= d;
-  return n;
 }
 
 std::string to_string(const Shape& shape) {
@@ -86,13 +65,11 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
-int normalize_dim(int64_t dim, int ndim, const char* op) {
+void detail::throw_dim_error(int64_t dim, int ndim, const char* op) {
   const int64_t lo = ndim == 0 ? -1 : -ndim, hi = ndim == 0 ? 0 : ndim - 1;
-  if (dim < lo || dim > hi)
-    throw IndexError(std::string(op) + ": dim " + std::to_string(dim) + " is out of range for a " +
-                     std::to_string(ndim) + "-dim tensor (expected " + std::to_string(lo) + ".." +
-                     std::to_string(hi) + ")");
-  return static_cast<int>(dim < 0 ? dim + (ndim == 0 ? 1 : ndim) : dim);
+  throw IndexError(std::string(op) + ": dim " + std::to_string(dim) + " is out of range for a " +
+                   std::to_string(ndim) + "-dim tensor (expected " + std::to_string(lo) + ".." +
+                   std::to_string(hi) + ")");
 }
 
 }  // namespace minidl

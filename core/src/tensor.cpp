@@ -20,11 +20,10 @@ Shape contiguous_strides(const Shape& shape) {
   return strides;
 }
 
-void check_dtype(const Tensor& t, DType expected, const char* op) {
+void detail::throw_dtype_error(const Tensor& t, DType expected, const char* op) {
   if (!t.defined()) throw Error(std::string(op) + ": the tensor is undefined");
-  if (t.dtype() != expected)
-    throw DTypeError(std::string(op) + ": expected a " + dtype_name(expected) + " tensor, got " +
-                     dtype_name(t.dtype()) + " of shape " + to_string(t.shape()));
+  throw DTypeError(std::string(op) + ": expected a " + dtype_name(expected) + " tensor, got " +
+                   dtype_name(t.dtype()) + " of shape " + to_string(t.shape()));
 }
 
 Tensor::Tensor(std::shared_ptr<Storage> storage, DType dtype, const Shape& shape, const Shape& strides,

@@ -21,7 +21,11 @@ class Shape {
   explicit Shape(std::span<const int64_t> dims);
   Shape(const std::vector<int64_t>& dims) : Shape(std::span<const int64_t>(dims)) {}
   /// `n` copies of `value`.
-  static Shape filled(int n, int64_t value);
+  static Shape filled(int n, int64_t value) {
+    Shape s;
+    s.resize(n, value);
+    return s;
+  }
 
   int size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -34,18 +38,32 @@ class Shape {
   int64_t* end() { return dims_.data() + size_; }
   const int64_t* data() const { return dims_.data(); }
 
-  void push_back(int64_t v);
+  void push_back(int64_t v) {
+    if (size_ >= kMaxDims) throw_too_many_dims(size_ + 1);
+    dims_[static_cast<size_t>(size_++)] = v;
+  }
   void insert(int pos, int64_t v);
   void erase(int pos);
-  void resize(int n, int64_t value = 0);
+  void resize(int n, int64_t value = 0) {
+    if (n > kMaxDims) throw_too_many_dims(n);
+    for (int i = size_; i < n; ++i) dims_[static_cast<size_t>(i)] = value;
+    size_ = n;
+  }
 
   /// Product of the entries (1 for an empty shape: a scalar has one element).
-  int64_t numel() const;
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int i = 0; i < size_; ++i) n *= dims_[static_cast<size_t>(i)];
+    return n;
+  }
   std::vector<int64_t> to_vector() const { return {begin(), end()}; }
 
   friend bool operator==(const Shape& a, const Shape& b) {
     return a.size_ == b.size_ && std::equal(a.begin(), a.end(), b.begin());
   }
+
+ /// Internal: the ShapeError for a rank above kMaxDims.
+  [[noreturn]] static void throw_too_many_dims(int n);
 
  private:
   std::array<int64_t, kMaxDims> dims_{};
@@ -58,7 +76,14 @@ std::string to_string(const Shape& shape);
 /// PyTorch broadcasting of two shapes; throws ShapeError naming `op` and both shapes.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
+namespace detail {
+[[noreturn]] void throw_dim_error(int64_t dim, int ndim, const char* op);
+}
 /// Maps a possibly negative dim into [0, ndim); throws IndexError naming `op`.
-int normalize_dim(int64_t dim, int ndim, const char* op);
+inline int normalize_dim(int64_t dim, int ndim, const char* op) {
+  if (ndim == 0 && (dim == 0 || dim == -1)) return 0;  // a 0-dim tensor accepts dim 0 / -1, as in PyTorch
+  if (dim < -ndim || dim >= ndim) detail::throw_dim_error(dim, ndim, op);
+  return static_cast<int>(dim < 0 ? dim + ndim : dim);
+}
 
 }  // namespace minidl

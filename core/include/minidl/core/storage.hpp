@@ -1,13 +1,15 @@
 #pragma once
-// Storage: one 64-byte-aligned block of bytes, shared by a tensor and all its views.
+// Storage: one block of bytes, shared by a tensor and all its views. Small blocks live inside
+// the Storage object itself, so a tiny tensor costs one allocation, not two.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 namespace minidl {
 
 class Storage {
  public:
-  /// Uninitialised storage of `nbytes` bytes (aligned for SIMD loads).
+  /// Uninitialised storage of `nbytes` bytes (16-byte aligned; 64 from 4 KiB up, for SIMD).
   explicit Storage(size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;
@@ -23,9 +25,11 @@ class Storage {
   void bump_version() { ++version_; }
 
  private:
+  static constexpr size_t kInlineBytes = 64;
   void* data_ = nullptr;
   size_t nbytes_ = 0;
   uint64_t version_ = 0;
+  alignas(16) std::byte inline_[kInlineBytes];
 };
 
 }  // namespace minidl

@@ -52,6 +52,8 @@ class Tensor {
 
   // ---- metadata --------------------------------------------------------------------------
   bool defined() const { return storage_ != nullptr; }
+  /// Drops this handle's reference to the data; the tensor becomes undefined.
+  void reset() { storage_.reset(); }
   DType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
   const Shape& strides() const { return strides_; }
@@ -153,8 +155,14 @@ class Tensor {
 /// Row-major strides of a contiguous tensor of `shape`.
 Shape contiguous_strides(const Shape& shape);
 
-/// Throws DTypeError unless `t` has dtype `expected`, naming `op`.
-void check_dtype(const Tensor& t, DType expected, const char* op);
+namespace detail {
+[[noreturn]] void throw_dtype_error(const Tensor& t, DType expected, const char* op);
+}
+/// Throws DTypeError unless `t` is defined with dtype `expected`, naming `op`.
+inline void check_dtype(const Tensor& t, DType expected, const char* op) {
+  if (!t.defined() || t.dtype() != expected) [[unlikely]]
+    detail::throw_dtype_error(t, expected, op);
+}
 
 /// Prints like PyTorch: tensor([[-1.2750,  1.5482], ...]).
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
