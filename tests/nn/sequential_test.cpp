@@ -1,0 +1,63 @@
+// Sequential: built from module values or at run time, children named "0", "1", ...
+#include "minidl/nn/sequential.hpp"
+
+#include <gtest/gtest.h>
+
+#include "minidl/autograd/ops.hpp"
+#include "minidl/core/elementwise.hpp"
+#include "minidl/nn/activation.hpp"
+#include "minidl/nn/linear.hpp"
+
+namespace minidl::nn {
+namespace {
+
+TEST(Sequential, BuildsFromModuleValuesLikeTheDesignSketch) {
+  Sequential net{Linear(64, 128), ReLU(), Linear(128, 10)};
+  EXPECT_EQ(net.size(), 3u);
+  EXPECT_EQ(net.state_dict().names(),
+            (std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"}));
+  EXPECT_EQ(net(Tensor::zeros({5, 64})).shape(), (Shape{5, 10}));
+}
+
+TEST(Sequential, ForwardRunsTheChildrenInOrder) {
+  Generator gen(1);
+  Sequential net{Linear(3, 4, true, gen), Tanh(), Linear(4, 2, true, gen)};
+  Tensor x = Tensor::normal({2, 3}, 0, 1, gen);
+  Variable by_hand = net[2](net[1](net[0](x)));
+  EXPECT_TRUE(equal(net(x).data(), by_hand.data()));
+}
+
+TEST(Sequential, GrowsAtRunTimeFromValuesOrSharedPointers) {
+  Sequential net;
+  EXPECT_TRUE(net.empty());
+  auto first = std::make_shared<Linear>(2, 2);
+  net.push_back(first).push_back(ReLU());
+  net.push_back(std::shared_ptr<Module>(std::make_shared<Sigmoid>()));
+  EXPECT_EQ(net.size(), 3u);
+  EXPECT_EQ(&net[0], first.get());  // shared, not copied
+  EXPECT_EQ(net.named_children()[2].first, "2");
+  EXPECT_EQ(net[2].name(), "Sigmoid");
+}
+
+TEST(Sequential, AtReturnsTheConcreteTypeOrThrows) {
+  Sequential net{Linear(3, 4), ReLU()};
+  EXPECT_EQ(net.at<Linear>(0).out_features(), 4);
+  EXPECT_THROW(net.at<Linear>(1), ValueError);
+  EXPECT_THROW(net[2], IndexError);
+}
+
+TEST(Sequential, NestsWithDottedNames) {
+  auto inner = std::make_shared<Sequential>(Linear(2, 2), ReLU());
+  Sequential outer{Linear(2, 2), inner};
+  EXPECT_EQ(outer.state_dict().names(),
+            (std::vector<std::string>{"0.weight", "0.bias", "1.0.weight", "1.0.bias"}));
+}
+
+TEST(Sequential, EmptyIsTheIdentity) {
+  Sequential net;
+  Variable x(Tensor::ones({3}), true);
+  EXPECT_TRUE(net(x).same(x));
+}
+
+}  // namespace
+}  // namespace minidl::nn
