@@ -43,7 +43,7 @@ std::string run_case(const YAML::Node& c) {
   return {};
 }
 
-TEST(ReferenceOptim, EveryCaseMatchesPyTorch) {
+TEST(ReferenceOptim, every_reference_case_matches_pytorch) {
   const std::string path =
       test::case_file("MINIDL_OPTIM_CASES", "tests/reference/optim_cases.yaml");
   const YAML::Node root = YAML::LoadFile(path);

@@ -44,7 +44,7 @@ std::string run_case(const YAML::Node& c) {
   return {};
 }
 
-TEST(ReferenceSched, EveryCaseMatchesPyTorch) {
+TEST(ReferenceSched, every_reference_case_matches_pytorch) {
   const std::string path =
       test::case_file("MINIDL_SCHED_CASES", "tests/reference/sched_cases.yaml");
   const YAML::Node root = YAML::LoadFile(path);

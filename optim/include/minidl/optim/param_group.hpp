@@ -32,6 +32,7 @@ struct ParamGroups {
   ParamGroups(std::initializer_list<Variable> params)
       : ParamGroups(std::vector<Variable>(params)) {}
   ParamGroups(std::vector<ParamGroup> groups) : groups(std::move(groups)) {}
+  ParamGroups(std::initializer_list<ParamGroup> groups) : groups(groups) {}
 
   std::vector<ParamGroup> groups;
 };
