@@ -9,7 +9,7 @@ namespace minidl {
 
 class Storage {
  public:
-  /// Uninitialised storage of `nbytes` bytes (16-byte aligned; 64 from 4 KiB up, for SIMD).
+  /// Uninitialised storage of `nbytes` bytes (16-byte aligned; 64 from 64 KiB up).
   explicit Storage(size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;

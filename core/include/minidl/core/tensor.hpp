@@ -32,7 +32,8 @@ class Tensor {
   static Tensor eye(int64_t n);
   /// A 1-D tensor of the values: Tensor::from({1, 2, 3}).
   static Tensor from(std::initializer_list<float> values);
-  /// A 2-D tensor from rows of equal length: Tensor::from({{1, 2}, {3, 4}}).
+  /// A 2-D tensor from rows of equal length: Tensor::from({{1, 2}, {3, 4}}). One-value rows
+  /// ({{1}, {2}}) are ambiguous in C++: write Tensor::from({1, 2}).reshape({2, 1}).
   static Tensor from(std::initializer_list<std::initializer_list<float>> rows);
   /// The values in row-major order, with a shape whose numel must match.
   static Tensor from(std::span<const float> values, const Shape& shape);
