@@ -1,0 +1,147 @@
+// One epoch of shuffled batches of 128 from a 60000 x 784 float dataset (MNIST-sized, 188 MB):
+// the gather alone, the whole DataLoader (prefetch 0 and 2), a memcpy of the same bytes for
+// scale, and how long a training loop waits for its next batch when each step takes about
+// twice as long as assembling a batch.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+#include "minidl/core/parallel.hpp"
+#include "minidl/data.hpp"
+
+using namespace minidl;
+
+namespace {
+
+constexpr int64_t kRows = 60000;
+constexpr int64_t kWidth = 784;
+constexpr int64_t kBatch = 128;
+constexpr double kEpochBytes = static_cast<double>(kRows * kWidth * sizeof(float));
+
+// Built once and touched, so page faults are not timed.
+const std::shared_ptr<const data::Dataset>& mnist_sized() {
+  static const auto dataset = [] {
+    Tensor x = Tensor::empty({kRows, kWidth});
+    float* p = x.data<float>();
+    for (int64_t i = 0; i < kRows * kWidth; ++i) p[i] = static_cast<float>(i % 251) / 251.0f;
+    Tensor y = Tensor::empty({kRows}, DType::Int64);
+    int64_t* q = y.data<int64_t>();
+    for (int64_t i = 0; i < kRows; ++i) q[i] = i % 10;
+    return data::share(data::TensorDataset(x, y));
+  }();
+  return dataset;
+}
+
+void report_bandwidth(benchmark::State& state) {
+  state.SetBytesProcessed(static_cast<int64_t>(kEpochBytes) * state.iterations());
+}
+
+// The reference: one memcpy of an epoch's bytes (split in fixed chunks over the threads).
+void BM_Memcpy(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  const auto& source = static_cast<const data::TensorDataset&>(*mnist_sized()).features();
+  Tensor target = Tensor::zeros(source.shape());
+  const auto* from = reinterpret_cast<const std::byte*>(source.data<float>());
+  auto* to = reinterpret_cast<std::byte*>(target.data<float>());
+  const auto bytes = static_cast<int64_t>(kEpochBytes);
+  for (auto _ : state) {
+    parallel_chunks(bytes, bytes / state.range(0), [&](int64_t begin, int64_t end) {
+      std::memcpy(to + begin, from + begin, static_cast<size_t>(end - begin));
+    });
+    benchmark::ClobberMemory();
+  }
+  report_bandwidth(state);
+}
+BENCHMARK(BM_Memcpy)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The gather alone: the epoch's permutation, then get_batch into one preallocated batch.
+void BM_GatherEpoch(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  const data::Dataset& dataset = *mnist_sized();
+  data::Batch batch = dataset.allocate_batch(kBatch);
+  uint64_t epoch = 0;
+  for (auto _ : state) {
+    Generator gen(0, epoch++);
+    const Tensor order = Tensor::randperm(kRows, gen);
+    const int64_t* index = order.data<int64_t>();
+    for (int64_t start = 0; start < kRows; start += kBatch) {
+      const int64_t count = std::min(kBatch, kRows - start);
+      if (count == kBatch) {
+        dataset.get_batch({index + start, static_cast<size_t>(count)}, batch.features, batch.targets);
+      } else {
+        Tensor x = batch.features.narrow(0, 0, count), y = batch.targets.narrow(0, 0, count);
+        dataset.get_batch({index + start, static_cast<size_t>(count)}, x, y);
+      }
+      benchmark::DoNotOptimize(batch.features.data<float>());
+    }
+  }
+  report_bandwidth(state);
+}
+BENCHMARK(BM_GatherEpoch)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The whole loader, as a training loop sees it, with an empty loop body.
+void BM_LoaderEpoch(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  data::DataLoader loader(mnist_sized(), {.batch_size = kBatch, .shuffle = true, .seed = 0,
+                                          .prefetch = static_cast<int>(state.range(1))});
+  for (auto _ : state)
+    for (auto& [xb, yb] : loader) benchmark::DoNotOptimize(xb.data<float>());
+  report_bandwidth(state);
+}
+BENCHMARK(BM_LoaderEpoch)
+    ->ArgsProduct({{1, 2}, {0, 2}})
+    ->ArgNames({"threads", "prefetch"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+using Clock = std::chrono::steady_clock;
+
+void spin_for(Clock::duration d) {
+  const auto until = Clock::now() + d;
+  while (Clock::now() < until) {
+  }
+}
+
+// A training loop whose step (a spin, standing for compute) lasts twice a batch's assembly;
+// counts the time spent waiting in ++ for the next batch. With prefetch it should be ~0.
+void BM_LoaderWait(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  const int prefetch = static_cast<int>(state.range(1));
+  data::DataLoader loader(mnist_sized(), {.batch_size = kBatch, .shuffle = true, .seed = 0, .prefetch = prefetch});
+  // Assembly time per batch, measured here on the caller's thread.
+  data::DataLoader probe(mnist_sized(), {.batch_size = kBatch, .shuffle = true, .seed = 0, .prefetch = 0});
+  const auto probe_start = Clock::now();
+  for (auto& batch : probe) benchmark::DoNotOptimize(batch.features.data<float>());
+  const auto assembly = (Clock::now() - probe_start) / probe.size();
+  const auto step = 2 * assembly;
+
+  Clock::duration waited{};
+  int64_t batches = 0;
+  for (auto _ : state) {
+    auto it = loader.begin();  // the first batch of an epoch cannot be prefetched
+    while (!(it == loader.end())) {
+      spin_for(step);
+      const auto before = Clock::now();
+      ++it;
+      waited += Clock::now() - before;
+      ++batches;
+    }
+  }
+  using us = std::chrono::duration<double, std::micro>;
+  state.counters["assembly_us"] = us(assembly).count();
+  state.counters["step_us"] = us(step).count();
+  state.counters["wait_us_per_batch"] = us(waited).count() / static_cast<double>(batches);
+  state.counters["wait_ms_per_epoch"] = us(waited).count() / 1000.0 / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_LoaderWait)
+    ->ArgsProduct({{1, 2}, {0, 2}})
+    ->ArgNames({"threads", "prefetch"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(5);
+
+}  // namespace
+
+BENCHMARK_MAIN();
