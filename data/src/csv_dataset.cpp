@@ -171,6 +171,9 @@ Tensor parse_targets(const std::string& path, const std::string& target, const s
 }
 
 detail::CsvTable read_table(const std::string& path, const CsvOptions& options) {
+  if (!std::isfinite(options.scale) || options.scale == 0.0f)
+    throw ValueError("CsvDataset: scale must be a finite, non-zero number, got " + std::to_string(options.scale) +
+                     " (reading " + path + ")");
   const std::string text = read_file(path);
   const std::vector<Row> rows = split_rows(text);
   if (rows.empty()) fail(path, 1, 1, "empty file, expected a header row of column names");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 
 #include <unistd.h>
@@ -160,6 +161,11 @@ TEST(CsvDataset, IntegralLabelsWithADecimalPointAreRegressionUnlessForced) {
 TEST(CsvDataset, NonFiniteValuesAreRejected) {
   const TempCsv file("a,target\nnan,0\n");
   EXPECT_EQ(load_error(file), file.path() + ":2:1: column 'a' must hold a finite number, got 'nan'");
+}
+
+TEST(CsvDataset, RejectsAZeroOrNonFiniteScale) {
+  EXPECT_THROW(CsvDataset("examples/datasets/iris.csv", {.scale = 0.0f}), ValueError);
+  EXPECT_THROW(CsvDataset("examples/datasets/iris.csv", {.scale = std::numeric_limits<float>::infinity()}), ValueError);
 }
 
 TEST(CsvDataset, MissingFileNamesThePath) {

@@ -33,7 +33,7 @@ class CsvDataset : public TensorDataset {
   /// Reads the whole file. Throws IOError naming `path:line:column` for: a file that cannot
   /// be opened, an empty file, no data rows, a missing target column, a row with a missing or
   /// extra field, a value that is not a finite number, or (classification) a class label that
-  /// is negative or not an integer.
+  /// is negative or not an integer. Throws ValueError for a scale that is 0 or not finite.
   explicit CsvDataset(const std::string& path, const CsvOptions& options = {});
 
   /// The path the data was read from.
