@@ -53,6 +53,17 @@ class Reporter {
   std::string source_;
 };
 
+// A valid header nests three deep (header, entry, shape); anything far deeper is hostile, and
+// unbounded nesting would cost memory (and stack, when printed) in proportion to the file.
+constexpr int kMaxHeaderDepth = 16;
+
+// A JSON value for an error message: scalars and short strings as written, else "(array)"...
+std::string describe_value(const json& v) {
+  if (v.is_number() || v.is_boolean() || v.is_null()) return v.dump();
+  if (v.is_string() && v.get_ref<const std::string&>().size() <= 32) return v.dump();
+  return std::string("(") + v.type_name() + ")";
+}
+
 std::optional<uint64_t> as_count(const json& v) {
   if (!v.is_number_unsigned()) return std::nullopt;
   return v.get<uint64_t>();
@@ -85,7 +96,7 @@ Entry parse_entry(const std::string& name, const json& info, uint64_t data_size,
   for (const json& d : *shape_it) {
     auto size = as_count(d);
     if (!size || *size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-      r.fail_tensor(name, "shape entry " + d.dump() + " is not a non-negative integer");
+      r.fail_tensor(name, "shape entry " + describe_value(d) + " is not a non-negative integer");
     e.shape.push_back(static_cast<int64_t>(*size));
     overflow = overflow || __builtin_mul_overflow(numel, *size, &numel);
   }
@@ -102,7 +113,7 @@ Entry parse_entry(const std::string& name, const json& info, uint64_t data_size,
   if (e.begin > e.end) r.fail_tensor(name, offsets + " end before they begin");
   if (e.end > data_size)
     r.fail_tensor(name, offsets + " lie outside the data region of " + std::to_string(data_size) + " bytes");
-  if (overflow) r.fail_tensor(name, "shape " + shape_it->dump() + " has more elements than can be addressed");
+  if (overflow) r.fail_tensor(name, "shape " + to_string(e.shape) + " has more elements than can be addressed");
   if (nbytes != e.end - e.begin)
     r.fail_tensor(name, "shape " + to_string(e.shape) + " of " + dtype + " needs " + std::to_string(nbytes) +
                             " bytes but " + offsets + " span " + std::to_string(e.end - e.begin));
@@ -216,8 +227,13 @@ SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_vi
   const auto* header_begin = reinterpret_cast<const char*>(bytes.data() + 8);
 
   json header;
+  auto limit_depth = [&](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxHeaderDepth)
+      r.fail("header nests deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
+    return true;
+  };
   try {
-    header = json::parse(header_begin, header_begin + header_size);
+    header = json::parse(header_begin, header_begin + header_size, limit_depth);
   } catch (const json::parse_error& e) {
     r.fail(std::string("header is not valid JSON: ") + e.what());
   }

@@ -85,8 +85,17 @@ TEST(SafetensorsMalformed, ShapeEntriesThatAreNotSizes) {
                   "shape entry -1 is not a non-negative integer");
   expect_rejected(file_bytes("{" + tensor("w", "F32", "[1.5]", "[0,4]") + "}", float_bytes(1)),
                   "shape entry 1.5 is not a non-negative integer");
+  expect_rejected(file_bytes("{" + tensor("w", "F32", "[[1]]", "[0,4]") + "}", float_bytes(1)),
+                  "shape entry (array) is not a non-negative integer");
   expect_rejected(file_bytes("{" + tensor("w", "F32", "[1,1,1,1,1,1,1,1,1]", "[0,4]") + "}", float_bytes(1)),
                   "shape has 9 dims, more than the 8 minidl supports");
+}
+
+TEST(SafetensorsMalformed, DeeplyNestedHeader) {
+  // Refused while parsing: building and printing a million nested arrays would cost memory and stack.
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  expect_rejected(file_bytes("{" + tensor("w", "F32", deep, "[0,4]") + "}", float_bytes(1)),
+                  "header nests deeper than 16 levels");
 }
 
 TEST(SafetensorsMalformed, ShapeWhoseSizeOverflows) {
