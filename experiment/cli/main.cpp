@@ -1,0 +1,78 @@
+// minidl: runs YAML experiments.
+//   minidl train CONFIG [key=value ...] [--resume] [--quiet]
+//   minidl check CONFIG [key=value ...]
+// Exit status: 0 success, 1 runtime failure (files, a diverging loss), 2 a config or usage error.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "minidl/experiment/config.hpp"
+#include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/trainer.hpp"
+
+namespace {
+
+using namespace minidl::experiment;
+
+// Errors are printed on one line, whatever the message's own layout.
+int fail(const std::exception& e, int status) {
+  std::string message = e.what();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::cerr << "minidl: error: " << message << "\n";
+  return status;
+}
+
+int check_command(const std::string& file, const std::vector<std::string>& overrides) {
+  Experiment run(load_config(file, overrides));
+  std::cout << to_yaml_text(run.config()) << "\n" << run.model_summary() << "\n";
+  return 0;
+}
+
+int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool quiet) {
+  Experiment run(load_config(file, overrides));
+  TrainOptions options;
+  options.resume = resume;
+  options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
+  train(run, options, std::cout);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"minidl: train the models YAML experiment files describe"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version());
+
+  std::string file;
+  std::vector<std::string> overrides;
+  bool resume = false, quiet = false;
+  CLI::App* train_cmd = app.add_subcommand("train", "train the experiment; outputs go to its `output` folder");
+  train_cmd->add_option("config", file, "the experiment's YAML file")->required();
+  train_cmd->add_option("overrides", overrides, "dotted overrides: optimizer.lr=0.01 train.epochs=5");
+  train_cmd->add_flag("--resume", resume, "continue from output/checkpoint.safetensors");
+  train_cmd->add_flag("--quiet,-q", quiet, "print only the final line");
+
+  CLI::App* check_cmd = app.add_subcommand("check", "validate without training: resolved config and model summary");
+  check_cmd->add_option("config", file, "the experiment's YAML file")->required();
+  check_cmd->add_option("overrides", overrides, "dotted overrides: model.0.out=256");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*check_cmd) return check_command(file, overrides);
+    return train_command(file, overrides, resume, quiet);
+  } catch (const ConfigError& e) {
+    return fail(e, 2);
+  } catch (const std::exception& e) {
+    return fail(e, 1);
+  }
+}

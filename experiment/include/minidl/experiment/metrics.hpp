@@ -1,0 +1,31 @@
+#pragma once
+// One epoch's figures, as metrics.csv records them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace minidl::experiment {
+
+struct EpochMetrics {
+  int64_t epoch = 0;         // from 1
+  double train_loss = 0.0;   // mean of the epoch's batch losses, as training saw them
+  std::optional<double> val_loss;
+  std::optional<double> val_accuracy;
+  double lr = 0.0;           // group 0's learning rate during the epoch
+  double seconds = 0.0;      // the epoch's training loop (validation excluded)
+};
+
+/// "epoch,train_loss,val_loss,val_accuracy,lr,seconds".
+const char* metrics_csv_header();
+/// One row; numbers in their shortest exact form, missing values empty.
+std::string to_csv_row(const EpochMetrics& m);
+/// Parses a row written by to_csv_row (checkpoints keep the history this way).
+EpochMetrics parse_csv_row(const std::string& row);
+/// The header and every row, '\n'-terminated.
+std::string to_csv(const std::vector<EpochMetrics>& rows);
+
+/// Shortest text that reads back as exactly `x` ("0.001", "5.8e-05").
+std::string format_double(double x);
+
+}  // namespace minidl::experiment

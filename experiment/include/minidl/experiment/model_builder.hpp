@@ -1,0 +1,24 @@
+#pragma once
+// The model a config's `model` section describes: layers through the layer registry, sizes
+// inferred from the data and from each previous layer, initialisers, and init_from weights.
+#include <memory>
+
+#include "minidl/core/generator.hpp"
+#include "minidl/experiment/config.hpp"
+#include "minidl/nn/sequential.hpp"
+
+namespace minidl::experiment {
+
+/// A built model and the shape of one sample's output.
+struct BuiltModel {
+  std::shared_ptr<nn::Sequential> net;
+  Shape output;
+};
+
+/// Builds the layers in order for samples of shape `input`, drawing initial weights from
+/// `gen`. Fills in each linear layer's inferred `in` in `config`. Throws ConfigError at the
+/// layer (or option) that does not fit its input, at an `init` entry naming a parameter the
+/// layer does not have, or at `init_from` for a weights file that does not match.
+BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen);
+
+}  // namespace minidl::experiment

@@ -1,0 +1,54 @@
+#pragma once
+// The training loop of an Experiment and the files it writes into the config's output folder:
+// config.yaml, metrics.csv, checkpoint.safetensors (each epoch), model.safetensors and
+// summary.json (at the end).
+#include <cstdint>
+#include <iosfwd>
+
+#include "minidl/experiment/metrics.hpp"
+#include "minidl/experiment/experiment.hpp"
+
+namespace minidl::experiment {
+
+/// A loss that became NaN or infinite; the message names the epoch and the batch.
+struct DivergenceError : Error {
+  using Error::Error;
+};
+
+/// What the loop prints.
+enum class Display {
+  Progress,  // a progress bar per epoch plus one line per epoch (terminals)
+  Lines,     // one line per epoch (logs, pipes)
+  Quiet      // the final line only
+};
+
+struct TrainOptions {
+  /// Continue from output/checkpoint.safetensors up to the configured epochs.
+  bool resume = false;
+  Display display = Display::Lines;
+};
+
+/// The outcome, as summary.json records it.
+struct TrainResult {
+  int64_t epochs = 0;
+  EpochMetrics last;
+  /// The training loops alone (the sum of the epochs' `seconds`, this process's epochs only).
+  double train_seconds = 0.0;
+  double samples_per_second = 0.0;
+};
+
+/// Trains `run` for its configured epochs, writing the output files as it goes. Throws
+/// DivergenceError for a NaN/inf loss (the last checkpoint stays), IOError for files.
+TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out);
+
+/// Validation loss and accuracy of `run`'s model on `dataset` (eval mode, no grad).
+struct Evaluation {
+  double loss = 0.0;
+  double accuracy = 0.0;
+};
+Evaluation evaluate(Experiment& run, const data::Dataset& dataset);
+
+/// "0.1.0".
+const char* version();
+
+}  // namespace minidl::experiment

@@ -1,0 +1,256 @@
+#include "minidl/experiment/config.hpp"
+
+#include <filesystem>
+
+#include "minidl/experiment/dataset_registry.hpp"
+#include "minidl/experiment/init_registry.hpp"
+#include "minidl/experiment/layer_registry.hpp"
+#include "minidl/experiment/loss_registry.hpp"
+#include "minidl/experiment/optim_catalog.hpp"
+#include "minidl/experiment/optimizer_builder.hpp"
+#include "minidl/experiment/suggest.hpp"
+
+namespace minidl::experiment {
+
+namespace {
+
+const std::string kTopKeys[] = {"name",      "seed",      "threads", "data",    "model", "loss",
+                                "optimizer", "scheduler", "train",   "metrics", "output"};
+const std::string kMetrics[] = {"loss", "accuracy"};
+
+DataConfig read_data(const ConfigNode& node) {
+  node.check_keys({"train", "validation", "transform", "batch_size", "shuffle", "drop_last"});
+  DataConfig d;
+  d.train = datasets().read(node.require("train"));
+  const ConfigNode v = node["validation"];
+  d.validation_where = v.location();
+  if (v.is_map() && v.has("split")) {
+    v.check_keys({"split"});
+    d.validation_split = v["split"].as_number(Range{0.0, 1.0, true, true});
+  } else if (v.is_map() && !v.has("type")) {
+    v.fail("expected {split: fraction} or a data source with 'type' (one of " +
+           join_names(datasets().names()) + ")");
+  } else if (!v.is_null()) {
+    d.validation = datasets().read(v);
+  }
+  if (const ConfigNode t = node["transform"]; !t.is_null()) {
+    t.check_keys({"scale", "standardize"});
+    if (t.has("scale")) d.transform.scale = t["scale"].as_number(Range::greater_than(0));
+    if (t.has("standardize")) d.transform.standardize = t["standardize"].as_bool();
+  }
+  if (node.has("batch_size")) d.batch_size = node["batch_size"].as_int(Range::at_least(1));
+  if (node.has("shuffle")) d.shuffle = node["shuffle"].as_bool();
+  if (node.has("drop_last")) d.drop_last = node["drop_last"].as_bool();
+  return d;
+}
+
+LayerConfig read_layer(const ConfigNode& node) {
+  static const std::string kInit[] = {"init"};
+  LayerConfig layer{layers().read(node, kInit), {}};
+  if (!node.is_map() || !node.has("init")) return layer;
+  const ConfigNode init = node["init"];
+  if (!init.is_map())
+    init.fail("expected a map from parameter name to initialiser ({weight: xavier_uniform, "
+              "bias: zeros}), got " + init.describe());
+  for (const auto& [param, spec] : init.entries())
+    layer.init.emplace_back(param, initializers().read(spec));
+  return layer;
+}
+
+ModelConfig read_model(const ConfigNode& node) {
+  ModelConfig m;
+  ConfigNode list = node;
+  if (node.is_map()) {
+    node.check_keys({"layers", "init_from"});
+    list = node.require("layers");
+    if (node.has("init_from")) {
+      m.init_from = node["init_from"].as_string();
+      m.init_from_where = node["init_from"].location();
+    }
+  } else if (!node.is_list()) {
+    node.fail("expected a list of layers or a map {layers: [...], init_from: file}, got " +
+              node.describe());
+  }
+  list.expect_list();
+  if (list.size() == 0) list.fail("expected at least one layer");
+  for (const ConfigNode& item : list.items()) m.layers.push_back(read_layer(item));
+  return m;
+}
+
+std::vector<std::string> read_patterns(const ConfigNode& node) {
+  if (node.is_scalar()) return {node.as_string()};
+  if (!node.is_list())
+    node.fail("expected a parameter-name pattern or a list of them, got " + node.describe());
+  std::vector<std::string> out;
+  for (const ConfigNode& item : node.items()) out.push_back(item.as_string());
+  if (out.empty()) node.fail("expected at least one parameter-name pattern");
+  return out;
+}
+
+OptimizerConfig read_optimizer(const ConfigNode& node) {
+  static const std::string kReserved[] = {"param_groups"};
+  const ComponentCatalog catalog = optimizer_catalog();
+  OptimizerConfig o{catalog.read(node, kReserved), {}};
+  if (!node.is_map() || !node.has("param_groups")) return o;
+  const ConfigNode groups = node["param_groups"];
+  groups.expect_list();
+  // A group names only what differs for it; the rest falls back to the optimizer's options.
+  std::vector<OptionDecl> decls = catalog.infos.at(o.optimizer.type).options;
+  for (OptionDecl& d : decls) {
+    d.default_value.reset();
+    d.optional = true;
+  }
+  static const std::string kParams[] = {"params"};
+  for (const ConfigNode& g : groups.items()) {
+    g.expect_map();
+    ParamGroupConfig group{read_patterns(g.require("params")), read_options(g, decls, kParams),
+                           g.location()};
+    o.param_groups.push_back(std::move(group));
+  }
+  return o;
+}
+
+TrainConfig read_train(const ConfigNode& node) {
+  TrainConfig t;
+  node.check_keys({"epochs", "clip_grad_norm"});
+  if (node.has("epochs")) t.epochs = node["epochs"].as_int(Range::at_least(1));
+  if (node.has("clip_grad_norm"))
+    t.clip_grad_norm = node["clip_grad_norm"].as_number(Range::at_least(0));
+  return t;
+}
+
+std::vector<std::string> read_metrics(const ConfigNode& node) {
+  node.expect_list();
+  std::vector<std::string> out;
+  for (const ConfigNode& item : node.items()) {
+    const std::string m = item.as_string();
+    if (m != kMetrics[0] && m != kMetrics[1])
+      item.fail("unknown metric '" + m + "'" + did_you_mean(m, kMetrics) +
+                "; known: " + join_names(kMetrics));
+    out.push_back(m);
+  }
+  return out;
+}
+
+YAML::Node flow(YAML::Node node) {
+  node.SetStyle(YAML::EmitterStyle::Flow);
+  return node;
+}
+
+YAML::Node number(double v) { return to_yaml(OptionValue(v)); }
+
+}  // namespace
+
+std::span<const std::string> config_keys() { return kTopKeys; }
+
+Config read_config(const ConfigNode& root) {
+  root.check_keys(kTopKeys);
+  Config c;
+  c.file = root.source()->file;
+  c.name = root.has("name") ? root["name"].as_string()
+                            : std::filesystem::path(c.file).stem().string();
+  if (root.has("seed")) c.seed = static_cast<uint64_t>(root["seed"].as_int(Range::at_least(0)));
+  if (root.has("threads")) c.threads = static_cast<int>(root["threads"].as_int(Range::closed(0, 1024)));
+  c.data = read_data(root.require("data"));
+  c.model = read_model(root.require("model"));
+  c.loss = losses().read(root.require("loss"));
+  c.optimizer = read_optimizer(root.require("optimizer"));
+  if (root.has("scheduler")) c.scheduler = scheduler_catalog().read(root["scheduler"]);
+  check_optimizer(c.optimizer, c.scheduler);
+  c.train = read_train(root["train"]);
+  if (root.has("metrics")) c.metrics = read_metrics(root["metrics"]);
+  c.output = root.has("output") ? root["output"].as_string() : "runs/" + c.name;
+  return c;
+}
+
+Config load_config(const std::string& file, std::span<const std::string> overrides) {
+  return read_config(load_config_tree(file, overrides));
+}
+
+Config parse_config(const std::string& text, const std::string& origin,
+                    std::span<const std::string> overrides) {
+  return read_config(parse_config_tree(text, origin, overrides));
+}
+
+YAML::Node to_yaml(const Config& c) {
+  YAML::Node root(YAML::NodeType::Map);
+  root["name"] = c.name;
+  root["seed"] = std::to_string(c.seed);
+  root["threads"] = std::to_string(c.threads);
+
+  YAML::Node data(YAML::NodeType::Map);
+  data["train"] = flow(to_yaml(c.data.train));
+  if (c.data.validation) {
+    data["validation"] = flow(to_yaml(*c.data.validation));
+  } else if (c.data.validation_split > 0) {
+    YAML::Node split(YAML::NodeType::Map);
+    split["split"] = number(c.data.validation_split);
+    data["validation"] = flow(split);
+  }
+  YAML::Node transform(YAML::NodeType::Map);
+  transform["scale"] = number(c.data.transform.scale);
+  transform["standardize"] = c.data.transform.standardize ? "true" : "false";
+  data["transform"] = flow(transform);
+  data["batch_size"] = std::to_string(c.data.batch_size);
+  data["shuffle"] = c.data.shuffle ? "true" : "false";
+  data["drop_last"] = c.data.drop_last ? "true" : "false";
+  root["data"] = data;
+
+  YAML::Node layers(YAML::NodeType::Sequence);
+  for (const LayerConfig& l : c.model.layers) {
+    YAML::Node layer = flow(to_yaml(l.layer));
+    if (!l.init.empty()) {
+      YAML::Node init(YAML::NodeType::Map);
+      for (const auto& [param, spec] : l.init) init[param] = to_yaml(spec);
+      layer["init"] = init;
+    }
+    layers.push_back(layer);
+  }
+  if (c.model.init_from.empty()) {
+    root["model"] = layers;
+  } else {
+    YAML::Node model(YAML::NodeType::Map);
+    model["layers"] = layers;
+    model["init_from"] = c.model.init_from;
+    root["model"] = model;
+  }
+
+  root["loss"] = flow(to_yaml(c.loss));
+  YAML::Node optimizer = to_yaml(c.optimizer.optimizer);
+  if (c.optimizer.param_groups.empty()) {
+    flow(optimizer);
+  } else {
+    YAML::Node groups(YAML::NodeType::Sequence);
+    for (const ParamGroupConfig& g : c.optimizer.param_groups) {
+      YAML::Node group(YAML::NodeType::Map);
+      YAML::Node patterns(YAML::NodeType::Sequence);
+      for (const std::string& p : g.params) patterns.push_back(p);
+      group["params"] = flow(patterns);
+      for (const Options::Entry& e : g.options.entries()) group[e.name] = to_yaml(e.value);
+      groups.push_back(flow(group));
+    }
+    optimizer["param_groups"] = groups;
+  }
+  root["optimizer"] = optimizer;
+  if (c.scheduler) root["scheduler"] = flow(to_yaml(*c.scheduler));
+
+  YAML::Node train(YAML::NodeType::Map);
+  train["epochs"] = std::to_string(c.train.epochs);
+  train["clip_grad_norm"] = number(c.train.clip_grad_norm);
+  root["train"] = flow(train);
+  if (!c.metrics.empty()) {
+    YAML::Node metrics(YAML::NodeType::Sequence);
+    for (const std::string& m : c.metrics) metrics.push_back(m);
+    root["metrics"] = flow(metrics);
+  }
+  root["output"] = c.output;
+  return root;
+}
+
+std::string to_yaml_text(const Config& config) {
+  YAML::Emitter out;
+  out << to_yaml(config);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace minidl::experiment

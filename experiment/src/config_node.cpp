@@ -1,0 +1,275 @@
+#include "minidl/experiment/config_node.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "minidl/experiment/overrides.hpp"
+#include "minidl/experiment/suggest.hpp"
+
+namespace minidl::experiment {
+
+namespace {
+
+// `prefix` names `path` itself or a node above it ("optimizer" covers "optimizer.lr").
+bool covers(const std::string& prefix, const std::string& path) {
+  if (prefix.size() > path.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
+  return prefix.size() == path.size() || path[prefix.size()] == '.';
+}
+
+// Plain (unquoted) scalars get tag "?" from yaml-cpp; quoted ones "!": only plain ones can be
+// numbers, booleans or null, as in YAML's core schema.
+bool is_plain(const YAML::Node& n) { return n.IsScalar() && n.Tag() != "!"; }
+
+bool parse_double(const std::string& s, double& out) {
+  static const std::pair<const char*, double> kSpecial[] = {
+      {".inf", INFINITY}, {".Inf", INFINITY}, {".INF", INFINITY}, {"+.inf", INFINITY},
+      {"-.inf", -INFINITY}, {"-.Inf", -INFINITY}, {"-.INF", -INFINITY},
+      {".nan", NAN}, {".NaN", NAN}, {".NAN", NAN}};
+  for (const auto& [text, value] : kSpecial)
+    if (s == text) return out = value, true;
+  const char* begin = s.data();
+  if (!s.empty() && s[0] == '+') ++begin;
+  const char* end = s.data() + s.size();
+  if (begin == end) return false;
+  const auto [stop, ec] = std::from_chars(begin, end, out);
+  return ec == std::errc() && stop == end;
+}
+
+bool parse_int(const std::string& s, int64_t& out) {
+  const char* begin = s.data();
+  if (!s.empty() && s[0] == '+') ++begin;
+  const char* end = s.data() + s.size();
+  if (begin == end) return false;
+  const auto [stop, ec] = std::from_chars(begin, end, out);
+  return ec == std::errc() && stop == end;
+}
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+std::string format_number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+Location ConfigSource::locate(const std::string& path, const YAML::Mark& mark) const {
+  for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+    if (covers(it->path, path)) return {"override '" + it->text + "'"};
+  // A node made on the way by an override (a new map) has no position of its own.
+  const bool from_file = !mark.is_null() && (mark.pos > 0 || path.empty());
+  if (!from_file) {
+    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+      if (covers(path, it->path)) return {"override '" + it->text + "'"};
+    return {file};
+  }
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+bool Range::contains(double v) const {
+  if (std::isnan(v)) return false;
+  const bool above = low_open ? v > low : v >= low;
+  const bool below = high_open ? v < high : v <= high;
+  return above && below;
+}
+
+bool Range::unbounded() const { return std::isinf(low) && std::isinf(high); }
+
+std::string Range::to_string() const {
+  const bool has_low = !std::isinf(low), has_high = !std::isinf(high);
+  if (has_low && has_high)
+    return std::string("in ") + (low_open ? "(" : "[") + format_number(low) + ", " +
+           format_number(high) + (high_open ? ")" : "]");
+  if (has_low) return (low_open ? "> " : ">= ") + format_number(low);
+  if (has_high) return (high_open ? "< " : "<= ") + format_number(high);
+  return "any value";
+}
+
+ConfigNode::ConfigNode(YAML::Node node, std::string path, std::shared_ptr<const ConfigSource> source)
+    : node_(std::move(node)), path_(std::move(path)), source_(std::move(source)) {}
+
+Location ConfigNode::location() const {
+  return source_->locate(path_, node_.IsDefined() ? node_.Mark() : YAML::Mark::null_mark());
+}
+
+void ConfigNode::fail(const std::string& problem) const {
+  throw ConfigError(location(), path_.empty() ? problem : path_ + ": " + problem);
+}
+
+bool ConfigNode::is_null() const { return !node_.IsDefined() || node_.IsNull(); }
+
+bool ConfigNode::is_bool() const {
+  if (!is_plain(node_)) return false;
+  const std::string& s = node_.Scalar();
+  return s == "true" || s == "false" || s == "True" || s == "False" || s == "TRUE" || s == "FALSE";
+}
+
+bool ConfigNode::is_int() const {
+  int64_t v;
+  return is_plain(node_) && parse_int(node_.Scalar(), v);
+}
+
+bool ConfigNode::is_number() const {
+  double v;
+  return is_plain(node_) && parse_double(node_.Scalar(), v);
+}
+
+std::string ConfigNode::describe() const {
+  if (is_null()) return "nothing (null)";
+  if (node_.IsMap()) return "a map";
+  if (node_.IsSequence()) return "a list";
+  if (is_bool()) return "boolean " + node_.Scalar();
+  if (is_number()) return "number " + node_.Scalar();
+  return "string '" + node_.Scalar() + "'";
+}
+
+ConfigNode ConfigNode::child(YAML::Node node, const std::string& key) const {
+  return ConfigNode(std::move(node), join_path(path_, key), source_);
+}
+
+bool ConfigNode::has(const std::string& key) const {
+  if (!node_.IsMap()) return false;
+  const YAML::Node& self = node_;
+  const YAML::Node value = self[key];
+  return value.IsDefined() && !value.IsNull();
+}
+
+ConfigNode ConfigNode::operator[](const std::string& key) const {
+  const YAML::Node& self = node_;  // const access: a lookup must not insert the key
+  if (!node_.IsMap()) return child(YAML::Node(), key);
+  const YAML::Node value = self[key];
+  // A missing key gives an invalid node that throws on every query: stand in a plain null.
+  return child(value.IsDefined() ? value : YAML::Node(), key);
+}
+
+ConfigNode ConfigNode::require(const std::string& key) const {
+  expect_map();
+  if (!has(key)) fail("missing key '" + key + "'");
+  return (*this)[key];
+}
+
+ConfigNode ConfigNode::at(size_t i) const {
+  const YAML::Node& self = node_;
+  return child(self[i], std::to_string(i));
+}
+
+std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
+  std::vector<std::pair<std::string, ConfigNode>> out;
+  if (!node_.IsMap()) return out;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.Scalar();
+    out.emplace_back(key, child(kv.second, key));
+  }
+  return out;
+}
+
+std::vector<ConfigNode> ConfigNode::items() const {
+  std::vector<ConfigNode> out;
+  if (!node_.IsSequence()) return out;
+  for (size_t i = 0; i < node_.size(); ++i) out.push_back(at(i));
+  return out;
+}
+
+void ConfigNode::expect_map() const {
+  if (!is_null() && !node_.IsMap()) fail("expected a map of keys, got " + describe());
+}
+
+void ConfigNode::expect_list() const {
+  if (!node_.IsSequence()) fail("expected a list, got " + describe());
+}
+
+void ConfigNode::check_keys(std::span<const std::string> known) const {
+  expect_map();
+  if (!node_.IsMap()) return;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.Scalar();
+    bool found = false;
+    for (const std::string& k : known) found = found || k == key;
+    if (found) continue;
+    const std::string where = path_.empty() ? "the config" : "'" + path_ + "'";
+    const Location loc = source_->locate(join_path(path_, key), kv.first.Mark());
+    throw ConfigError(loc, "unknown key '" + key + "' in " + where + did_you_mean(key, known) +
+                               "; known keys: " + join_names(known));
+  }
+}
+
+double ConfigNode::as_number(const Range& range) const {
+  double v = 0;
+  if (!is_plain(node_) || !parse_double(node_.Scalar(), v))
+    fail("expected a number, got " + describe());
+  if (!range.contains(v)) fail("expected a number " + range.to_string() + ", got " + node_.Scalar());
+  return v;
+}
+
+int64_t ConfigNode::as_int(const Range& range) const {
+  int64_t v = 0;
+  if (!is_plain(node_) || !parse_int(node_.Scalar(), v)) {
+    fail("expected an integer, got " + describe());
+  }
+  if (!range.contains(static_cast<double>(v)))
+    fail("expected an integer " + range.to_string() + ", got " + node_.Scalar());
+  return v;
+}
+
+bool ConfigNode::as_bool() const {
+  if (!is_bool()) fail("expected true or false, got " + describe());
+  const char c = node_.Scalar()[0];
+  return c == 't' || c == 'T';
+}
+
+std::string ConfigNode::as_string() const {
+  if (!node_.IsScalar()) fail("expected a string, got " + describe());
+  return node_.Scalar();
+}
+
+std::vector<double> ConfigNode::as_numbers() const {
+  if (!node_.IsSequence()) fail("expected a list of numbers, got " + describe());
+  std::vector<double> out;
+  for (const ConfigNode& item : items()) out.push_back(item.as_number());
+  return out;
+}
+
+namespace {
+
+ConfigNode make_tree(const std::string& text, const std::string& origin,
+                     std::span<const std::string> overrides) {
+  auto source = std::make_shared<ConfigSource>();
+  source->file = origin;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(Location{origin, e.mark.line + 1, e.mark.column + 1},
+                      "invalid YAML: " + e.msg);
+  }
+  if (!root.IsMap() && !root.IsNull())
+    throw ConfigError(Location{origin}, "expected a map of keys at the top of the file");
+  for (const std::string& text_override : overrides) {
+    const Override o = parse_override(text_override);
+    apply_override(root, o);
+    source->overrides.push_back({o.path, o.text});
+  }
+  return ConfigNode(root, "", std::move(source));
+}
+
+}  // namespace
+
+ConfigNode load_config_tree(const std::string& file, std::span<const std::string> overrides) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw IOError("cannot read config file '" + file + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  return make_tree(text.str(), file, overrides);
+}
+
+ConfigNode parse_config_tree(const std::string& text, const std::string& origin,
+                             std::span<const std::string> overrides) {
+  return make_tree(text, origin, overrides);
+}
+
+}  // namespace minidl::experiment

@@ -1,0 +1,68 @@
+#include "minidl/experiment/data_builder.hpp"
+
+#include "minidl/data/split.hpp"
+#include "minidl/data/standardizer.hpp"
+#include "minidl/data/tensor_dataset.hpp"
+#include "minidl/experiment/dataset_registry.hpp"
+
+namespace minidl::experiment {
+
+namespace {
+
+std::shared_ptr<const data::Dataset> load(const ComponentConfig& source, uint64_t seed) {
+  try {
+    return datasets().at(source).make(source.options, DatasetContext{seed});
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const ValueError& e) {
+    throw ConfigError(source.where, e.what());
+  }
+}
+
+// Scaling is folded into the feature tensor once, so batches cost nothing extra.
+std::shared_ptr<const data::Dataset> scaled(std::shared_ptr<const data::Dataset> dataset, double scale,
+                                            const Location& where) {
+  if (scale == 1.0) return dataset;
+  const auto* tensors = dynamic_cast<const data::TensorDataset*>(dataset.get());
+  if (!tensors)
+    throw ConfigError(where, "transform.scale needs a dataset held in memory (csv, synthetic_*)");
+  Tensor features = tensors->features().clone();
+  features.mul_(static_cast<float>(scale));
+  return data::share(data::TensorDataset(features, tensors->targets()));
+}
+
+void check_compatible(const data::Dataset& train, const data::Dataset& validation, const Location& where) {
+  if (!(train.feature_shape() == validation.feature_shape()))
+    throw ConfigError(where, "validation samples have features " + to_string(validation.feature_shape()) +
+                                 " but training samples have " + to_string(train.feature_shape()));
+  if (train.task() != validation.task())
+    throw ConfigError(where, std::string("validation data is ") + data::task_name(validation.task()) +
+                                 " but training data is " + data::task_name(train.task()));
+}
+
+}  // namespace
+
+RunData build_data(const DataConfig& config, uint64_t seed) {
+  RunData out;
+  out.train = scaled(load(config.train, seed), config.transform.scale, config.train.where);
+  if (config.validation) {
+    out.validation = scaled(load(*config.validation, seed), config.transform.scale, config.validation->where);
+    check_compatible(*out.train, *out.validation, config.validation->where);
+  } else if (config.validation_split > 0) {
+    try {
+      auto [train, validation] = data::split(out.train, config.validation_split, seed);
+      out.train = train;
+      out.validation = validation;
+    } catch (const ValueError& e) {
+      throw ConfigError(config.validation_where, e.what());
+    }
+  }
+  if (config.transform.standardize) {
+    const data::Standardizer standardizer = data::Standardizer::fit(*out.train);
+    out.train = standardizer.apply(out.train);
+    if (out.validation) out.validation = standardizer.apply(out.validation);
+  }
+  return out;
+}
+
+}  // namespace minidl::experiment

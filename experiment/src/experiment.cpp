@@ -1,0 +1,63 @@
+#include "minidl/experiment/experiment.hpp"
+
+#include <algorithm>
+
+#include "minidl/core/parallel.hpp"
+#include "minidl/experiment/data_builder.hpp"
+#include "minidl/experiment/model_builder.hpp"
+#include "minidl/experiment/optimizer_builder.hpp"
+#include "minidl/nn/summary.hpp"
+
+namespace minidl::experiment {
+
+namespace {
+
+std::vector<std::string> resolve_metrics(const Config& config, bool classification) {
+  if (config.metrics.empty()) {
+    if (classification) return {"loss", "accuracy"};
+    return {"loss"};
+  }
+  if (!classification && std::find(config.metrics.begin(), config.metrics.end(), "accuracy") !=
+                             config.metrics.end())
+    throw ConfigError(config.loss.where, "metric 'accuracy' needs classification data, but the "
+                                         "training targets are regression values");
+  return config.metrics;
+}
+
+}  // namespace
+
+Experiment::Experiment(Config config) : config_(std::move(config)) {
+  if (config_.threads > 0) set_num_threads(config_.threads);
+  RunData data = build_data(config_.data, config_.seed);
+  train_ = std::move(data.train);
+  validation_ = std::move(data.validation);
+
+  Generator gen(config_.seed);
+  BuiltModel built = build_model(config_.model, train_->feature_shape(), gen);
+  model_ = std::move(built.net);
+
+  const LossContext context{train_->task(), built.output, train_->target_shape(), train_->num_classes()};
+  try {
+    loss_ = losses().at(config_.loss).make(config_.loss.options, context);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const Error& e) {
+    throw ConfigError(config_.loss.where, e.what());
+  }
+  config_.metrics = resolve_metrics(config_, is_classification());
+
+  optimizer_ = make_optimizer(config_.optimizer, model_->named_parameters());
+  if (config_.scheduler) scheduler_ = make_scheduler(*config_.scheduler, *optimizer_);
+}
+
+bool Experiment::reports_accuracy() const {
+  return std::find(config_.metrics.begin(), config_.metrics.end(), "accuracy") != config_.metrics.end();
+}
+
+std::string Experiment::model_summary() {
+  Shape input = train_->feature_shape();
+  input.insert(0, 1);
+  return nn::summary(*model_, input);
+}
+
+}  // namespace minidl::experiment

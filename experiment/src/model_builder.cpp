@@ -1,0 +1,102 @@
+#include "minidl/experiment/model_builder.hpp"
+
+#include <filesystem>
+
+#include "minidl/autograd/grad_mode.hpp"
+#include "minidl/experiment/init_registry.hpp"
+#include "minidl/experiment/layer_registry.hpp"
+#include "minidl/experiment/suggest.hpp"
+#include "minidl/nn/serialize.hpp"
+
+namespace minidl::experiment {
+
+namespace {
+
+Shape sample_shape(const Shape& batch_shape) {
+  Shape s = batch_shape;
+  s.erase(0);
+  return s;
+}
+
+std::string describe_input(const Shape& input, size_t layer) {
+  if (layer == 0) return "the data's samples (shape " + to_string(input) + ")";
+  return "layer " + std::to_string(layer - 1) + "'s output (shape " + to_string(input) + ")";
+}
+
+void apply_init(nn::Module& module, const LayerConfig& config, Generator& gen) {
+  const auto params = module.named_parameters();
+  std::vector<std::string> names;
+  for (const auto& p : params) names.push_back(p.first);
+  for (const auto& [name, spec] : config.init) {
+    const Variable* param = nullptr;
+    for (const auto& p : params)
+      if (p.first == name) param = &p.second;
+    if (!param)
+      throw ConfigError(spec.where, config.layer.type + " has no parameter '" + name + "'" +
+                                        did_you_mean(name, names) + "; its parameters: " +
+                                        (names.empty() ? "none" : join_names(names)));
+    try {
+      initializers().at(spec).make(*param, spec.options, gen);
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const Error& e) {
+      throw ConfigError(spec.where, "cannot initialise " + name + ": " + e.what());
+    }
+  }
+}
+
+// An inferred `in` is written first, as a config would put it.
+void record_inferred_in(Options& options, int64_t features) {
+  Options resolved(options.where());
+  resolved.set({"in", features, options.where(), false});
+  for (const Options::Entry& e : options.entries()) resolved.set(e);
+  options = std::move(resolved);
+}
+
+}  // namespace
+
+BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) {
+  auto net = std::make_shared<nn::Sequential>();
+  NoGradGuard no_grad;
+  Shape batch_shape = input;
+  batch_shape.insert(0, 1);
+  Variable probe(Tensor::zeros(batch_shape));  // one sample of zeros finds each output shape
+  for (size_t i = 0; i < config.layers.size(); ++i) {
+    LayerConfig& layer = config.layers[i];
+    const Shape in = sample_shape(probe.shape());
+    const LayerContext context{in, describe_input(in, i), gen};
+    std::shared_ptr<nn::Module> module;
+    try {
+      module = layers().at(layer.layer).make(layer.layer.options, context);
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const Error& e) {
+      throw ConfigError(layer.layer.where, layer.layer.type + ": " + e.what());
+    }
+    apply_init(*module, layer, gen);
+    module->eval();  // the probe must not draw dropout masks
+    try {
+      probe = module->forward(probe);
+    } catch (const Error& e) {
+      throw ConfigError(layer.layer.where, layer.layer.type + " cannot take " + context.input_source +
+                                               ": " + e.what());
+    }
+    module->train();
+    if (layer.layer.type == "linear" && !layer.layer.options.has("in"))
+      record_inferred_in(layer.layer.options, in.back());
+    net->push_back(module);
+  }
+  if (!config.init_from.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(config.init_from, ec))
+      throw ConfigError(config.init_from_where, "weights file '" + config.init_from + "' does not exist");
+    try {
+      nn::load(*net, config.init_from, /*strict=*/true);
+    } catch (const Error& e) {
+      throw ConfigError(config.init_from_where, std::string("cannot start from these weights: ") + e.what());
+    }
+  }
+  return {net, sample_shape(probe.shape())};
+}
+
+}  // namespace minidl::experiment

@@ -1,0 +1,158 @@
+// Reading experiment configs: typed values, defaults, overrides, and one located error per mistake.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "minidl/experiment/config.hpp"
+
+using namespace minidl::experiment;
+
+namespace {
+
+const char* kDigits = R"(name: digits-mlp
+seed: 3
+data:
+  train: {type: csv, path: examples/datasets/digits.csv}
+  validation: {split: 0.2}
+  transform: {scale: 0.0625}
+  batch_size: 32
+model:
+  - {type: linear, in: 64, out: 128}
+  - relu
+  - {type: linear, out: 10}
+loss: cross_entropy
+optimizer: {type: adam, lr: 0.001}
+train: {epochs: 20}
+)";
+
+// The message of the ConfigError that parsing `text` (with `overrides`) throws.
+std::string error_of(const std::string& text, std::vector<std::string> overrides = {}) {
+  try {
+    parse_config(text, "exp.yaml", overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// kDigits with `from` replaced by `to`.
+std::string edited(const std::string& from, const std::string& to) {
+  std::string text = kDigits;
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST(Config, ReadsTypedValuesAndFillsDefaults) {
+  const Config c = parse_config(kDigits, "exp.yaml");
+  EXPECT_EQ(c.name, "digits-mlp");
+  EXPECT_EQ(c.seed, 3u);
+  EXPECT_EQ(c.data.train.type, "csv");
+  EXPECT_EQ(c.data.train.options.string("path"), "examples/datasets/digits.csv");
+  EXPECT_EQ(c.data.train.options.string("target"), "target");  // default
+  EXPECT_DOUBLE_EQ(c.data.validation_split, 0.2);
+  EXPECT_DOUBLE_EQ(c.data.transform.scale, 0.0625);
+  EXPECT_EQ(c.data.batch_size, 32);
+  EXPECT_TRUE(c.data.shuffle);
+  ASSERT_EQ(c.model.layers.size(), 3u);
+  EXPECT_EQ(c.model.layers[1].layer.type, "relu");  // a bare name is a layer without options
+  EXPECT_FALSE(c.model.layers[2].layer.options.has("in"));  // inferred when the model is built
+  EXPECT_TRUE(c.model.layers[2].layer.options.flag("bias"));
+  EXPECT_EQ(c.loss.type, "cross_entropy");
+  EXPECT_EQ(c.optimizer.optimizer.type, "adam");
+  EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("lr"), 0.001);
+  EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("eps"), 1e-8);  // optim's own default
+  EXPECT_EQ(c.train.epochs, 20);
+  EXPECT_EQ(c.output, "runs/digits-mlp");
+}
+
+TEST(Config, OverridesAreTypedBySchema) {
+  const Config c = parse_config(kDigits, "exp.yaml",
+                                {{"optimizer.lr=0.01", "model.0.out=256", "train.epochs=5",
+                                  "output=runs/x", "threads=1", "data.validation.split=0.25"}});
+  EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("lr"), 0.01);
+  EXPECT_EQ(c.model.layers[0].layer.options.integer("out"), 256);
+  EXPECT_EQ(c.train.epochs, 5);
+  EXPECT_EQ(c.output, "runs/x");
+  EXPECT_EQ(c.threads, 1);
+  EXPECT_DOUBLE_EQ(c.data.validation_split, 0.25);
+}
+
+TEST(Config, OverridesCanAddSectionsAndListItems) {
+  const Config c = parse_config(kDigits, "exp.yaml",
+                                {{"scheduler.type=step", "scheduler.step_size=5", "model.3={type: relu}"}});
+  ASSERT_TRUE(c.scheduler);
+  EXPECT_EQ(c.scheduler->type, "step");
+  EXPECT_EQ(c.scheduler->options.integer("step_size"), 5);
+  EXPECT_EQ(c.model.layers.size(), 4u);
+}
+
+TEST(Config, ResolvedYamlReadsBackToTheSameConfig) {
+  const Config c = parse_config(kDigits, "exp.yaml", {{"optimizer.lr=0.03"}});
+  const std::string text = to_yaml_text(c);
+  const Config again = parse_config(text, "config.yaml");
+  EXPECT_EQ(to_yaml_text(again), text);
+  EXPECT_NE(text.find("lr: 0.03"), std::string::npos) << text;
+}
+
+TEST(ConfigErrors, UnknownKeySuggestsTheClosest) {
+  EXPECT_EQ(error_of(edited("  batch_size: 32", "  bacth_size: 32")),
+            "exp.yaml:7:3: unknown key 'bacth_size' in 'data' (did you mean 'batch_size'?); known keys: "
+            "train, validation, transform, batch_size, shuffle, drop_last");
+}
+
+TEST(ConfigErrors, WrongTypeNamesExpectedAndActual) {
+  EXPECT_EQ(error_of(edited("lr: 0.001", "lr: abc")),
+            "exp.yaml:13:29: optimizer.lr: expected a number, got string 'abc'");
+  EXPECT_EQ(error_of(edited("epochs: 20", "epochs: \"20\"")),
+            "exp.yaml:14:17: train.epochs: expected an integer, got string '20'");
+}
+
+TEST(ConfigErrors, OutOfRangeNamesTheRange) {
+  EXPECT_EQ(error_of(edited("batch_size: 32", "batch_size: 0")),
+            "exp.yaml:7:15: data.batch_size: expected an integer >= 1, got 0");
+  EXPECT_EQ(error_of(edited("split: 0.2", "split: 1.5")),
+            "exp.yaml:5:23: data.validation.split: expected a number in (0, 1), got 1.5");
+}
+
+TEST(ConfigErrors, UnknownComponentListsTheKnownOnes) {
+  const std::string message = error_of(edited("type: linear, in: 64", "type: linaer, in: 64"));
+  EXPECT_EQ(message.rfind("exp.yaml:9:12: model.0.type: unknown layer 'linaer' (did you mean 'linear'?); known: ", 0), 0u)
+      << message;
+  EXPECT_NE(message.find("relu"), std::string::npos);
+  EXPECT_EQ(error_of(edited("type: adam", "type: adamm")).rfind(
+                "exp.yaml:13:19: optimizer.type: unknown optimizer 'adamm' (did you mean 'adam'?)", 0),
+            0u);
+}
+
+TEST(ConfigErrors, OptionRejectedByOptimNamesItsPlace) {
+  EXPECT_EQ(error_of(edited("lr: 0.001", "lr: -1")),
+            "exp.yaml:13:29: Adam: option lr must be >= 0, got -1");
+}
+
+TEST(ConfigErrors, MissingSectionNamesTheMap) {
+  std::string text = kDigits;
+  text.erase(text.find("loss:"), std::string("loss: cross_entropy\n").size());
+  EXPECT_EQ(error_of(text), "exp.yaml:1:1: missing key 'loss'");
+}
+
+TEST(ConfigErrors, OverrideErrorsNameTheOverride) {
+  EXPECT_EQ(error_of(kDigits, {"optimizer.lrr=0.1"}).rfind(
+                "override 'optimizer.lrr=0.1': unknown key 'lrr' in 'optimizer' (did you mean 'lr'?)", 0),
+            0u);
+  EXPECT_EQ(error_of(kDigits, {"train.epochs=many"}),
+            "override 'train.epochs=many': train.epochs: expected an integer, got string 'many'");
+  EXPECT_EQ(error_of(kDigits, {"model.7.out=3"}),
+            "override 'model.7.out=3': 'model' is a list of 3: expected an index 0..3, got '7'");
+  EXPECT_EQ(error_of(kDigits, {"seed.x=1"}),
+            "override 'seed.x=1': 'seed' is a scalar, not a map: cannot set 'x' in it");
+  EXPECT_EQ(error_of(kDigits, {"epochs"}),
+            "override 'epochs': expected key=value (a dotted path such as optimizer.lr=0.01), got no '='");
+}
+
+TEST(ConfigErrors, InvalidYamlNamesThePosition) {
+  EXPECT_EQ(error_of("data: {train: [\n"), "exp.yaml:2:1: invalid YAML: end of sequence flow not found");
+}
