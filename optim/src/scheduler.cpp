@@ -67,10 +67,12 @@ void Scheduler::load_state_dict(const StateDict& state) {
     throw ValueError(owner + ".load_state_dict: scheduler.base_lrs must list " +
                      std::to_string(base_lrs_.size()) + " learning rates, got " + lrs.to_string());
 
+  OptionMap options;
   for (auto it = state.metadata.lower_bound(std::string(kOptionsPrefix));
        it != state.metadata.end() && it->first.starts_with(kOptionsPrefix); ++it)
-    set_option(std::string_view(it->first).substr(kOptionsPrefix.size()),
-               OptionValue::parse(it->second, it->first));
+    options.emplace(it->first.substr(kOptionsPrefix.size()),
+                    OptionValue::parse(it->second, it->first));
+  set_options(options);
   last_epoch_ = epoch;
   base_lrs_ = std::get<std::vector<double>>(lrs.get());
   apply();

@@ -105,9 +105,7 @@ class OptimizerImpl : public Optimizer {
     validate_options(defaults_, Derived::type_name);
     for (std::size_t g = 0; g < num_param_groups(); ++g) {
       O group = defaults_;
-      for (const auto& [key, value] : group_overrides(g))
-        optim::set_option(group, key, value, Derived::type_name);
-      validate_options(group, Derived::type_name);
+      apply_options(group, group_overrides(g), Derived::type_name);
       options_.push_back(std::move(group));
     }
   }
@@ -121,18 +119,9 @@ class OptimizerImpl : public Optimizer {
 
   std::string to_string() const override {
     std::string text = std::string(Derived::type_name) + "(" + format_options(defaults_);
-    const OptionMap defaults = options_to_map(defaults_);
-    for (std::size_t g = 0; g < options_.size(); ++g) {
-      std::string changed;
-      for_each_option<O>([&](const auto& opt) {
-        using T = typename std::decay_t<decltype(opt)>::Type;
-        const T& value = options_[g].*opt.member;
-        if (OptionTraits<T>::to(value) == defaults.at(std::string(opt.name))) return;
-        changed += (changed.empty() ? "" : ", ") + std::string(opt.name) + "=" +
-                   OptionTraits<T>::format(value);
-      });
-      if (!changed.empty()) text += "; group " + std::to_string(g) + ": " + changed;
-    }
+    for (std::size_t g = 0; g < options_.size(); ++g)
+      if (std::string changed = format_changed_options(options_[g], defaults_); !changed.empty())
+        text += "; group " + std::to_string(g) + ": " + changed;
     return text + ")";
   }
 
@@ -142,9 +131,7 @@ class OptimizerImpl : public Optimizer {
 
   void set_options(std::size_t group, const OptionMap& options) override {
     O changed = options_.at(group);
-    for (const auto& [key, value] : options)
-      optim::set_option(changed, key, value, Derived::type_name);
-    validate_options(changed, Derived::type_name);
+    apply_options(changed, options, Derived::type_name);
     options_[group] = std::move(changed);
   }
 

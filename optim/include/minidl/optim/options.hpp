@@ -107,6 +107,14 @@ void validate_options(const O& options, std::string_view owner) {
   if constexpr (requires { options.validate(); }) options.validate();
 }
 
+/// Sets every option in `map` on `options`, then validates the result as a whole (so options
+/// that are only valid together can be changed together).
+template <OptionsStruct O>
+void apply_options(O& options, const OptionMap& map, std::string_view owner) {
+  for (const auto& [name, value] : map) set_option(options, name, value, owner);
+  validate_options(options, owner);
+}
+
 /// `base` with every option in `map` set, validated. A required option missing from the map,
 /// an unknown name, a wrong type or a failed check throws ValueError naming `owner`.
 template <OptionsStruct O>
@@ -114,8 +122,7 @@ O options_from_map(const OptionMap& map, std::string_view owner, O base = {}) {
   for_each_option<O>([&](const auto& opt) {
     if (opt.is_required && !map.contains(opt.name)) detail::throw_missing_option(owner, opt.name);
   });
-  for (const auto& [name, value] : map) set_option(base, name, value, owner);
-  validate_options(base, owner);
+  apply_options(base, map, owner);
   return base;
 }
 
@@ -136,6 +143,19 @@ std::string format_options(const O& options) {
   std::string text;
   for_each_option<O>([&](const auto& opt) {
     using T = typename std::decay_t<decltype(opt)>::Type;
+    if (!text.empty()) text += ", ";
+    text += std::string(opt.name) + "=" + OptionTraits<T>::format(options.*opt.member);
+  });
+  return text;
+}
+
+/// "lr=0.5": only the options of `options` whose value differs from `base`'s.
+template <OptionsStruct O>
+std::string format_changed_options(const O& options, const O& base) {
+  std::string text;
+  for_each_option<O>([&](const auto& opt) {
+    using T = typename std::decay_t<decltype(opt)>::Type;
+    if (OptionTraits<T>::to(options.*opt.member) == OptionTraits<T>::to(base.*opt.member)) return;
     if (!text.empty()) text += ", ";
     text += std::string(opt.name) + "=" + OptionTraits<T>::format(options.*opt.member);
   });

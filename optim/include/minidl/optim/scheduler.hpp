@@ -49,7 +49,8 @@ class Scheduler {
   /// Sets each group's lr to schedule(last_epoch, base lr).
   void apply();
   virtual double schedule(int64_t epoch, double base_lr) const = 0;
-  virtual void set_option(std::string_view name, const OptionValue& value) = 0;
+  /// Sets options together, checked like at construction (used by load_state_dict).
+  virtual void set_options(const OptionMap& options) = 0;
 
  private:
   Optimizer* optimizer_;
@@ -85,10 +86,9 @@ class SchedulerImpl : public Scheduler {
   double schedule(int64_t epoch, double base_lr) const final {
     return Derived::lr(options_, epoch, base_lr);
   }
-  void set_option(std::string_view key, const OptionValue& value) override {
+  void set_options(const OptionMap& options) override {
     O changed = options_;
-    optim::set_option(changed, key, value, Derived::type_name);
-    validate_options(changed, Derived::type_name);
+    apply_options(changed, options, Derived::type_name);
     options_ = std::move(changed);
   }
 
