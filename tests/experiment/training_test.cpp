@@ -171,3 +171,44 @@ TEST(ModelErrors, MissingDataFileNamesThePathOption) {
         << e.what();
   }
 }
+
+TEST(ParamGroups, PatternsPickParametersByName) {
+  Experiment run(load_config("configs/digits_mlp.yaml",
+                             {{"optimizer={type: sgd, lr: 0.1, param_groups: [{params: '*.bias', weight_decay: 0.5}, "
+                               "{params: ['2.weight'], lr: 0.01}]}"}}));
+  optim::Optimizer& opt = run.optimizer();
+  ASSERT_EQ(opt.num_param_groups(), 3u);  // the unmatched parameters first, then each group
+  EXPECT_EQ(opt.params(0).size(), 1u);    // 0.weight
+  EXPECT_EQ(opt.params(1).size(), 2u);    // 0.bias, 2.bias
+  EXPECT_DOUBLE_EQ(opt.lr(0), 0.1);
+  EXPECT_DOUBLE_EQ(opt.lr(2), 0.01);
+  EXPECT_EQ(opt.option(1, "weight_decay"), optim::OptionValue(0.5));
+}
+
+TEST(ParamGroups, APatternMatchingNothingIsAnError) {
+  try {
+    Experiment run(load_config("configs/digits_mlp.yaml",
+                               {{"optimizer.param_groups=[{params: 'head.*', lr: 0.01}]"}}));
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "override 'optimizer.param_groups=[{params: 'head.*', lr: 0.01}]': param_groups: "
+                                     "no parameter matches the pattern 'head.*'; parameters: 0.weight, 0.bias, 2.weight, 2.bias");
+  }
+}
+
+TEST(LayerInit, InitialisersApplyPerParameter) {
+  Experiment run(load_config("configs/digits_mlp.yaml", {{"model.0.init={weight: {type: constant, val: 0.5}, bias: zeros}"}}));
+  const auto& linear = run.model().at<nn::Linear>(0);
+  EXPECT_EQ(linear.weight().data().at({3, 7}), 0.5f);
+  EXPECT_EQ(linear.bias().data().at({5}), 0.0f);
+}
+
+TEST(LayerInit, UnknownParameterListsTheLayersOwn) {
+  try {
+    Experiment run(load_config("configs/digits_mlp.yaml", {{"model.0.init={wieght: zeros}"}}));
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "override 'model.0.init={wieght: zeros}': linear has no parameter 'wieght' "
+                                     "(did you mean 'weight'?); its parameters: weight, bias");
+  }
+}
