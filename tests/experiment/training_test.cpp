@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "minidl/experiment/config.hpp"
+#include "minidl/experiment/layer_registry.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/trainer.hpp"
+#include "minidl/autograd/ops.hpp"
 #include "minidl/nn/linear.hpp"
 
 using namespace minidl;
@@ -210,5 +212,35 @@ TEST(LayerInit, UnknownParameterListsTheLayersOwn) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()), "override 'model.0.init={wieght: zeros}': linear has no parameter 'wieght' "
                                      "(did you mean 'weight'?); its parameters: weight, bias");
+  }
+}
+
+namespace {
+// A layer minidl does not ship, as user code would write it.
+class Scale : public nn::Module {
+ public:
+  explicit Scale(float factor) : factor_(factor) {}
+  Variable forward(const Variable& x) override { return x * factor_; }
+  std::string name() const override { return "Scale"; }
+
+ private:
+  float factor_;
+};
+}  // namespace
+
+TEST(UserLayers, ARegisteredLayerIsConfigurableByName) {
+  layers().add("scale", {"multiplies its input by factor", {{"factor", OptionKind::Number, 1.0, "the factor",
+                                                             Range::greater_than(0)}}},
+               [](const Options& o, const LayerContext&) {
+                 return std::make_shared<Scale>(static_cast<float>(o.number("factor")));
+               });
+  Experiment run(load_config("configs/digits_mlp.yaml", {{"model.1={type: scale, factor: 2}", "train.epochs=1"}}));
+  EXPECT_EQ(run.model()[1].name(), "Scale");
+  try {
+    load_config("configs/digits_mlp.yaml", {{"model.1={type: scale, factor: -2}"}});
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "override 'model.1={type: scale, factor: -2}': model.1.factor: expected a number > 0, got -2");
   }
 }
