@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "minidl/core/parallel.hpp"
 #include "minidl/data.hpp"
@@ -104,11 +105,13 @@ void spin_for(Clock::duration d) {
   }
 }
 
-// A training loop whose step (a spin, standing for compute) lasts twice a batch's assembly;
-// counts the time spent waiting in ++ for the next batch. With prefetch it should be ~0.
+// A training loop whose step lasts twice a batch's assembly counts the time it waits in begin()
+// and ++ for its batches; with prefetch it should be ~0. The step is a spin (compute, which
+// keeps a core busy) or a sleep (which leaves the producer a core even on a loaded machine).
 void BM_LoaderWait(benchmark::State& state) {
   set_num_threads(static_cast<int>(state.range(0)));
   const int prefetch = static_cast<int>(state.range(1));
+  const bool sleeping = state.range(2) == 1;
   data::DataLoader loader(mnist_sized(), {.batch_size = kBatch, .shuffle = true, .seed = 0, .prefetch = prefetch});
   // Assembly time per batch, measured here on the caller's thread.
   data::DataLoader probe(mnist_sized(), {.batch_size = kBatch, .shuffle = true, .seed = 0, .prefetch = 0});
@@ -118,26 +121,30 @@ void BM_LoaderWait(benchmark::State& state) {
   const auto step = 2 * assembly;
 
   Clock::duration waited{};
-  int64_t batches = 0;
   for (auto _ : state) {
-    auto it = loader.begin();  // the first batch of an epoch cannot be prefetched
+    auto before = Clock::now();
+    auto it = loader.begin();  // the first batch of an epoch is assembled here, not ahead
+    waited += Clock::now() - before;
     while (!(it == loader.end())) {
-      spin_for(step);
-      const auto before = Clock::now();
+      if (sleeping)
+        std::this_thread::sleep_for(step);
+      else
+        spin_for(step);
+      before = Clock::now();
       ++it;
       waited += Clock::now() - before;
-      ++batches;
     }
   }
+  const auto batches = static_cast<double>(state.iterations() * loader.size());
   using us = std::chrono::duration<double, std::micro>;
   state.counters["assembly_us"] = us(assembly).count();
   state.counters["step_us"] = us(step).count();
-  state.counters["wait_us_per_batch"] = us(waited).count() / static_cast<double>(batches);
+  state.counters["wait_us_per_batch"] = us(waited).count() / batches;
   state.counters["wait_ms_per_epoch"] = us(waited).count() / 1000.0 / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_LoaderWait)
-    ->ArgsProduct({{1, 2}, {0, 2}})
-    ->ArgNames({"threads", "prefetch"})
+    ->ArgsProduct({{1, 2}, {0, 2}, {0, 1}})
+    ->ArgNames({"threads", "prefetch", "sleep"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(5);
