@@ -44,11 +44,14 @@ void gather_rows(const Tensor& src, std::span<const int64_t> indices, Tensor& ds
   const std::byte* from = row_bytes(src);
   std::byte* to = row_bytes(dst);
   const int64_t n = static_cast<int64_t>(indices.size());
-  const auto source_row = [&](int64_t i) { return from + static_cast<size_t>(indices[static_cast<size_t>(i)]) * row_size; };
+  const auto source_row = [&](int64_t i) {
+    return from + static_cast<size_t>(indices[static_cast<size_t>(i)]) * row_size;
+  };
   // Measured on 3 KB rows: prefetching 1-8 rows ahead all gain ~25%; 2 keeps it short.
   constexpr int64_t kAhead = 2;
-  const int64_t grain_rows =
-      std::max<int64_t>(1, kGrainSize * 4 / static_cast<int64_t>(std::max<size_t>(row_size, 1)));
+  // A task copies at least as many bytes as kGrainSize floats: fewer do not pay for it.
+  const auto grain_bytes = kGrainSize * static_cast<int64_t>(sizeof(float));
+  const int64_t grain_rows = std::max<int64_t>(1, grain_bytes / static_cast<int64_t>(std::max<size_t>(row_size, 1)));
   parallel_for(n, grain_rows, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < std::min(end, begin + kAhead); ++i) prefetch_row(source_row(i), row_size);
     for (int64_t i = begin; i < end; ++i) {
