@@ -92,6 +92,44 @@ Evaluation evaluate(Experiment& run, const data::Dataset& dataset) {
   return e;
 }
 
+data::DataLoader make_train_loader(const Experiment& run) {
+  const DataConfig& data = run.config().data;
+  return data::DataLoader(run.train_data_ptr(), {.batch_size = data.batch_size,
+                                                 .shuffle = data.shuffle,
+                                                 .drop_last = data.drop_last,
+                                                 .seed = run.config().seed,
+                                                 .prefetch = prefetch_depth(run.train_data(), data.batch_size)});
+}
+
+EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar) {
+  const double clip = run.config().train.clip_grad_norm;
+  const auto params = clip > 0 ? run.model().named_parameters() : optim::NamedParameters{};
+  run.model().train();
+  EpochMetrics m;
+  m.epoch = epoch;
+  m.lr = run.optimizer().lr(0);
+  double loss_sum = 0.0;
+  int64_t batches = 0, samples = 0;
+  const auto start = Clock::now();
+  for (const data::Batch& batch : loader) {
+    run.optimizer().zero_grad();
+    const Variable loss = run.loss()(run.model()(batch.features), batch.targets);
+    const double value = loss.item();
+    if (!std::isfinite(value))
+      throw DivergenceError(fmt::format("loss became {} at epoch {}, batch {}", value, epoch, batches + 1));
+    loss.backward();
+    if (clip > 0) optim::clip_grad_norm_(params, clip);
+    run.optimizer().step();
+    loss_sum += value;
+    ++batches;
+    samples += batch.features.size(0);
+    if (bar) bar->update(batches, samples, loss_sum / static_cast<double>(batches));
+  }
+  m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  m.train_loss = batches > 0 ? loss_sum / static_cast<double>(batches) : 0.0;
+  return m;
+}
+
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out) {
   const Config& config = run.config();
   const fs::path dir = config.output;
@@ -108,50 +146,28 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   }
   write_atomically(dir / "config.yaml", to_yaml_text(config));
 
-  data::DataLoader loader(run.train_data_ptr(), {.batch_size = config.data.batch_size,
-                                                 .shuffle = config.data.shuffle,
-                                                 .drop_last = config.data.drop_last,
-                                                 .seed = config.seed,
-                                                 .prefetch = prefetch_depth(run.train_data(), config.data.batch_size)});
+  data::DataLoader loader = make_train_loader(run);
   loader.set_epoch(state.epochs_done);
-  const auto params = run.model().named_parameters();
   const int64_t epochs = config.train.epochs;
+  const int64_t samples_per_epoch =
+      config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
 
   TrainResult result;
   int64_t samples_seen = 0;
   for (int64_t epoch = state.epochs_done + 1; epoch <= epochs; ++epoch) {
-    run.model().train();
-    EpochMetrics m;
-    m.epoch = epoch;
-    m.lr = run.optimizer().lr(0);
     std::optional<ProgressBar> bar;
     if (options.display == Display::Progress) bar.emplace(out, epoch, epochs, loader.size());
-
-    double loss_sum = 0.0;
-    int64_t batches = 0, samples = 0;
-    const auto start = Clock::now();
-    for (const data::Batch& batch : loader) {
-      run.optimizer().zero_grad();
-      const Variable loss = run.loss()(run.model()(batch.features), batch.targets);
-      const double value = loss.item();
-      if (!std::isfinite(value)) {
-        if (bar) bar->clear();
-        throw DivergenceError(fmt::format(
-            "loss became {} at epoch {}, batch {}; the last good checkpoint ({}) is kept in '{}'", value, epoch,
-            batches + 1, state.epochs_done > 0 ? "epoch " + std::to_string(state.epochs_done) : "none yet",
-            checkpoint.string()));
-      }
-      loss.backward();
-      if (config.train.clip_grad_norm > 0) optim::clip_grad_norm_(params, config.train.clip_grad_norm);
-      run.optimizer().step();
-      loss_sum += value;
-      ++batches;
-      samples += batch.features.size(0);
-      if (bar) bar->update(batches, samples, loss_sum / static_cast<double>(batches));
+    EpochMetrics m;
+    try {
+      m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr);
+    } catch (const DivergenceError& e) {
+      if (bar) bar->clear();
+      throw DivergenceError(fmt::format("{}; the last good checkpoint ({}) is kept in '{}'", e.what(),
+                                        state.epochs_done > 0 ? "epoch " + std::to_string(state.epochs_done)
+                                                              : "none yet",
+                                        checkpoint.string()));
     }
-    m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (bar) bar->clear();
-    m.train_loss = batches > 0 ? loss_sum / static_cast<double>(batches) : 0.0;
     if (run.scheduler()) run.scheduler()->step();
     if (const data::Dataset* validation = run.validation_data()) {
       const Evaluation e = evaluate(run, *validation);
@@ -159,7 +175,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
       if (run.reports_accuracy()) m.val_accuracy = e.accuracy;
     }
     result.train_seconds += m.seconds;
-    samples_seen += samples;
+    samples_seen += samples_per_epoch;
 
     state.epochs_done = epoch;
     state.history.push_back(m);

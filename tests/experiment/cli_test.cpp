@@ -1,6 +1,7 @@
 // The minidl command: its outputs, its one-line errors and its exit statuses.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -24,7 +25,7 @@ Result minidl(const std::string& args) {
 }
 
 std::string scratch(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("minidl_cli_test_" + name);
+  const auto dir = std::filesystem::temp_directory_path() / ("minidl_cli_test_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(dir);
   return dir.string();
 }

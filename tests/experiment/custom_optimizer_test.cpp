@@ -2,6 +2,8 @@
 // one line, is usable from YAML: its options are read, checked and located like built-ins'.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <sstream>
 
@@ -20,7 +22,7 @@ class CustomOptimizer : public ::testing::Test {
 };
 
 TEST_F(CustomOptimizer, TrainsFromAConfig) {
-  const auto out = std::filesystem::temp_directory_path() / "minidl_experiment_test_lion";
+  const auto out = std::filesystem::temp_directory_path() / ("minidl_experiment_test_lion_" + std::to_string(::getpid()));
   Experiment run(load_config("configs/linreg.yaml", {{"output=" + out.string(), "train.epochs=10",
                                                       "optimizer={type: lion, lr: 0.03, betas: [0.9, 0.99]}",
                                                       "scheduler={type: cosine, T_max: 10}"}}));

@@ -2,6 +2,8 @@
 // its checkpoint ends bit-identical to an uninterrupted one; model errors are located.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,7 +25,7 @@ namespace {
 
 // A fresh output folder under the build's temporary directory.
 std::string scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("minidl_experiment_test_" + name);
+  const fs::path dir = fs::temp_directory_path() / ("minidl_experiment_test_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(dir);
   return dir.string();
 }

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <iosfwd>
 
-#include "minidl/experiment/metrics.hpp"
+#include "minidl/data/data_loader.hpp"
 #include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/metrics.hpp"
+#include "minidl/experiment/progress.hpp"
 
 namespace minidl::experiment {
 
@@ -40,6 +42,14 @@ struct TrainResult {
 /// Trains `run` for its configured epochs, writing the output files as it goes. Throws
 /// DivergenceError for a NaN/inf loss (the last checkpoint stays), IOError for files.
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out);
+
+/// The loader the run's training data is iterated with (batch size, shuffle, seed of the config).
+data::DataLoader make_train_loader(const Experiment& run);
+
+/// One epoch: each remaining batch of `loader`'s current epoch through forward, loss,
+/// backward, clipping and an optimizer step (no validation, no files). Returns the epoch's
+/// row without validation figures. Throws DivergenceError naming `epoch` and the batch.
+EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar = nullptr);
 
 /// Validation loss and accuracy of `run`'s model on `dataset` (eval mode, no grad).
 struct Evaluation {
