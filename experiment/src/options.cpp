@@ -91,7 +91,7 @@ Options read_options(const ConfigNode& node, std::span<const OptionDecl> decls,
     const ConfigNode value = node[d.name];
     if (value.is_null()) {
       if (d.default_value) options.set({d.name, *d.default_value, node.location(), false});
-      else if (!d.optional) node.fail("missing option '" + d.name + "' (" + d.doc + ")");
+      else if (!d.optional) node.fail("missing option '" + d.name + "': " + d.doc);
       continue;
     }
     OptionValue v = read_value(value, d.kind, d.range);
