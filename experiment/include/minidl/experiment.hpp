@@ -1,0 +1,23 @@
+#pragma once
+// The experiment layer: YAML configs with located errors and overrides, component registries,
+// Experiment (a config made ready to train), the training loop, checkpoints and metrics.
+#include "minidl/experiment/checkpoint.hpp"
+#include "minidl/experiment/config.hpp"
+#include "minidl/experiment/config_error.hpp"
+#include "minidl/experiment/config_node.hpp"
+#include "minidl/experiment/data_builder.hpp"
+#include "minidl/experiment/dataset_registry.hpp"
+#include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/init_registry.hpp"
+#include "minidl/experiment/layer_registry.hpp"
+#include "minidl/experiment/loss_registry.hpp"
+#include "minidl/experiment/metrics.hpp"
+#include "minidl/experiment/model_builder.hpp"
+#include "minidl/experiment/optim_catalog.hpp"
+#include "minidl/experiment/optimizer_builder.hpp"
+#include "minidl/experiment/options.hpp"
+#include "minidl/experiment/overrides.hpp"
+#include "minidl/experiment/progress.hpp"
+#include "minidl/experiment/registry.hpp"
+#include "minidl/experiment/suggest.hpp"
+#include "minidl/experiment/trainer.hpp"
