@@ -34,11 +34,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 run: build
-	@if [ -x $(BUILD)/bin/minidl ] && [ -f $(CONFIG) ]; then \
-	  $(BUILD)/bin/minidl train $(CONFIG); \
-	else \
-	  $(BUILD)/bin/core_demo; \
-	fi
+	$(BUILD)/bin/minidl train $(CONFIG)
 
 bench: build
 	bash bench/run_all.sh $(BUILD)

@@ -112,7 +112,9 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
   int64_t batches = 0, samples = 0;
   const auto start = Clock::now();
   for (const data::Batch& batch : loader) {
-    run.optimizer().zero_grad();
+    // Dropping the gradients lets backward hand its fresh gradient tensors straight to the
+    // parameters: no zeroing pass, no accumulation pass (PyTorch 2's default too).
+    run.optimizer().zero_grad(/*set_to_none=*/true);
     const Variable loss = run.loss()(run.model()(batch.features), batch.targets);
     const double value = loss.item();
     if (!std::isfinite(value))

@@ -3,5 +3,6 @@
 #include "minidl/autograd.hpp"
 #include "minidl/core.hpp"
 #include "minidl/data.hpp"
+#include "minidl/experiment.hpp"
 #include "minidl/nn.hpp"
 #include "minidl/optim.hpp"
