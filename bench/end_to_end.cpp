@@ -5,7 +5,6 @@
 //   end_to_end [--minidl build/bin/minidl] [--json build/bench.json] [--quick]
 #include <cblas.h>
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,7 +49,7 @@ double sgemm_peak_gflops(int threads) {
   const int n = 2048;
   std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), c(size_t(n) * n);
   openblas_set_num_threads(threads);
-  const double t = best_time(3, [&] {
+  const double t = best_time(5, [&] {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
                 c.data(), n);
   });
@@ -84,14 +83,15 @@ RunResult run_minidl(const std::string& minidl, const std::string& config, std::
     _exit(127);
   }
   int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
+  waitpid(pid, &status, 0);
   r.wall_seconds = seconds_since(t0);
-  r.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
   r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (r.ok) {
     std::ifstream in(out_dir / "summary.json");
     r.summary = json::parse(in, nullptr, false);
+    // The child's own VmHWM: ru_maxrss would also count this (larger) process's pages, which
+    // the child shares from fork until exec.
+    r.peak_mib = r.summary.value("peak_rss_mib", 0.0);
   }
   return r;
 }
@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   }
   const fs::path scratch = fs::temp_directory_path() / ("minidl-bench-" + std::to_string(getpid()));
   json report;
+  // The machine may be shared: the peak is the best of measurements before and after the workloads.
   report["sgemm_peak_gflops"] = {{"1", sgemm_peak_gflops(1)}, {"2", sgemm_peak_gflops(2)}};
 
   struct Workload {
@@ -147,11 +148,9 @@ int main(int argc, char** argv) {
   };
   if (quick) workloads.resize(2);
 
-  std::printf("%-20s %7s %10s %12s %9s %8s %10s %9s\n", "workload", "threads", "train s", "samples/s", "GFLOP/s",
-              "% peak", "process s", "peak MiB");
   for (const Workload& w : workloads) {
     RunResult best;
-    for (int rep = 0; rep < 3; ++rep) {  // best of three: the machine is shared
+    for (int rep = 0; rep < 3; ++rep) {  // best of three: the machine may be shared
       RunResult r = run_minidl(minidl, w.config, w.overrides, scratch / "run");
       if (!r.ok) {
         std::fprintf(stderr, "end_to_end: %s failed\n", w.config.c_str());
@@ -160,22 +159,30 @@ int main(int argc, char** argv) {
       if (!best.ok || r.summary.value("train_seconds", 1e30) < best.summary.value("train_seconds", 1e30)) best = r;
     }
     const double train_s = best.summary.value("train_seconds", 0.0);
-    const double sps = best.summary.value("samples_per_second", 0.0);
-    const double gflops = w.gflop > 0 ? w.gflop / train_s : 0;
-    const double peak = report["sgemm_peak_gflops"][std::to_string(w.threads)].get<double>();
-    std::printf("%-20s %7d %10.4f %12.0f %9.1f %7.0f%% %10.3f %9.1f\n", w.name.c_str(), w.threads, train_s, sps,
-                gflops, gflops > 0 ? 100 * gflops / peak : 0.0, best.wall_seconds, best.peak_mib);
     report["workloads"].push_back({{"name", w.name},
                                    {"config", w.config},
                                    {"threads", w.threads},
                                    {"train_seconds", train_s},
-                                   {"samples_per_second", sps},
-                                   {"gflops", gflops},
-                                   {"percent_of_sgemm_peak", gflops > 0 ? 100 * gflops / peak : 0.0},
+                                   {"samples_per_second", best.summary.value("samples_per_second", 0.0)},
+                                   {"gflops", w.gflop > 0 ? w.gflop / train_s : 0.0},
                                    {"process_seconds", best.wall_seconds},
                                    {"peak_mib", best.peak_mib}});
   }
-
+  for (int threads : {1, 2}) {
+    const std::string key = std::to_string(threads);
+    report["sgemm_peak_gflops"][key] = std::max(report["sgemm_peak_gflops"][key].get<double>(), sgemm_peak_gflops(threads));
+  }
+  std::printf("%-20s %7s %10s %12s %9s %8s %10s %9s\n", "workload", "threads", "train s", "samples/s", "GFLOP/s",
+              "% peak", "process s", "peak MiB");
+  for (json& row : report["workloads"]) {
+    const double gflops = row["gflops"].get<double>();
+    const double peak = report["sgemm_peak_gflops"][std::to_string(row["threads"].get<int>())].get<double>();
+    row["percent_of_sgemm_peak"] = gflops > 0 ? 100 * gflops / peak : 0.0;
+    std::printf("%-20s %7d %10.4f %12.0f %9.1f %7.0f%% %10.3f %9.1f\n", row["name"].get<std::string>().c_str(),
+                row["threads"].get<int>(), row["train_seconds"].get<double>(), row["samples_per_second"].get<double>(),
+                gflops, row["percent_of_sgemm_peak"].get<double>(), row["process_seconds"].get<double>(),
+                row["peak_mib"].get<double>());
+  }
   const size_t epoch_bytes = size_t(60000) * 784 * 4;
   const double copy_s = memcpy_seconds(epoch_bytes);
   for (int threads : {1, 2}) {

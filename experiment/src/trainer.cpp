@@ -54,6 +54,15 @@ std::string epoch_line(const EpochMetrics& m, int64_t epochs) {
   return line + fmt::format("  lr {:.6g}  {:.3f}s", m.lr, m.seconds);
 }
 
+// The process's peak resident memory so far (VmHWM), in MiB; null where /proc is missing.
+// VmHWM belongs to this program image alone: a parent's memory before exec does not count.
+nlohmann::json peak_rss_mib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return nullptr;
+}
+
 void write_summary(const fs::path& path, const Experiment& run, const TrainResult& r) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
   const nlohmann::json summary = {
@@ -65,6 +74,7 @@ void write_summary(const fs::path& path, const Experiment& run, const TrainResul
       {"train_seconds", r.train_seconds},
       {"samples_per_second", r.samples_per_second},
       {"threads", get_num_threads()},
+      {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
   };
   write_atomically(path, summary.dump(2) + "\n");
