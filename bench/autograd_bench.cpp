@@ -27,52 +27,41 @@ void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace {
 
-void BM_LinregStep(benchmark::State& state) {
+// Times step() after one warm-up call and reports the heap allocations each step makes.
+template <class Step>
+void time_steps(benchmark::State& state, Step&& step) {
+  step();
+  const int64_t before = allocations.load();
+  for (auto _ : state) step();
+  state.counters["allocs_per_step"] =
+      static_cast<double>(allocations.load() - before) / static_cast<double>(state.iterations());
+}
+
+// One d2l linear-regression step (batch 10); `d2l_update` writes the SGD update as d2l does,
+// p -= lr * p.grad / batch_size (two temporaries), instead of one fused add_.
+void linreg_step(benchmark::State& state, bool d2l_update) {
   Generator gen(0);
   const Tensor xb = Tensor::normal({10, 2}, 0, 1, gen);
   const Tensor yb = Tensor::normal({10, 1}, 0, 1, gen);
   Variable w(Tensor::normal({2, 1}, 0, 0.01f, gen), true);
   Variable b(Tensor::zeros({1}), true);
   const float lr = 0.03f;
-  auto step = [&] {
+  time_steps(state, [&] {
     Variable l = pow(matmul(xb, w) + b - yb, 2) / 2;
     sum(l).backward();
     NoGradGuard no_grad;
     for (Variable* p : {&w, &b}) {
-      p->data().add_(p->grad(), -lr / 10);
+      if (d2l_update) *p -= lr * p->grad() / 10.0f;
+      else p->data().add_(p->grad(), -lr / 10);
       p->zero_grad();
     }
-  };
-  step();
-  const int64_t before = allocations.load();
-  for (auto _ : state) step();
-  state.counters["allocs_per_step"] =
-      static_cast<double>(allocations.load() - before) / static_cast<double>(state.iterations());
+  });
 }
+
+void BM_LinregStep(benchmark::State& state) { linreg_step(state, false); }
 BENCHMARK(BM_LinregStep);
 
-void BM_LinregStepD2lUpdate(benchmark::State& state) {
-  // The update written exactly as d2l does: p -= lr * p.grad / batch_size (two temporaries).
-  Generator gen(0);
-  const Tensor xb = Tensor::normal({10, 2}, 0, 1, gen);
-  const Tensor yb = Tensor::normal({10, 1}, 0, 1, gen);
-  Variable w(Tensor::normal({2, 1}, 0, 0.01f, gen), true);
-  Variable b(Tensor::zeros({1}), true);
-  auto step = [&] {
-    Variable l = pow(matmul(xb, w) + b - yb, 2) / 2;
-    sum(l).backward();
-    NoGradGuard no_grad;
-    for (Variable* p : {&w, &b}) {
-      *p -= 0.03f * p->grad() / 10.0f;
-      p->zero_grad();
-    }
-  };
-  step();
-  const int64_t before = allocations.load();
-  for (auto _ : state) step();
-  state.counters["allocs_per_step"] =
-      static_cast<double>(allocations.load() - before) / static_cast<double>(state.iterations());
-}
+void BM_LinregStepD2lUpdate(benchmark::State& state) { linreg_step(state, true); }
 BENCHMARK(BM_LinregStepD2lUpdate);
 
 void BM_MlpStep(benchmark::State& state) {
@@ -83,7 +72,7 @@ void BM_MlpStep(benchmark::State& state) {
   const Tensor yb = Tensor::from_int64(labels, {32});
   Variable w1(Tensor::normal({128, 64}, 0, 0.1f, gen), true), b1(Tensor::zeros({128}), true);
   Variable w2(Tensor::normal({10, 128}, 0, 0.1f, gen), true), b2(Tensor::zeros({10}), true);
-  auto step = [&] {
+  time_steps(state, [&] {
     Variable loss = cross_entropy(linear(relu(linear(xb, w1, b1)), w2, b2), yb);
     loss.backward();
     NoGradGuard no_grad;
@@ -91,12 +80,7 @@ void BM_MlpStep(benchmark::State& state) {
       p->data().add_(p->grad(), -0.01f);
       p->zero_grad();
     }
-  };
-  step();
-  const int64_t before = allocations.load();
-  for (auto _ : state) step();
-  state.counters["allocs_per_step"] =
-      static_cast<double>(allocations.load() - before) / static_cast<double>(state.iterations());
+  });
 }
 BENCHMARK(BM_MlpStep);
 
