@@ -1,7 +1,10 @@
 #include "reference_cases.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 #include <vector>
 
@@ -58,6 +61,24 @@ std::string compare(const Tensor& actual, const Tensor& expected, double rtol, d
       << " (|diff| " << std::abs(static_cast<double>(a[worst]) - b[worst]) << " > allowed "
       << atol + rtol * std::abs(static_cast<double>(b[worst])) << ")";
   return out.str();
+}
+
+void run_every_case(const std::string& path, const std::string& format, const char* kind_key,
+                    const char* label, const std::function<std::string(const YAML::Node&)>& run_case) {
+  const YAML::Node root = YAML::LoadFile(path);
+  ASSERT_EQ(root["format"].as<std::string>(), format) << path;
+  const YAML::Node cases = root["cases"];
+  ASSERT_TRUE(cases.IsSequence() && cases.size() > 0) << path << ": no cases";
+  size_t passed = 0;
+  for (const auto& c : cases) {
+    if (const std::string failure = run_case(c); failure.empty())
+      ++passed;
+    else
+      ADD_FAILURE() << "case " << c["name"].as<std::string>() << " (" << c[kind_key].as<std::string>()
+                    << "): " << failure;
+  }
+  std::cout << "reference " << label << ": " << passed << " cases passed\n";
+  EXPECT_EQ(passed, cases.size());
 }
 
 }  // namespace minidl::test

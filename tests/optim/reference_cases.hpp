@@ -3,6 +3,7 @@
 // optimizer and scheduler conformance tests.
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <string>
 
 #include "minidl/core/tensor.hpp"
@@ -22,5 +23,12 @@ optim::OptionMap options_from_yaml(const YAML::Node& node);
 /// Empty when `actual` matches `expected` by |a - b| <= atol + rtol*|b| everywhere; else a
 /// description of the worst element (index, both values, the allowed difference).
 std::string compare(const Tensor& actual, const Tensor& expected, double rtol, double atol);
+
+/// Runs every case of the file at `path` (whose `format` must match) through `run_case` (an
+/// empty string means the case passed), reports each failure with the case's name and its
+/// `kind_key` entry (the optimizer or scheduler), prints "reference <label>: N cases passed"
+/// and fails unless every case passed.
+void run_every_case(const std::string& path, const std::string& format, const char* kind_key,
+                    const char* label, const std::function<std::string(const YAML::Node&)>& run_case);
 
 }  // namespace minidl::test

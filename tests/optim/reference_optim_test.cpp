@@ -44,23 +44,7 @@ std::string run_case(const YAML::Node& c) {
 }
 
 TEST(ReferenceOptim, every_reference_case_matches_pytorch) {
-  const std::string path =
-      test::case_file("MINIDL_OPTIM_CASES", "tests/reference/optim_cases.yaml");
-  const YAML::Node root = YAML::LoadFile(path);
-  ASSERT_EQ(root["format"].as<std::string>(), "minidl-optim-cases/1") << path;
-  const YAML::Node cases = root["cases"];
-  ASSERT_TRUE(cases.IsSequence() && cases.size() > 0) << path << ": no cases";
-  size_t passed = 0;
-  for (const auto& c : cases) {
-    const auto name = c["name"].as<std::string>();
-    if (const std::string failure = run_case(c); failure.empty())
-      ++passed;
-    else
-      ADD_FAILURE() << "case " << name << " (" << c["optimizer"].as<std::string>()
-                    << "): " << failure;
-  }
-  std::cout << "reference optim: " << passed << " cases passed\n";
-  EXPECT_EQ(passed, cases.size());
+  test::run_every_case(test::case_file("MINIDL_OPTIM_CASES", "tests/reference/optim_cases.yaml"), "minidl-optim-cases/1", "optimizer", "optim", run_case);
 }
 
 }  // namespace

@@ -45,23 +45,7 @@ std::string run_case(const YAML::Node& c) {
 }
 
 TEST(ReferenceSched, every_reference_case_matches_pytorch) {
-  const std::string path =
-      test::case_file("MINIDL_SCHED_CASES", "tests/reference/sched_cases.yaml");
-  const YAML::Node root = YAML::LoadFile(path);
-  ASSERT_EQ(root["format"].as<std::string>(), "minidl-sched-cases/1") << path;
-  const YAML::Node cases = root["cases"];
-  ASSERT_TRUE(cases.IsSequence() && cases.size() > 0) << path << ": no cases";
-  size_t passed = 0;
-  for (const auto& c : cases) {
-    const auto name = c["name"].as<std::string>();
-    if (const std::string failure = run_case(c); failure.empty())
-      ++passed;
-    else
-      ADD_FAILURE() << "case " << name << " (" << c["scheduler"].as<std::string>()
-                    << "): " << failure;
-  }
-  std::cout << "reference sched: " << passed << " cases passed\n";
-  EXPECT_EQ(passed, cases.size());
+  test::run_every_case(test::case_file("MINIDL_SCHED_CASES", "tests/reference/sched_cases.yaml"), "minidl-sched-cases/1", "scheduler", "sched", run_case);
 }
 
 }  // namespace
