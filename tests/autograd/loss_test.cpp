@@ -1,6 +1,7 @@
 // Losses: values, gradients and input checking.
 #include <gtest/gtest.h>
 
+#include "../core/float64_reference.hpp"
 #include "minidl/autograd.hpp"
 
 using namespace minidl;
@@ -45,4 +46,55 @@ TEST(Loss, bce_with_logits_is_stable) {
 TEST(Loss, reduction_names_parse) {
   EXPECT_EQ(parse_reduction("sum"), Reduction::Sum);
   EXPECT_THROW(parse_reduction("avg"), ValueError);
+}
+
+// Large logits (|x| ~ 10, 100, 1e4) against float64: each per-sample loss within an ulp of
+// the exact value, never an ulp of the logits (8e-6 at 100).
+TEST(Loss, cross_entropy_matches_float64_at_large_logits) {
+  for (float m : {10.0f, 100.0f, 1e4f}) {
+    const Tensor x = minidl::test::logits_of_magnitude(m);
+    const int64_t rows = x.size(0), cols = x.size(1);
+    std::vector<int64_t> labels;
+    for (int64_t i = 0; i < rows; ++i) labels.push_back((i * 7) % cols);
+    const std::vector<double> logp = minidl::test::log_softmax_rows_f64(x);
+    std::vector<double> want_loss, want_grad;
+    for (int64_t i = 0; i < rows; ++i) {
+      want_loss.push_back(-logp[static_cast<size_t>(i * cols + labels[static_cast<size_t>(i)])]);
+      for (int64_t j = 0; j < cols; ++j)
+        want_grad.push_back(std::exp(logp[static_cast<size_t>(i * cols + j)]) - (j == labels[static_cast<size_t>(i)]));
+    }
+    const std::string what = " at magnitude " + std::to_string(m);
+    Variable logits(x, true);
+    const Tensor target = Tensor::from_int64(labels, {rows});
+    minidl::test::expect_near_f64(cross_entropy(logits, target, Reduction::None).data().to_vector(), want_loss, 1, 0,
+                                  "cross_entropy" + what);
+    cross_entropy(logits, target, Reduction::Sum).backward();
+    // softmax - onehot: a probability near 1 carries an ulp of 1 (1.2e-7) into p - 1.
+    minidl::test::expect_near_f64(logits.grad().to_vector(), want_grad, 2, 1.2e-7, "cross_entropy gradient" + what);
+  }
+}
+
+TEST(Loss, bce_with_logits_matches_float64_at_large_logits) {
+  for (float m : {10.0f, 100.0f, 1e4f}) {
+    const Tensor x = minidl::test::logits_of_magnitude(m);
+    // Targets near 1, where max(x, 0) and x t nearly cancel for x > 0: rounding x t to float
+    // would put an ulp of x into a loss of x (1 - t).
+    Generator gen(3);
+    const Tensor t = Tensor::uniform(x.shape(), 0.95f, 1, gen);
+    const std::vector<float> xv = x.to_vector(), tv = t.to_vector();
+    std::vector<double> want_loss, want_grad;
+    for (size_t i = 0; i < xv.size(); ++i) {
+      const double xi = xv[i], ti = tv[i];
+      want_loss.push_back(std::max(xi, 0.0) - xi * ti + std::log1p(std::exp(-std::fabs(xi))));
+      want_grad.push_back(1 / (1 + std::exp(-xi)) - ti);
+    }
+    const std::string what = " at magnitude " + std::to_string(m);
+    Variable logits(x, true);
+    minidl::test::expect_near_f64(
+        binary_cross_entropy_with_logits(logits, Variable(t), Reduction::None).data().to_vector(), want_loss, 1, 1e-7,
+        "bce_with_logits" + what);
+    binary_cross_entropy_with_logits(logits, Variable(t), Reduction::Sum).backward();
+    // sigmoid(x) - t: a float sigmoid near 1 carries an ulp of 1 (1.2e-7).
+    minidl::test::expect_near_f64(logits.grad().to_vector(), want_grad, 2, 1.2e-7, "bce_with_logits gradient" + what);
+  }
 }

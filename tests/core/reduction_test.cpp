@@ -5,12 +5,15 @@
 #include <limits>
 
 #include "minidl/core.hpp"
+#include "float64_reference.hpp"
 #include "test_helpers.hpp"
 
 using namespace minidl;
 using minidl::test::error_of;
 using minidl::test::expect_mentions;
 using minidl::test::expect_tensor;
+using minidl::test::expect_near_f64;
+using minidl::test::logits_of_magnitude;
 
 namespace {
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
@@ -157,4 +160,27 @@ TEST(Softmax, LogSoftmaxIsStableForLargeLogits) {
   EXPECT_EQ(v[1], 0.0f);
   expect_tensor(softmax(Tensor::zeros({0, 3}), 1), {0, 3}, {});
   expect_tensor(softmax(Tensor::scalar(3), 0), {}, {1});
+}
+
+// At |logits| ~ 100 a float ulp of the logits is 8e-6; the results must not inherit it:
+// log_softmax is (x - max) - log(sum) in double, rounded once, so it is within an ulp of the
+// float64 answer (PyTorch: within 3e-8 at 90).
+TEST(Softmax, LogSoftmaxMatchesFloat64AtLargeLogits) {
+  for (float m : {10.0f, 100.0f, 1e4f}) {
+    const Tensor x = logits_of_magnitude(m);
+    const std::string what = "log_softmax at magnitude " + std::to_string(m);
+    expect_near_f64(log_softmax(x, 1).to_vector(), minidl::test::log_softmax_rows_f64(x), 1, 0, what);
+    // Along dim 0 of the transpose: the strided kernel, same rows.
+    expect_near_f64(log_softmax(x.t().contiguous(), 0).t().contiguous().to_vector(),
+                    minidl::test::log_softmax_rows_f64(x), 1, 0, what + " (dim 0)");
+  }
+}
+
+// exp(x - max) rounded to float, then scaled in double: two roundings, within 2 ulps.
+TEST(Softmax, SoftmaxMatchesFloat64AtLargeLogits) {
+  for (float m : {10.0f, 100.0f, 1e4f}) {
+    const Tensor x = logits_of_magnitude(m);
+    expect_near_f64(softmax(x, 1).to_vector(), minidl::test::softmax_rows_f64(x), 2, 1e-30,
+                    "softmax at magnitude " + std::to_string(m));
+  }
 }
