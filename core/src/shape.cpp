@@ -16,6 +16,23 @@ void check_rank(size_t n) {
 }
 }  // namespace
 
+int64_t Shape::numel_past_overflow() const {
+  if (std::find(begin(), end(), 0) != end()) return 0;
+  throw ValueError("shape " + to_string(*this) + " is too large: it has more than 2^63 - 1 elements");
+}
+
+int64_t checked_numel(const Shape& shape, const char* op) {
+  int64_t extent = 1, numel = 1;
+  for (int64_t d : shape) {
+    if (d < 0) throw ShapeError(std::string(op) + ": negative size " + std::to_string(d) + " in shape " + to_string(shape));
+    if (__builtin_mul_overflow(extent, std::max<int64_t>(d, 1), &extent))
+      throw ValueError(std::string(op) + ": shape " + to_string(shape) +
+                       " is too large: the product of its sizes exceeds 2^63 - 1");
+    numel *= d;  // <= extent in magnitude, so it cannot overflow
+  }
+  return numel;
+}
+
 Shape::Shape(std::initializer_list<int64_t> dims) {
   check_rank(dims.size());
   std::copy(dims.begin(), dims.end(), dims_.begin());

@@ -12,12 +12,18 @@ namespace minidl {
 
 Shape contiguous_strides(const Shape& shape) {
   Shape strides = Shape::filled(shape.size(), 1);
-  int64_t stride = 1;
-  for (int i = shape.size() - 1; i >= 0; --i) {
-    strides[i] = stride;
-    stride *= std::max<int64_t>(shape[i], 1);
-  }
+  for (int i = shape.size() - 2; i >= 0; --i)
+    if (__builtin_mul_overflow(strides[i + 1], std::max<int64_t>(shape[i + 1], 1), &strides[i]))
+      throw ValueError("contiguous_strides: shape " + to_string(shape) + " is too large: its strides exceed 2^63 - 1");
   return strides;
+}
+
+size_t checked_nbytes(const Shape& shape, DType dtype, const char* op) {
+  int64_t nbytes = 0;
+  if (__builtin_mul_overflow(checked_numel(shape, op), static_cast<int64_t>(dtype_size(dtype)), &nbytes))
+    throw ValueError(std::string(op) + ": a " + dtype_name(dtype) + " tensor of shape " + to_string(shape) +
+                     " is too large: it needs more than 2^63 - 1 bytes");
+  return static_cast<size_t>(nbytes);
 }
 
 void detail::throw_dtype_error(const Tensor& t, DType expected, const char* op) {
@@ -32,35 +38,42 @@ Tensor::Tensor(std::shared_ptr<Storage> storage, DType dtype, const Shape& shape
 
 // ---- creation ---------------------------------------------------------------------------
 
-Tensor Tensor::empty(const Shape& shape, DType dtype) {
-  for (int64_t d : shape)
-    if (d < 0) throw ShapeError("empty: negative size in shape " + to_string(shape));
-  auto storage = std::make_shared<Storage>(static_cast<size_t>(shape.numel()) * dtype_size(dtype));
+Tensor Tensor::allocate(const Shape& shape, DType dtype, const char* op) {
+  const size_t nbytes = checked_nbytes(shape, dtype, op);
+  std::shared_ptr<Storage> storage;
+  try {
+    storage = std::make_shared<Storage>(nbytes);
+  } catch (const ValueError& e) {
+    throw ValueError(std::string(op) + ": a " + dtype_name(dtype) + " tensor of shape " + to_string(shape) + ": " +
+                     e.what());
+  }
   return Tensor(std::move(storage), dtype, shape, contiguous_strides(shape), 0);
 }
 
+Tensor Tensor::empty(const Shape& shape, DType dtype) { return allocate(shape, dtype, "empty"); }
+
 Tensor Tensor::zeros(const Shape& shape, DType dtype) {
-  Tensor t = empty(shape, dtype);
+  Tensor t = allocate(shape, dtype, "zeros");
   std::memset(t.storage_->data(), 0, t.storage_->nbytes());
   return t;
 }
 
 Tensor Tensor::ones(const Shape& shape, DType dtype) {
-  Tensor t = empty(shape, dtype);
+  Tensor t = allocate(shape, dtype, "ones");
   if (dtype == DType::Float32) std::fill_n(t.data<float>(), t.numel(), 1.0f);
   else std::fill_n(t.data<int64_t>(), t.numel(), int64_t{1});
   return t;
 }
 
 Tensor Tensor::full(const Shape& shape, float value) {
-  Tensor t = empty(shape);
+  Tensor t = allocate(shape, DType::Float32, "full");
   std::fill_n(t.data<float>(), t.numel(), value);
   return t;
 }
 
 Tensor Tensor::arange(int64_t n, DType dtype) {
   if (n < 0) throw ValueError("arange: n must be >= 0, got " + std::to_string(n));
-  Tensor t = empty({n}, dtype);
+  Tensor t = allocate({n}, dtype, "arange");
   if (dtype == DType::Float32) std::iota(t.data<float>(), t.data<float>() + n, 0.0f);
   else std::iota(t.data<int64_t>(), t.data<int64_t>() + n, int64_t{0});
   return t;
@@ -68,15 +81,21 @@ Tensor Tensor::arange(int64_t n, DType dtype) {
 
 Tensor Tensor::arange(float start, float end, float step) {
   if (step == 0.0f) throw ValueError("arange: step must be non-zero");
-  const auto n = static_cast<int64_t>(std::max(0.0, std::ceil((static_cast<double>(end) - start) / step)));
-  Tensor t = empty({n});
+  const double count = std::max(0.0, std::ceil((static_cast<double>(end) - start) / step));
+  // Compared as doubles: converting a count beyond int64 (or NaN's) would be undefined.
+  if (!(count < 0x1p63))
+    throw ValueError("arange: [" + std::to_string(start) + ", " + std::to_string(end) + ") with step " +
+                     std::to_string(step) + " has too many elements to count");
+  const auto n = static_cast<int64_t>(count);
+  Tensor t = allocate({n}, DType::Float32, "arange");
   float* p = t.data<float>();
   for (int64_t i = 0; i < n; ++i) p[i] = start + static_cast<float>(i) * step;
   return t;
 }
 
 Tensor Tensor::eye(int64_t n) {
-  Tensor t = zeros({n, n});
+  Tensor t = allocate({n, n}, DType::Float32, "eye");
+  t.zero_();
   float* p = t.data<float>();
   for (int64_t i = 0; i < n; ++i) p[i * n + i] = 1.0f;
   return t;
@@ -103,7 +122,7 @@ Tensor Tensor::from(std::initializer_list<std::initializer_list<float>> rows) {
 }
 
 Tensor Tensor::from(std::span<const float> values, const Shape& shape) {
-  if (static_cast<int64_t>(values.size()) != shape.numel())
+  if (static_cast<int64_t>(values.size()) != checked_numel(shape, "Tensor::from"))
     throw ShapeError("Tensor::from: " + std::to_string(values.size()) + " values do not fill shape " +
                      to_string(shape) + " (" + std::to_string(shape.numel()) + " elements)");
   Tensor t = empty(shape);
@@ -118,7 +137,7 @@ Tensor Tensor::scalar(float value) {
 }
 
 Tensor Tensor::from_int64(std::span<const int64_t> values, const Shape& shape) {
-  if (static_cast<int64_t>(values.size()) != shape.numel())
+  if (static_cast<int64_t>(values.size()) != checked_numel(shape, "Tensor::from_int64"))
     throw ShapeError("Tensor::from_int64: " + std::to_string(values.size()) + " values do not fill shape " +
                      to_string(shape));
   Tensor t = empty(shape, DType::Int64);
@@ -132,7 +151,7 @@ Tensor Tensor::from_int64(std::initializer_list<int64_t> values) {
 
 Tensor Tensor::normal(const Shape& shape, float mean, float std, Generator& gen) {
   if (!(std >= 0.0f)) throw ValueError("normal: std must be >= 0, got " + std::to_string(std));
-  Tensor t = empty(shape);
+  Tensor t = allocate(shape, DType::Float32, "normal");
   float* p = t.data<float>();
   for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = mean + std * gen.normal();
   return t;
@@ -141,7 +160,7 @@ Tensor Tensor::normal(const Shape& shape, float mean, float std, Generator& gen)
 Tensor Tensor::uniform(const Shape& shape, float low, float high, Generator& gen) {
   if (!(low <= high))
     throw ValueError("uniform: low must be <= high, got " + std::to_string(low) + " and " + std::to_string(high));
-  Tensor t = empty(shape);
+  Tensor t = allocate(shape, DType::Float32, "uniform");
   float* p = t.data<float>();
   for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = low + (high - low) * gen.uniform();
   return t;
@@ -226,17 +245,18 @@ namespace {
 Shape infer_shape(const Shape& requested, int64_t numel, const Shape& from, const char* op) {
   Shape shape = requested;
   int infer = -1;
-  int64_t known = 1;
   for (int i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1) {
       if (infer >= 0) throw ShapeError(std::string(op) + ": only one dim may be -1 in " + to_string(requested));
       infer = i;
+      shape[i] = 1;  // while the known sizes are multiplied
     } else if (shape[i] < 0) {
       throw ShapeError(std::string(op) + ": invalid size " + std::to_string(shape[i]) + " in " + to_string(requested));
-    } else {
-      known *= shape[i];
     }
   }
+  // Checked, so that no view's strides can overflow; the inferred size keeps the product
+  // within numel.
+  const int64_t known = checked_numel(shape, op);
   if (infer >= 0) {
     if (known == 0 || numel % known != 0)
       throw ShapeError(std::string(op) + ": shape " + to_string(requested) + " is invalid for input of shape " +
@@ -330,9 +350,9 @@ Tensor Tensor::permute(const Shape& dims) const {
 Tensor Tensor::narrow(int64_t dim_, int64_t start, int64_t length) const {
   const int d = normalize_dim(dim_, dim(), "narrow");
   if (start < 0) start += shape_[d];
-  if (start < 0 || length < 0 || start + length > shape_[d])
-    throw IndexError("narrow: [" + std::to_string(start) + ", " + std::to_string(start + length) +
-                     ") is out of range for dim " + std::to_string(d) + " of size " + std::to_string(shape_[d]));
+  if (start < 0 || length < 0 || start > shape_[d] || length > shape_[d] - start)
+    throw IndexError("narrow: start " + std::to_string(start) + " and length " + std::to_string(length) +
+                     " are out of range for dim " + std::to_string(d) + " of size " + std::to_string(shape_[d]));
   Tensor t = *this;
   t.shape_[d] = length;
   t.offset_ += start * strides_[d];
@@ -347,8 +367,10 @@ Tensor Tensor::slice(int64_t dim_, int64_t start, int64_t end, int64_t step) con
   start = clampi(start);
   end = std::max(clampi(end), start);
   Tensor t = *this;
-  t.shape_[d] = (end - start + step - 1) / step;
-  t.strides_[d] = strides_[d] * step;
+  t.shape_[d] = (end - start) / step + ((end - start) % step != 0);
+  // A step past the end leaves at most one element, whose stride is never used: capping it
+  // keeps the stride product within the dim's extent.
+  t.strides_[d] = strides_[d] * std::min(step, std::max<int64_t>(n, 1));
   t.offset_ += start * strides_[d];
   return t;
 }
@@ -413,6 +435,7 @@ Tensor Tensor::expand(const Shape& shape) const {
       continue;
     }
     const int64_t want = shape[i] == -1 ? shape_[src] : shape[i];
+    if (want < 0) throw ShapeError("expand: invalid size " + std::to_string(want) + " in " + to_string(shape));
     if (shape_[src] == want) {
       t.shape_[i] = want;
       t.strides_[i] = strides_[src];
@@ -424,6 +447,7 @@ Tensor Tensor::expand(const Shape& shape) const {
                        std::to_string(want) + ")");
     }
   }
+  checked_numel(t.shape_, "expand");
   return t;
 }
 

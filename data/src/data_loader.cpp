@@ -21,7 +21,7 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, const Options& op
 int64_t DataLoader::size() const {
   const int64_t n = dataset_->size();
   const int64_t b = options_.batch_size;
-  return options_.drop_last ? n / b : (n + b - 1) / b;
+  return options_.drop_last ? n / b : n / b + (n % b != 0);  // ceil(n / b) without n + b - 1 overflowing
 }
 
 Tensor DataLoader::order(int64_t epoch) const {

@@ -23,8 +23,11 @@ Shape with_batch_dim(int64_t batch_size, const Shape& sample) {
 }  // namespace
 
 Batch Dataset::allocate_batch(int64_t batch_size) const {
-  return {Tensor::empty(with_batch_dim(batch_size, feature_shape()), DType::Float32),
-          Tensor::empty(with_batch_dim(batch_size, target_shape()), target_dtype())};
+  const Shape features = with_batch_dim(batch_size, feature_shape());
+  const Shape targets = with_batch_dim(batch_size, target_shape());
+  checked_nbytes(features, DType::Float32, "Dataset::allocate_batch: the features");
+  checked_nbytes(targets, target_dtype(), "Dataset::allocate_batch: the targets");
+  return {Tensor::empty(features, DType::Float32), Tensor::empty(targets, target_dtype())};
 }
 
 Batch Dataset::get(std::span<const int64_t> indices) const {

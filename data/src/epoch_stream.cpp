@@ -12,7 +12,10 @@ EpochStream::EpochStream(DataLoader& loader)
       current_(loader.position_),
       end_(loader.size()),
       background_(loader.options_.prefetch > 0),
-      slots_(static_cast<size_t>(loader.options_.prefetch) + 1) {
+      // Never more buffers than batches left, nor more rows in one than the dataset has:
+      // a huge prefetch or batch_size costs nothing beyond the data itself.
+      batch_rows_(std::min(batch_size_, dataset_->size())),
+      slots_(static_cast<size_t>(std::min<int64_t>(loader.options_.prefetch, end_ - current_)) + 1) {
   loader_->iterating_ = true;
 }
 
@@ -96,10 +99,11 @@ void EpochStream::assemble(int64_t batch) {
   slot.view = {};
   if (!slot.buffer.features.defined() || slot.buffer.features.storage().use_count() > 1 ||
       slot.buffer.targets.storage().use_count() > 1)
-    slot.buffer = dataset_->allocate_batch(batch_size_);
+    slot.buffer = dataset_->allocate_batch(batch_rows_);
+  // batch < size() = ceil(n / batch_size), so start < n: the product cannot overflow.
   const int64_t start = batch * batch_size_;
   const int64_t count = std::min(batch_size_, dataset_->size() - start);
-  Batch view = count == batch_size_ ? slot.buffer
+  Batch view = count == batch_rows_ ? slot.buffer
                                     : Batch{slot.buffer.features.narrow(0, 0, count),
                                             slot.buffer.targets.narrow(0, 0, count)};
   dataset_->get_batch({order_.data<int64_t>() + start, static_cast<size_t>(count)}, view.features,

@@ -47,6 +47,8 @@ class EpochStream {
   int64_t current_;
   int64_t end_;
   bool background_;
+  int64_t batch_rows_;  // rows of a batch buffer
+
   std::vector<Slot> slots_;
 
   // Shared with the producer thread, under mutex_.

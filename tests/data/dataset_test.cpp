@@ -63,5 +63,17 @@ TEST(TensorDataset, GetBatchChecksIndicesAndBuffers) {
   EXPECT_THROW(dataset.get_batch(two, batch.features, float_targets), DTypeError);
 }
 
+TEST(TensorDataset, ABatchTooLargeToCountIsAValueErrorNamingTheShape) {
+  const TensorDataset dataset = testing::indexed_dataset(10);
+  try {
+    dataset.allocate_batch(int64_t{1} << 62);
+    FAIL() << "allocated a batch of 2^62 samples";
+  } catch (const ValueError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("Dataset::allocate_batch"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("[4611686018427387904, 2]"), std::string::npos) << msg;
+  }
+}
+
 }  // namespace
 }  // namespace minidl::data

@@ -297,6 +297,29 @@ TEST(DataLoader, AcceptsATemporaryDatasetLikeTheD2lLoop) {
   EXPECT_EQ(batches, 100);
 }
 
+// A batch_size beyond the dataset means "everything at once": buffers hold at most the
+// dataset's rows, so even 2^62 or INT64_MAX is one batch per epoch, not an allocation.
+TEST(DataLoader, HugeBatchSizeIsOneBatchOfTheWholeDataset) {
+  for (int64_t batch_size : {int64_t{1} << 62, INT64_MAX})
+    for (int prefetch : {0, 2}) {
+      DataLoader loader(indexed_dataset(10), {.batch_size = batch_size, .shuffle = true, .seed = 3, .prefetch = prefetch});
+      EXPECT_EQ(loader.size(), 1);
+      for (int epoch = 0; epoch < 2; ++epoch) {
+        const auto batches = one_epoch(loader);
+        ASSERT_EQ(batches.size(), 1u) << "batch_size " << batch_size;
+        const std::vector<int64_t> order = loader.order(epoch).to_int64_vector();
+        EXPECT_EQ(batches[0], order);
+      }
+      EXPECT_EQ(DataLoader(indexed_dataset(10), {.batch_size = batch_size, .drop_last = true}).size(), 0);
+    }
+}
+
+TEST(DataLoader, HugePrefetchHoldsNoMoreBuffersThanBatchesLeft) {
+  DataLoader deep(indexed_dataset(20), {.batch_size = 8, .shuffle = true, .seed = 5, .prefetch = INT32_MAX});
+  DataLoader none(indexed_dataset(20), {.batch_size = 8, .shuffle = true, .seed = 5, .prefetch = 0});
+  for (int epoch = 0; epoch < 2; ++epoch) EXPECT_EQ(one_epoch(deep), one_epoch(none));
+}
+
 TEST(DataLoader, RejectsBadOptionsNamingTheValue) {
   const auto dataset = share(indexed_dataset(10));
   try {

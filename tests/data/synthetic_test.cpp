@@ -64,5 +64,12 @@ TEST(SyntheticClassification, RejectsBadArguments) {
   EXPECT_THROW(synthetic_classification(10, 2, 1, gen), ValueError);
 }
 
+TEST(Synthetic, SizesTooLargeToAllocateAreValueErrors) {
+  constexpr int64_t huge = int64_t{1} << 62;
+  EXPECT_THROW(SyntheticClassification(huge, 4, 3, 0), ValueError);
+  EXPECT_THROW(SyntheticClassification(16, huge, 3, 0), ValueError);
+  EXPECT_THROW(SyntheticLinear({1.0f, 2.0f}, 0.0f, huge, 0.1f, 0), ValueError);
+}
+
 }  // namespace
 }  // namespace minidl::data

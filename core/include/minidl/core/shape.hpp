@@ -50,11 +50,13 @@ class Shape {
     size_ = n;
   }
 
-  /// Product of the entries (1 for an empty shape: a scalar has one element).
+  /// Product of the entries (1 for an empty shape: a scalar has one element). Throws
+  /// ValueError naming the shape when the product does not fit in int64.
   int64_t numel() const {
     int64_t n = 1;
-    for (int i = 0; i < size_; ++i) n *= dims_[static_cast<size_t>(i)];
-    return n;
+    bool overflow = false;
+    for (int i = 0; i < size_; ++i) overflow |= __builtin_mul_overflow(n, dims_[static_cast<size_t>(i)], &n);
+    return overflow ? numel_past_overflow() : n;
   }
   std::vector<int64_t> to_vector() const { return {begin(), end()}; }
 
@@ -66,12 +68,20 @@ class Shape {
   [[noreturn]] static void throw_too_many_dims(int n);
 
  private:
+  // numel() once a partial product overflowed: 0 if a later dim is 0, else ValueError.
+  int64_t numel_past_overflow() const;
+
   std::array<int64_t, kMaxDims> dims_{};
   int size_ = 0;
 };
 
 /// "[2, 3]" — the form error messages and printing use.
 std::string to_string(const Shape& shape);
+
+/// numel() of a shape that is to describe a tensor: throws ShapeError naming `op` for a
+/// negative dim, and ValueError naming `op` and the shape when the product of the dims, each
+/// counted as at least 1 (the largest stride needs it even when a dim is 0), exceeds int64.
+int64_t checked_numel(const Shape& shape, const char* op);
 
 /// PyTorch broadcasting of two shapes; throws ShapeError naming `op` and both shapes.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);

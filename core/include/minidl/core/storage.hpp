@@ -9,7 +9,8 @@ namespace minidl {
 
 class Storage {
  public:
-  /// Uninitialised storage of `nbytes` bytes (16-byte aligned; 64 from 64 KiB up).
+  /// Uninitialised storage of `nbytes` bytes (16-byte aligned; 64 from 64 KiB up). Throws
+  /// ValueError saying how many bytes were asked for when they cannot be allocated.
   explicit Storage(size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;

@@ -22,6 +22,8 @@ class Tensor {
   Tensor() = default;
 
   // ---- creation -------------------------------------------------------------------------
+  // Each throws ShapeError for a negative size, and ValueError naming the function and the
+  // shape when the shape is too large to count or to allocate (see checked_nbytes).
   static Tensor empty(const Shape& shape, DType dtype = DType::Float32);
   static Tensor zeros(const Shape& shape, DType dtype = DType::Float32);
   static Tensor ones(const Shape& shape, DType dtype = DType::Float32);
@@ -146,6 +148,9 @@ class Tensor {
          int64_t offset);
 
  private:
+  // A contiguous, uninitialised tensor; size errors name `op`.
+  static Tensor allocate(const Shape& shape, DType dtype, const char* op);
+
   std::shared_ptr<Storage> storage_;
   Shape shape_;
   Shape strides_;
@@ -153,8 +158,13 @@ class Tensor {
   DType dtype_ = DType::Float32;
 };
 
-/// Row-major strides of a contiguous tensor of `shape`.
+/// Row-major strides of a contiguous tensor of `shape`; throws ValueError naming the shape
+/// when a stride does not fit in int64.
 Shape contiguous_strides(const Shape& shape);
+
+/// Bytes of a contiguous tensor of `shape` and `dtype`, after checked_numel(shape, op); throws
+/// ValueError naming `op`, the shape and the bytes when they exceed 2^63 - 1.
+size_t checked_nbytes(const Shape& shape, DType dtype, const char* op);
 
 namespace detail {
 [[noreturn]] void throw_dtype_error(const Tensor& t, DType expected, const char* op);
