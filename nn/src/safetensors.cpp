@@ -91,17 +91,19 @@ Entry parse_entry(const std::string& name, const json& info, uint64_t data_size,
   if (shape_it->size() > static_cast<size_t>(Shape::kMaxDims))
     r.fail_tensor(name, "shape has " + std::to_string(shape_it->size()) + " dims, more than the " +
                             std::to_string(Shape::kMaxDims) + " minidl supports");
-  uint64_t numel = 1;
-  bool overflow = false;
   for (const json& d : *shape_it) {
     auto size = as_count(d);
     if (!size || *size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
       r.fail_tensor(name, "shape entry " + describe_value(d) + " is not a non-negative integer");
     e.shape.push_back(static_cast<int64_t>(*size));
-    overflow = overflow || __builtin_mul_overflow(numel, *size, &numel);
   }
-  uint64_t nbytes = 0;
-  overflow = overflow || __builtin_mul_overflow(numel, dtype_size(e.dtype), &nbytes);
+  // The checked product counts a 0 dim as 1, as the strides do: [0, 2^62, 2^62] holds no
+  // bytes yet cannot be a tensor.
+  std::optional<uint64_t> nbytes;
+  try {
+    nbytes = checked_nbytes(e.shape, e.dtype, "shape");
+  } catch (const ValueError&) {
+  }
 
   auto offsets_it = info.find("data_offsets");
   if (offsets_it == info.end() || !offsets_it->is_array() || offsets_it->size() != 2 ||
@@ -113,9 +115,9 @@ Entry parse_entry(const std::string& name, const json& info, uint64_t data_size,
   if (e.begin > e.end) r.fail_tensor(name, offsets + " end before they begin");
   if (e.end > data_size)
     r.fail_tensor(name, offsets + " lie outside the data region of " + std::to_string(data_size) + " bytes");
-  if (overflow) r.fail_tensor(name, "shape " + to_string(e.shape) + " has more elements than can be addressed");
-  if (nbytes != e.end - e.begin)
-    r.fail_tensor(name, "shape " + to_string(e.shape) + " of " + dtype + " needs " + std::to_string(nbytes) +
+  if (!nbytes) r.fail_tensor(name, "shape " + to_string(e.shape) + " has more elements than can be addressed");
+  if (*nbytes != e.end - e.begin)
+    r.fail_tensor(name, "shape " + to_string(e.shape) + " of " + dtype + " needs " + std::to_string(*nbytes) +
                             " bytes but " + offsets + " span " + std::to_string(e.end - e.begin));
   return e;
 }
@@ -211,8 +213,16 @@ std::vector<uint8_t> serialize_safetensors(const StateDict& tensors, const Safet
   return out;
 }
 
-SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_view source) {
-  const Reporter r(source);
+namespace {
+
+// A library's message for an error: long tokens it quotes are cut, so that a hostile file's
+// megabyte-long number is not echoed whole.
+std::string clipped(std::string_view text) {
+  constexpr size_t kMax = 160;
+  return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
+}
+
+SafetensorsFile parse_file(std::span<const uint8_t> bytes, const Reporter& r) {
   if (bytes.size() < 8)
     r.fail("file has " + std::to_string(bytes.size()) + " bytes, fewer than the 8-byte header length");
   uint64_t header_size = 0;
@@ -234,8 +244,10 @@ SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_vi
   };
   try {
     header = json::parse(header_begin, header_begin + header_size, limit_depth);
-  } catch (const json::parse_error& e) {
-    r.fail(std::string("header is not valid JSON: ") + e.what());
+  } catch (const json::out_of_range& e) {  // a number beyond double, like 1e400
+    r.fail(std::string("header holds a number out of range: ") + clipped(e.what()));
+  } catch (const json::exception& e) {
+    r.fail(std::string("header is not valid JSON: ") + clipped(e.what()));
   }
   if (!header.is_object()) r.fail(std::string("header must be a JSON object, got ") + header.type_name());
 
@@ -261,13 +273,38 @@ SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_vi
   return file;
 }
 
+}  // namespace
+
+SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_view source) {
+  const Reporter r(source);
+  // The checks in parse_file cover the format; this makes sure that whatever they might miss
+  // still names the file instead of escaping as a library's own exception.
+  try {
+    return parse_file(bytes, r);
+  } catch (const IOError&) {
+    throw;
+  } catch (const Error& e) {
+    r.fail(e.what());
+  } catch (const json::exception& e) {
+    r.fail(std::string("malformed header: ") + clipped(e.what()));
+  } catch (const std::bad_alloc&) {
+    r.fail("not enough memory to load it (" + std::to_string(bytes.size()) + " bytes)");
+  }
+}
+
 void save_safetensors(const std::filesystem::path& path, const StateDict& tensors,
                       const SafetensorsMetadata& metadata) {
   detail::write_file_atomically(path, serialize_safetensors(tensors, metadata));
 }
 
 SafetensorsFile load_safetensors(const std::filesystem::path& path) {
-  return parse_safetensors(detail::read_file(path), path.string());
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = detail::read_file(path);
+  } catch (const std::bad_alloc&) {
+    throw IOError(path.string() + ": not enough memory to read the file");
+  }
+  return parse_safetensors(bytes, path.string());
 }
 
 }  // namespace minidl::nn

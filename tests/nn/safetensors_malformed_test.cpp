@@ -80,15 +80,23 @@ TEST(SafetensorsMalformed, UnknownAndUnsupportedDtypes) {
                   "tensor \"h\": dtype F16 is not supported (minidl reads F32 and I64)");
 }
 
+// A file holding one F32 tensor "w" of this shape at these offsets, over 4 bytes of data.
+std::vector<uint8_t> one_tensor(const std::string& shape, const std::string& offsets) {
+  std::string header = "{";  // appended, not "{" + ...: GCC 12 warns falsely (-Wrestrict) on that
+  header += tensor("w", "F32", shape, offsets);
+  return file_bytes(header + "}", float_bytes(1));
+}
+
 TEST(SafetensorsMalformed, ShapeEntriesThatAreNotSizes) {
-  expect_rejected(file_bytes("{" + tensor("w", "F32", "[-1]", "[0,4]") + "}", float_bytes(1)),
-                  "shape entry -1 is not a non-negative integer");
-  expect_rejected(file_bytes("{" + tensor("w", "F32", "[1.5]", "[0,4]") + "}", float_bytes(1)),
-                  "shape entry 1.5 is not a non-negative integer");
-  expect_rejected(file_bytes("{" + tensor("w", "F32", "[[1]]", "[0,4]") + "}", float_bytes(1)),
-                  "shape entry (array) is not a non-negative integer");
-  expect_rejected(file_bytes("{" + tensor("w", "F32", "[1,1,1,1,1,1,1,1,1]", "[0,4]") + "}", float_bytes(1)),
-                  "shape has 9 dims, more than the 8 minidl supports");
+  // Sizes are integers that fit int64: not negative, not fractional, not written as floats.
+  for (const auto& [shape, part] : std::vector<std::pair<std::string, std::string>>{
+           {"[-1]", "shape entry -1 is not a non-negative integer"},
+           {"[1.5]", "shape entry 1.5 is not a non-negative integer"},
+           {"[1e0]", "shape entry 1.0 is not a non-negative integer"},
+           {"[9223372036854775808]", "shape entry 9223372036854775808 is not a non-negative integer"},
+           {"[[1]]", "shape entry (array) is not a non-negative integer"},
+           {"[1,1,1,1,1,1,1,1,1]", "shape has 9 dims, more than the 8 minidl supports"}})
+    expect_rejected(one_tensor(shape, "[0,4]"), part);
 }
 
 TEST(SafetensorsMalformed, DeeplyNestedHeader) {
@@ -102,6 +110,35 @@ TEST(SafetensorsMalformed, ShapeWhoseSizeOverflows) {
   expect_rejected(
       file_bytes("{" + tensor("w", "F32", "[4611686018427387904,4611686018427387904]", "[0,4]") + "}", float_bytes(1)),
       "has more elements than can be addressed");
+}
+
+TEST(SafetensorsMalformed, ZeroSizeTensorWhoseStridesWouldOverflow) {
+  // No bytes, so the offsets agree; but a tensor of this shape would need a stride of 2^124.
+  expect_rejected(file_bytes("{" + tensor("w", "F32", "[0,4611686018427387904,4611686018427387904]", "[0,0]") + "}"),
+                  "tensor \"w\": shape [0, 4611686018427387904, 4611686018427387904] has more elements than can be addressed");
+  expect_rejected(file_bytes("{" + tensor("w", "I64", "[2305843009213693952]", "[0,0]") + "}"),
+                  "has more elements than can be addressed");  // 2^61 int64s: 2^64 bytes
+}
+
+TEST(SafetensorsMalformed, NumbersBeyondDoubleAreRejectedNotThrownThrough) {
+  // nlohmann throws out_of_range for these, which is no parse_error: it must still become an
+  // IOError naming the file, wherever the number is.
+  expect_rejected(one_tensor("[1e400]", "[0,4]"), "header holds a number out of range");
+  expect_rejected(one_tensor("[1]", "[0,-1e400]"), "number out of range");
+  expect_rejected(file_bytes("{\"note\":1e400}"), "number out of range");
+  // A megabyte of digits is cut in the message, not echoed.
+  const std::string digits = "1" + std::string(1 << 20, '0');
+  try {
+    parse_safetensors(file_bytes("{\"note\":" + digits + "}"), "model.safetensors");
+    FAIL() << "accepted a number with a million digits";
+  } catch (const IOError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 400u) << std::string(e.what()).substr(0, 400);
+  }
+}
+
+TEST(SafetensorsMalformed, OffsetsThatAreNotNonNegativeIntegers) {
+  for (const std::string offsets : {"[0,4.0]", "[-4,4]", "[0,\"4\"]"})
+    expect_rejected(one_tensor("[1]", offsets), "\"data_offsets\" must be [begin, end] of non-negative integers");
 }
 
 TEST(SafetensorsMalformed, ShapeThatDisagreesWithTheOffsets) {
@@ -160,6 +197,23 @@ TEST(SafetensorsMalformed, MissingFileAndDirectoryNameThePath) {
     try {
       load_safetensors(path);
       ADD_FAILURE() << "loaded " << path;
+    } catch (const IOError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(path.string() + ": ", 0), 0u) << e.what();
+    }
+  }
+}
+
+TEST(SafetensorsMalformed, HostileHeaderOnDiskNamesThePath) {
+  testing::ScratchDir dir;
+  const auto path = dir / "hostile.safetensors";
+  for (const std::string& header : {std::string("{\"w\":1e400}"),
+                                    "{" + tensor("w", "F32", "[0,4611686018427387904,4611686018427387904]", "[0,0]") + "}"}) {
+    const std::vector<uint8_t> bytes = file_bytes(header);
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                static_cast<std::streamsize>(bytes.size()));
+    try {
+      load_safetensors(path);
+      ADD_FAILURE() << "loaded " << header;
     } catch (const IOError& e) {
       EXPECT_EQ(std::string(e.what()).rfind(path.string() + ": ", 0), 0u) << e.what();
     }
