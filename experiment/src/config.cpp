@@ -20,6 +20,10 @@ const std::string kTopKeys[] = {"name",      "seed",      "threads", "data",    
                                 "optimizer", "scheduler", "train",   "metrics", "output"};
 const std::string kMetrics[] = {"loss", "accuracy"};
 
+bool has_control_character(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
 // A factor applied in float32: it must be a normal float32, or every feature becomes inf or 0.
 double read_float_factor(const ConfigNode& node) {
   const double v = node.as_number(Range::greater_than(0));
@@ -31,8 +35,8 @@ double read_float_factor(const ConfigNode& node) {
 // A run's name names its folder (runs/<name>): a name, not a path.
 std::string read_name(const ConfigNode& node) {
   const std::string name = node.as_string();
-  const bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos || control)
+  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
+      has_control_character(name))
     node.fail("expected a run name (it names the folder runs/<name>): not empty, not '.' or '..', "
               "without '/', '\\' or control characters; got '" + name + "'");
   return name;
@@ -273,8 +277,7 @@ namespace {
 // Strings yaml-cpp would write plain but that read back as something else: control characters
 // (a trailing \r is taken for a line break) and the spellings of null.
 bool needs_double_quotes(const std::string& s) {
-  if (s == "~" || s == "null" || s == "Null" || s == "NULL") return true;
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  return s == "~" || s == "null" || s == "Null" || s == "NULL" || has_control_character(s);
 }
 
 // Emits `node` as yaml-cpp does, but double-quotes the strings that need it.
