@@ -1,6 +1,8 @@
 #include "minidl/experiment/config.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 
 #include "minidl/experiment/dataset_registry.hpp"
 #include "minidl/experiment/init_registry.hpp"
@@ -17,6 +19,28 @@ namespace {
 const std::string kTopKeys[] = {"name",      "seed",      "threads", "data",    "model", "loss",
                                 "optimizer", "scheduler", "train",   "metrics", "output"};
 const std::string kMetrics[] = {"loss", "accuracy"};
+
+bool has_control_character(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+// A factor applied in float32: it must be a normal float32, or every feature becomes inf or 0.
+double read_float_factor(const ConfigNode& node) {
+  const double v = node.as_number(Range::greater_than(0));
+  if (!(v >= std::numeric_limits<float>::min() && v <= std::numeric_limits<float>::max()))
+    node.fail("expected a number float32 can hold, from 1.2e-38 to 3.4e+38, got " + node.yaml().Scalar());
+  return v;
+}
+
+// A run's name names its folder (runs/<name>): a name, not a path.
+std::string read_name(const ConfigNode& node) {
+  const std::string name = node.as_string();
+  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
+      has_control_character(name))
+    node.fail("expected a run name (it names the folder runs/<name>): not empty, not '.' or '..', "
+              "without '/', '\\' or control characters; got '" + name + "'");
+  return name;
+}
 
 DataConfig read_data(const ConfigNode& node) {
   node.check_keys({"train", "validation", "transform", "batch_size", "shuffle", "drop_last"});
@@ -35,7 +59,7 @@ DataConfig read_data(const ConfigNode& node) {
   }
   if (const ConfigNode t = node["transform"]; !t.is_null()) {
     t.check_keys({"scale", "standardize"});
-    if (t.has("scale")) d.transform.scale = t["scale"].as_number(Range::greater_than(0));
+    if (t.has("scale")) d.transform.scale = read_float_factor(t["scale"]);
     if (t.has("standardize")) d.transform.standardize = t["standardize"].as_bool();
   }
   if (node.has("batch_size")) d.batch_size = node["batch_size"].as_int(Range::at_least(1));
@@ -59,10 +83,8 @@ LayerConfig read_layer(const ConfigNode& node) {
 
 ModelConfig read_model(const ConfigNode& node) {
   ModelConfig m;
-  ConfigNode list = node;
   if (node.is_map()) {
     node.check_keys({"layers", "init_from"});
-    list = node.require("layers");
     if (node.has("init_from")) {
       m.init_from = node["init_from"].as_string();
       m.init_from_where = node["init_from"].location();
@@ -71,6 +93,7 @@ ModelConfig read_model(const ConfigNode& node) {
     node.fail("expected a list of layers or a map {layers: [...], init_from: file}, got " +
               node.describe());
   }
+  const ConfigNode list = node.is_map() ? node.require("layers") : node;
   list.expect_list();
   if (list.size() == 0) list.fail("expected at least one layer");
   for (const ConfigNode& item : list.items()) m.layers.push_back(read_layer(item));
@@ -147,8 +170,7 @@ Config read_config(const ConfigNode& root) {
   root.check_keys(kTopKeys);
   Config c;
   c.file = root.source()->file;
-  c.name = root.has("name") ? root["name"].as_string()
-                            : std::filesystem::path(c.file).stem().string();
+  c.name = root.has("name") ? read_name(root["name"]) : std::filesystem::path(c.file).stem().string();
   if (root.has("seed")) c.seed = static_cast<uint64_t>(root["seed"].as_int(Range::at_least(0)));
   if (root.has("threads")) c.threads = static_cast<int>(root["threads"].as_int(Range::closed(0, 1024)));
   c.data = read_data(root.require("data"));
@@ -158,7 +180,10 @@ Config read_config(const ConfigNode& root) {
   if (root.has("scheduler")) c.scheduler = scheduler_catalog().read(root["scheduler"]);
   check_optimizer(c.optimizer, c.scheduler);
   c.train = read_train(root["train"]);
-  if (root.has("metrics")) c.metrics = read_metrics(root["metrics"]);
+  if (root.has("metrics")) {
+    c.metrics = read_metrics(root["metrics"]);
+    c.metrics_where = root["metrics"].location();
+  }
   c.output = root.has("output") ? root["output"].as_string() : "runs/" + c.name;
   return c;
 }
@@ -247,9 +272,45 @@ YAML::Node to_yaml(const Config& c) {
   return root;
 }
 
+namespace {
+
+// Strings yaml-cpp would write plain but that read back as something else: control characters
+// (a trailing \r is taken for a line break) and the spellings of null.
+bool needs_double_quotes(const std::string& s) {
+  return s == "~" || s == "null" || s == "Null" || s == "NULL" || has_control_character(s);
+}
+
+// Emits `node` as yaml-cpp does, but double-quotes the strings that need it.
+void emit(YAML::Emitter& out, const YAML::Node& node) {
+  const bool flow = node.Style() == YAML::EmitterStyle::Flow;
+  if (node.IsMap()) {
+    if (flow) out << YAML::Flow;
+    out << YAML::BeginMap;
+    for (const auto& kv : node) {
+      out << YAML::Key;
+      emit(out, kv.first);
+      out << YAML::Value;
+      emit(out, kv.second);
+    }
+    out << YAML::EndMap;
+  } else if (node.IsSequence()) {
+    if (flow) out << YAML::Flow;
+    out << YAML::BeginSeq;
+    for (const YAML::Node& item : node) emit(out, item);
+    out << YAML::EndSeq;
+  } else if (node.IsScalar()) {
+    if (needs_double_quotes(node.Scalar())) out << YAML::DoubleQuoted;
+    out << node.Scalar();
+  } else {
+    out << YAML::Null;
+  }
+}
+
+}  // namespace
+
 std::string to_yaml_text(const Config& config) {
   YAML::Emitter out;
-  out << to_yaml(config);
+  emit(out, to_yaml(config));
   return std::string(out.c_str()) + "\n";
 }
 

@@ -7,6 +7,7 @@
 
 #include "minidl/experiment/overrides.hpp"
 #include "minidl/experiment/suggest.hpp"
+#include "minidl/experiment/yaml_document.hpp"
 
 namespace minidl::experiment {
 
@@ -46,28 +47,46 @@ bool parse_int(const std::string& s, int64_t& out) {
   return ec == std::errc() && stop == end;
 }
 
+// -1, 0 or 1 as v is below, equal to or above d (not NaN), without rounding v to a double
+// (which would make 2^63 - 1 equal to 2^63).
+int compare_exactly(int64_t v, double d) {
+  if (d >= 0x1p63) return -1;
+  if (d < -0x1p63) return 1;
+  const double whole = std::trunc(d);
+  const auto i = static_cast<int64_t>(whole);  // exact: |whole| < 2^63
+  if (v != i) return v < i ? -1 : 1;
+  if (whole == d) return 0;
+  return d > whole ? -1 : 1;
+}
+
+// A plain scalar of digits (with a sign) that is too large for int64.
+bool is_int_text(const YAML::Node& n) {
+  if (!is_plain(n)) return false;
+  const std::string& s = n.Scalar();
+  const size_t start = !s.empty() && (s[0] == '+' || s[0] == '-') ? 1 : 0;
+  return s.size() > start && s.find_first_not_of("0123456789", start) == std::string::npos;
+}
+
 std::string join_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
+// Shortest text that reads back as `v`: 2^53 as 9007199254740992, not 9.0072e+15.
 std::string format_number(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
 }
 
 }  // namespace
 
 Location ConfigSource::locate(const std::string& path, const YAML::Mark& mark) const {
-  for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+  for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
     if (covers(it->path, path)) return {"override '" + it->text + "'"};
-  // A node made on the way by an override (a new map) has no position of its own.
-  const bool from_file = !mark.is_null() && (mark.pos > 0 || path.empty());
-  if (!from_file) {
-    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
-      if (covers(path, it->path)) return {"override '" + it->text + "'"};
-    return {file};
+    for (const std::string& made : it->created)
+      if (made == path) return {"override '" + it->text + "'"};
   }
+  if (mark.is_null()) return {file};  // no such key: the caller names the map it is missing from
   return {file, mark.line + 1, mark.column + 1};
 }
 
@@ -75,6 +94,13 @@ bool Range::contains(double v) const {
   if (std::isnan(v)) return false;
   const bool above = low_open ? v > low : v >= low;
   const bool below = high_open ? v < high : v <= high;
+  return above && below;
+}
+
+bool Range::contains_integer(int64_t v) const {
+  const int low_side = compare_exactly(v, low), high_side = compare_exactly(v, high);
+  const bool above = low_open ? low_side > 0 : low_side >= 0;
+  const bool below = high_open ? high_side < 0 : high_side <= 0;
   return above && below;
 }
 
@@ -92,6 +118,13 @@ std::string Range::to_string() const {
 
 ConfigNode::ConfigNode(YAML::Node node, std::string path, std::shared_ptr<const ConfigSource> source)
     : node_(std::move(node)), path_(std::move(path)), source_(std::move(source)) {}
+
+ConfigNode& ConfigNode::operator=(const ConfigNode& other) {
+  node_.reset(other.node_);
+  path_ = other.path_;
+  source_ = other.source_;
+  return *this;
+}
 
 Location ConfigNode::location() const {
   return source_->locate(path_, node_.IsDefined() ? node_.Mark() : YAML::Mark::null_mark());
@@ -202,6 +235,9 @@ double ConfigNode::as_number(const Range& range) const {
   double v = 0;
   if (!is_plain(node_) || !parse_double(node_.Scalar(), v))
     fail("expected a number, got " + describe());
+  // NaN and infinity are YAML numbers but no setting's value: they would surface later as a
+  // "diverged" loss, far from their cause.
+  if (!std::isfinite(v)) fail("expected a finite number, got " + node_.Scalar());
   if (!range.contains(v)) fail("expected a number " + range.to_string() + ", got " + node_.Scalar());
   return v;
 }
@@ -209,9 +245,11 @@ double ConfigNode::as_number(const Range& range) const {
 int64_t ConfigNode::as_int(const Range& range) const {
   int64_t v = 0;
   if (!is_plain(node_) || !parse_int(node_.Scalar(), v)) {
+    if (is_int_text(node_)) fail("expected an integer from " + std::to_string(INT64_MIN) + " to " +
+                                 std::to_string(INT64_MAX) + ", got " + node_.Scalar());
     fail("expected an integer, got " + describe());
   }
-  if (!range.contains(static_cast<double>(v)))
+  if (!range.contains_integer(v))
     fail("expected an integer " + range.to_string() + ", got " + node_.Scalar());
   return v;
 }
@@ -240,19 +278,12 @@ ConfigNode make_tree(const std::string& text, const std::string& origin,
                      std::span<const std::string> overrides) {
   auto source = std::make_shared<ConfigSource>();
   source->file = origin;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(Location{origin, e.mark.line + 1, e.mark.column + 1},
-                      "invalid YAML: " + e.msg);
-  }
+  YAML::Node root = parse_yaml_document(text, origin, /*positions=*/true);
   if (!root.IsMap() && !root.IsNull())
     throw ConfigError(Location{origin}, "expected a map of keys at the top of the file");
   for (const std::string& text_override : overrides) {
     const Override o = parse_override(text_override);
-    apply_override(root, o);
-    source->overrides.push_back({o.path, o.text});
+    source->overrides.push_back({o.path, o.text, apply_override(root, o)});
   }
   return ConfigNode(root, "", std::move(source));
 }

@@ -2,8 +2,11 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "minidl/data/csv_dataset.hpp"
 #include "minidl/data/synthetic.hpp"
+#include "minidl/experiment/memory_budget.hpp"
 
 namespace minidl::experiment {
 
@@ -27,9 +30,20 @@ std::shared_ptr<const data::Dataset> make_csv(const Options& o, const DatasetCon
   return data::share(data::CsvDataset(path, options));
 }
 
+// "[n, d]" for messages.
+std::string dims(int64_t rows, int64_t columns) { return fmt::format("[{}, {}]", rows, columns); }
+
+// The larger of two sizes is the one to blame for a product too large.
+const char* larger(const Options& o, const char* a, const char* b) {
+  return o.integer(b) > o.integer(a) ? b : a;
+}
+
 std::shared_ptr<const data::Dataset> make_synthetic_linear(const Options& o, const DatasetContext& ctx) {
   const std::vector<double>& w = o.numbers("w");
   if (w.empty()) o.fail("w", "expected at least one weight");
+  const int64_t n = o.integer("n"), d = static_cast<int64_t>(w.size());
+  require_memory(o, "n", add_bytes(tensor_bytes({n, d}, sizeof(float)), tensor_bytes({n, 1}, sizeof(float))),
+                 "features " + dims(n, d) + " and targets " + dims(n, 1) + " (float32)");
   return data::share(data::SyntheticLinear(std::vector<float>(w.begin(), w.end()),
                                            static_cast<float>(o.number("b")), o.integer("n"),
                                            static_cast<float>(o.number("noise")), seed_of(o, ctx)));
@@ -37,6 +51,12 @@ std::shared_ptr<const data::Dataset> make_synthetic_linear(const Options& o, con
 
 std::shared_ptr<const data::Dataset> make_synthetic_classification(const Options& o,
                                                                    const DatasetContext& ctx) {
+  const int64_t n = o.integer("n"), features = o.integer("features"), classes = o.integer("classes");
+  require_memory(o, larger(o, "n", "features"),
+                 add_bytes(tensor_bytes({n, features}, sizeof(float)), tensor_bytes({n}, sizeof(int64_t))),
+                 fmt::format("features {} (float32) and labels [{}] (int64)", dims(n, features), n));
+  require_memory(o, larger(o, "features", "classes"), tensor_bytes({features, classes}, sizeof(float)),
+                 "the random projection " + dims(features, classes) + " that draws the labels (float32)");
   return data::share(data::SyntheticClassification(o.integer("n"), o.integer("features"),
                                                    o.integer("classes"), seed_of(o, ctx)));
 }

@@ -19,8 +19,8 @@ std::vector<std::string> resolve_metrics(const Config& config, bool classificati
   }
   if (!classification && std::find(config.metrics.begin(), config.metrics.end(), "accuracy") !=
                              config.metrics.end())
-    throw ConfigError(config.loss.where, "metric 'accuracy' needs classification data, but the "
-                                         "training targets are regression values");
+    throw ConfigError(config.metrics_where, "metric 'accuracy' needs classification data, but the "
+                                            "training targets are regression values");
   return config.metrics;
 }
 
@@ -36,7 +36,8 @@ Experiment::Experiment(Config config) : config_(std::move(config)) {
   BuiltModel built = build_model(config_.model, train_->feature_shape(), gen);
   model_ = std::move(built.net);
 
-  const LossContext context{train_->task(), built.output, train_->target_shape(), train_->num_classes()};
+  const LossContext context{train_->task(), built.output, train_->target_shape(), train_->num_classes(),
+                            built.output_where};
   try {
     loss_ = losses().at(config_.loss).make(config_.loss.options, context);
   } catch (const ConfigError&) {

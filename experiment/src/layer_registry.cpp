@@ -1,5 +1,6 @@
 #include "minidl/experiment/layer_registry.hpp"
 
+#include "minidl/experiment/memory_budget.hpp"
 #include "minidl/nn/activation.hpp"
 #include "minidl/nn/dropout.hpp"
 #include "minidl/nn/flatten.hpp"
@@ -24,7 +25,12 @@ std::shared_ptr<nn::Module> make_linear(const Options& o, const LayerContext& ct
     o.fail("in", "linear expects in: " + std::to_string(o.integer("in")) + " features, but " +
                      ctx.input_source + " has " + std::to_string(features) +
                      " (omit 'in' to take it from the input)");
-  return std::make_shared<nn::Linear>(features, o.integer("out"), o.flag("bias"), ctx.gen);
+  const int64_t out = o.integer("out");
+  const bool bias = o.flag("bias");
+  require_memory(o, "out", add_bytes(tensor_bytes({out, features}, sizeof(float)), tensor_bytes({bias ? out : 0}, sizeof(float))),
+                 "the weight [" + std::to_string(out) + ", " + std::to_string(features) + "]" +
+                     (bias ? " and bias [" + std::to_string(out) + "]" : "") + " (float32)");
+  return std::make_shared<nn::Linear>(features, out, bias, ctx.gen);
 }
 
 void add_builtins(LayerRegistry& r) {

@@ -17,6 +17,11 @@ LossFn wrap(std::shared_ptr<const nn::Loss> loss) {
   return [loss](const Variable& output, const Tensor& target) { return (*loss)(output, target); };
 }
 
+// Where an output that does not fit the targets is blamed: the option that sets its width.
+const Location& output_where(const Options& o, const LossContext& ctx) {
+  return ctx.output_where.origin.empty() ? o.where() : ctx.output_where;
+}
+
 // Regression losses compare the output with the target element by element.
 void require_regression(const Options& o, const LossContext& ctx, const std::string& name) {
   if (ctx.task != data::Task::Regression)
@@ -24,7 +29,7 @@ void require_regression(const Options& o, const LossContext& ctx, const std::str
                                      std::to_string(ctx.num_classes) +
                                      " classes: use cross_entropy for classification");
   if (!(ctx.output == ctx.target))
-    throw ConfigError(o.where(), name + " compares the model's output " + to_string(ctx.output) +
+    throw ConfigError(output_where(o, ctx), name + " compares the model's output " + to_string(ctx.output) +
                                      " with targets " + to_string(ctx.target) +
                                      " per sample: the shapes must be equal (the last layer's 'out')");
 }
@@ -34,8 +39,8 @@ void require_classification(const Options& o, const LossContext& ctx, const std:
   if (ctx.task != data::Task::Classification)
     throw ConfigError(o.where(), name + " needs class-index targets, but the data is a regression "
                                         "(float targets): use mse for regression");
-  if (ctx.output.size() != 1 || ctx.output[0] < ctx.num_classes)
-    throw ConfigError(o.where(), name + " needs one output per class, " +
+  if (ctx.output.size() != 1 || ctx.output[0] != ctx.num_classes)
+    throw ConfigError(output_where(o, ctx), name + " needs one output per class, " +
                                      std::to_string(ctx.num_classes) + " classes, but the model's output is " +
                                      to_string(ctx.output) + " per sample (the last layer's 'out')");
 }

@@ -47,10 +47,17 @@ void apply_init(nn::Module& module, const LayerConfig& config, Generator& gen) {
 
 // An inferred `in` is written first, as a config would put it.
 void record_inferred_in(Options& options, int64_t features) {
-  Options resolved(options.where());
+  Options resolved(options.where(), options.path());
   resolved.set({"in", features, options.where(), false});
   for (const Options::Entry& e : options.entries()) resolved.set(e);
   options = std::move(resolved);
+}
+
+// The last `out` option: the width of the model's output unless a later layer changes it.
+Location output_where(const ModelConfig& config) {
+  for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it)
+    if (it->layer.options.has("out")) return it->layer.options.where("out");
+  return {};
 }
 
 }  // namespace
@@ -96,7 +103,7 @@ BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) 
       throw ConfigError(config.init_from_where, std::string("cannot start from these weights: ") + e.what());
     }
   }
-  return {net, sample_shape(probe.shape())};
+  return {net, sample_shape(probe.shape()), output_where(config)};
 }
 
 }  // namespace minidl::experiment

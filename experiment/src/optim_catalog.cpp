@@ -57,9 +57,13 @@ std::optional<OptionValue> parse_default(OptionKind kind, const std::string& tex
 }
 
 ComponentInfo to_info(const std::vector<optim::OptionInfo>& infos) {
+  // optim holds every number as a double: beyond 2^53 an integer would reach it rounded
+  // (2^63 - 1 as 2^63), so such values are refused here, where the text is still exact.
+  const Range exact_in_double = Range::closed(-0x1p53, 0x1p53);
   ComponentInfo info;
   for (const optim::OptionInfo& o : infos) {
     OptionDecl d(o.name, kind_of(o.type), std::nullopt, o.doc);
+    if (o.type == "an integer" || o.type == "a list of integers") d.range = exact_in_double;
     if (!o.required) d.default_value = parse_default(d.kind, o.default_value);
     info.options.push_back(std::move(d));
   }

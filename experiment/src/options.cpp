@@ -86,7 +86,7 @@ Options read_options(const ConfigNode& node, std::span<const OptionDecl> decls,
   std::vector<std::string> known(reserved.begin(), reserved.end());
   for (const OptionDecl& d : decls) known.push_back(d.name);
   if (!node.is_scalar()) node.check_keys(known);
-  Options options(node.location());
+  Options options(node.location(), node.path());
   for (const OptionDecl& d : decls) {
     const ConfigNode value = node[d.name];
     if (value.is_null()) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "minidl/experiment/config_error.hpp"
+#include "minidl/experiment/yaml_document.hpp"
 
 namespace minidl::experiment {
 
@@ -41,20 +42,17 @@ Override parse_override(std::string_view text) {
   Override o{s, s.substr(0, eq), {}};
   for (const std::string& part : split_path(o.path))
     if (part.empty()) fail(s, "empty key in path '" + o.path + "'");
-  try {
-    o.value = YAML::Load(s.substr(eq + 1));
-  } catch (const YAML::Exception& e) {
-    fail(s, "value is not valid YAML: " + e.msg);
-  }
+  o.value = parse_yaml_document(s.substr(eq + 1), "override '" + s + "'", /*positions=*/false);
   return o;
 }
 
-void apply_override(YAML::Node& root, const Override& o) {
+std::vector<std::string> apply_override(YAML::Node& root, const Override& o) {
   const std::vector<std::string> parts = split_path(o.path);
   if (!root.IsMap() && !root.IsNull()) fail(o.text, "the config is not a map of keys");
   YAML::Node cursor;
   cursor.reset(root);  // reset() rebinds; `cursor = x` would overwrite the node cursor refers to
   std::string walked;
+  std::vector<std::string> created;
   for (size_t i = 0; i < parts.size(); ++i) {
     const std::string& key = parts[i];
     const bool last = i + 1 == parts.size();
@@ -66,10 +64,16 @@ void apply_override(YAML::Node& root, const Override& o) {
         fail(o.text, "'" + walked + "' is a list of " + std::to_string(cursor.size()) +
                          ": expected an index 0.." + std::to_string(cursor.size()) + ", got '" +
                          key + "'");
-      if (index == cursor.size()) cursor.push_back(YAML::Node(YAML::NodeType::Map));
+      if (index == cursor.size()) {
+        cursor.push_back(YAML::Node(YAML::NodeType::Map));
+        created.push_back(walked + "." + key);
+      }
       next.reset(cursor[index]);
     } else if (cursor.IsMap() || cursor.IsNull()) {
-      if (!last && (!cursor[key] || cursor[key].IsNull())) cursor[key] = YAML::Node(YAML::NodeType::Map);
+      if (!last && (!cursor[key] || cursor[key].IsNull())) {
+        cursor[key] = YAML::Node(YAML::NodeType::Map);
+        created.push_back(walked + (walked.empty() ? "" : ".") + key);
+      }
       next.reset(cursor[key]);
     } else {
       fail(o.text, "'" + walked + "' is " + kind_of(cursor) + ", not a map: cannot set '" + key + "' in it");
@@ -78,6 +82,7 @@ void apply_override(YAML::Node& root, const Override& o) {
     if (last) next = YAML::Clone(o.value);
     cursor.reset(next);
   }
+  return created;
 }
 
 }  // namespace minidl::experiment

@@ -1,12 +1,15 @@
 // Reading experiment configs: typed values, defaults, overrides, and one located error per mistake.
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "expect_config_error.hpp"
 #include "minidl/experiment/config.hpp"
 
 using namespace minidl::experiment;
+using namespace minidl::experiment::config_testing;
 
 namespace {
 
@@ -155,4 +158,141 @@ TEST(ConfigErrors, OverrideErrorsNameTheOverride) {
 
 TEST(ConfigErrors, InvalidYamlNamesThePosition) {
   EXPECT_EQ(error_of("data: {train: [\n"), "exp.yaml:2:1: invalid YAML: end of sequence flow not found");
+}
+
+// ---- Issue 11: what held-out checks and hostile inputs found -----------------------------------
+
+namespace {
+
+// The ConfigError that parsing `text` (with `overrides`) throws.
+ConfigError config_error(const std::string& text, std::vector<std::string> overrides = {}) {
+  return config_error_from([&] { parse_config(text, "exp.yaml", overrides); });
+}
+
+void expect_error_at(const ConfigError& e, int line, int column, std::initializer_list<std::string> parts) {
+  config_testing::expect_error_at(e, "exp.yaml", line, column, parts);
+}
+
+const char* kModelMap = R"(name: from-file
+data:
+  train: {type: csv, path: examples/datasets/digits.csv}
+model:
+  layers:
+    - {type: linear, out: 128}
+    - relu
+    - {type: linear, out: 10}
+  init_from: weights.safetensors
+loss: cross_entropy
+optimizer: {type: sgd, lr: 0.1}
+)";
+
+}  // namespace
+
+TEST(Config, ModelMapReadsItsLayersAndInitFrom) {
+  const Config c = parse_config(kModelMap, "exp.yaml");
+  EXPECT_EQ(c.model.layers.size(), 3u);
+  EXPECT_EQ(c.model.init_from, "weights.safetensors");
+  EXPECT_EQ(c.model.init_from_where.line, 9);
+  EXPECT_EQ(c.model.init_from_where.column, 14);
+  // The resolved config keeps the key, and reads back to the same config.
+  const std::string text = to_yaml_text(c);
+  EXPECT_TRUE(contains(text, "init_from: weights.safetensors")) << text;
+  EXPECT_EQ(parse_config(text, "config.yaml").model.init_from, "weights.safetensors");
+}
+
+TEST(ConfigNodes, AssigningANodeRebindsItAndLeavesTheTreeAlone) {
+  const ConfigNode root = parse_config_tree("a: {x: 1}\nb: [2, 3]\n", "exp.yaml");
+  ConfigNode node = root["a"];
+  node = root["b"];
+  EXPECT_TRUE(node.is_list());
+  EXPECT_EQ(node.path(), "b");
+  EXPECT_TRUE(root["a"].is_map());  // not overwritten by the list
+  EXPECT_EQ(root["a"]["x"].as_int(), 1);
+}
+
+TEST(ConfigErrors, NonFiniteNumbersAreRejectedAtTheirKey) {
+  expect_error_at(config_error(edited("lr: 0.001", "lr: .nan")), 13, 29, {"optimizer.lr", "finite", ".nan"});
+  EXPECT_FALSE(contains(config_error(edited("lr: 0.001", "lr: .nan")).problem(), "any value"));
+  expect_error_at(config_error(edited("lr: 0.001", "lr: .inf")), 13, 29, {"optimizer.lr", "finite", ".inf"});
+  expect_error_at(config_error(edited("scale: 0.0625", "scale: .inf")), 6, 22, {"data.transform.scale", ".inf"});
+  expect_error_at(config_error(edited("{type: linear, out: 10}", "{type: linear, out: 10, init: {weight: {type: normal, std: .inf}}}")),
+                  11, 64, {"std", ".inf"});
+  expect_error_at(config_error(edited("{type: linear, out: 10}", "{type: linear, out: 10, init: {weight: {type: xavier_uniform, gain: -.inf}}}")),
+                  11, 73, {"gain", "-.inf"});
+}
+
+TEST(ConfigErrors, AScaleFloatCannotHoldIsRejectedAtItsKey) {
+  expect_error_at(config_error(edited("scale: 0.0625", "scale: 1e300")), 6, 22, {"data.transform.scale", "1e300"});
+  expect_error_at(config_error(edited("scale: 0.0625", "scale: 1e-60")), 6, 22, {"data.transform.scale", "1e-60"});
+}
+
+TEST(ConfigErrors, LargeIntegersAreReportedExactly) {
+  // optim holds numbers as doubles, which would round 2^63 - 1 to 2^63: refused at the key.
+  const ConfigError e = config_error(edited("train: {epochs: 20}", "scheduler: {type: step, step_size: 9223372036854775807}"));
+  expect_error_at(e, 14, 36, {"scheduler.step_size", "9223372036854775807"});
+  EXPECT_FALSE(contains(e.problem(), "9223372036854775808")) << e.what();
+  const ConfigError big = config_error(edited("epochs: 20", "epochs: 9223372036854775808"));
+  expect_error_at(big, 14, 17, {"train.epochs", "9223372036854775808"});
+}
+
+TEST(ConfigErrors, ADuplicateKeyIsAnErrorAtTheSecond) {
+  expect_error_at(config_error(edited("  batch_size: 32", "  batch_size: 32\n  batch_size: 64")), 8, 3,
+                  {"duplicate key 'batch_size'", "7:3"});
+  expect_error_at(config_error(edited("lr: 0.001", "lr: 0.001, lr: 0.1")), 13, 36, {"duplicate key 'lr'"});
+  expect_override_error(config_error(kDigits, {"optimizer={type: sgd, lr: 1, lr: 2}"}),
+                        "optimizer={type: sgd, lr: 1, lr: 2}", {"duplicate key 'lr'"});
+}
+
+TEST(ConfigErrors, ASecondYamlDocumentIsAnError) {
+  const ConfigError e = config_error(std::string(kDigits) + "---\nname: other\n");
+  expect_error_at(e, 15, 1, {"second YAML document"});  // the `---` line
+  expect_error_at(config_error(std::string(kDigits) + "---\n"), 15, 1, {"second YAML document"});
+}
+
+TEST(ConfigErrors, ANameIsNotAPath) {
+  for (const std::string bad : {"../../../x", "a/b", "a\\\\b", ".", "..", "\"\""}) {
+    SCOPED_TRACE(bad);
+    expect_error_at(config_error(edited("name: digits-mlp", "name: " + bad)), 1, 7, {"name"});
+  }
+  EXPECT_EQ(parse_config(edited("name: digits-mlp", "name: digits.v2"), "exp.yaml").name, "digits.v2");
+}
+
+TEST(ConfigErrors, TooDeeplyNestedYamlSaysSo) {
+  const ConfigError e = config_error("name: " + std::string(5000, '[') + std::string(5000, ']') + "\n");
+  EXPECT_EQ(e.where().origin, "exp.yaml") << e.what();
+  EXPECT_TRUE(contains(e.problem(), "nested")) << e.what();
+  EXPECT_FALSE(contains(e.problem(), "bad file")) << e.what();
+}
+
+TEST(Config, ResolvedYamlKeepsEveryCharacterOfAString) {
+  for (const std::string tricky : {"runs/x\r", "runs/x\t", " runs/x", "runs/x\n", "runs/\x7f", "runs/é", "null", "~", ""}) {
+    SCOPED_TRACE(tricky);
+    Config c = parse_config(kDigits, "exp.yaml");
+    c.output = tricky;
+    EXPECT_EQ(parse_config(to_yaml_text(c), "config.yaml").output, tricky) << to_yaml_text(c);
+  }
+}
+
+TEST(ConfigErrors, AYamlCycleIsAnErrorAndAliasesAreCheckedOnce) {
+  expect_error_at(config_error(edited("name: digits-mlp", "name: &n [*n]")), 1, 7, {"cycle"});
+  // "Billion laughs": ten levels of ten aliases name 10^10 nodes in a few hundred bytes.
+  std::ostringstream bomb;
+  bomb << "x0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  for (int level = 1; level < 10; ++level) {
+    bomb << "x" << level << ": &a" << level << " [*a" << level - 1;
+    for (int i = 1; i < 10; ++i) bomb << ", *a" << level - 1;
+    bomb << "]\n";
+  }
+  expect_error_at(config_error(bomb.str() + kDigits), 1, 1, {"unknown key 'x0'"});
+}
+
+TEST(ConfigErrors, ErrorsGoToTheOverrideThatWroteOrCreatedTheNode) {
+  // `scheduler` exists only because the override created it on the way to step_size.
+  expect_override_error(config_error(kDigits, {"scheduler.step_size=5"}), "scheduler.step_size=5",
+                        {"scheduler", "missing key 'type'"});
+  // Nodes inside an override's value have positions in the override's text, not in the file.
+  expect_override_error(config_error(kDigits, {"optimizer={type: adam,\n lr: abc}"}), "optimizer={type: adam,\n lr: abc}",
+                        {"optimizer.lr", "expected a number"});
+  // The first key of a file sits at offset 0 and still has its position.
+  expect_error_at(config_error("nmae: x\n"), 1, 1, {"unknown key 'nmae'", "did you mean 'name'"});
 }

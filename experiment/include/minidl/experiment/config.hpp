@@ -82,6 +82,7 @@ struct Config {
   TrainConfig train;
   /// "loss", "accuracy"; empty means loss, plus accuracy for classification.
   std::vector<std::string> metrics;
+  Location metrics_where;
   std::string output;
   /// The file it was read from ("" when made in code).
   std::string file;

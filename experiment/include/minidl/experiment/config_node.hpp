@@ -21,12 +21,16 @@ struct ConfigSource {
   struct Applied {
     std::string path;  // "optimizer.lr"
     std::string text;  // "optimizer.lr=0.1"
+    /// Maps it created on the way to its path ("scheduler" for `scheduler.type=step`).
+    std::vector<std::string> created;
   };
   std::string file;
   std::vector<Applied> overrides;
 
-  /// The location of the node at `path`: the last override that wrote it (or wrote a node
-  /// above it), else the file position of `mark` (when the node was parsed from the file).
+  /// The location of the node at `path`: the last override that wrote it (or a node above
+  /// it) or created it on the way, else the file position of `mark` (a node of the file).
+  /// Origins go by path, not by mark: a node an override wrote has marks in the override's
+  /// text, which would read as positions in the file.
   Location locate(const std::string& path, const YAML::Mark& mark) const;
 };
 
@@ -45,6 +49,8 @@ struct Range {
   static Range any() { return {}; }
 
   bool contains(double v) const;
+  /// contains() for an integer, compared exactly.
+  bool contains_integer(int64_t v) const;
   bool unbounded() const;
   std::string to_string() const;
 };
@@ -52,6 +58,10 @@ struct Range {
 class ConfigNode {
  public:
   ConfigNode(YAML::Node node, std::string path, std::shared_ptr<const ConfigSource> source);
+  ConfigNode(const ConfigNode&) = default;
+  /// Rebinds this to `other`'s node. (yaml-cpp's Node::operator= would instead overwrite the
+  /// node this one refers to, inside the config tree.)
+  ConfigNode& operator=(const ConfigNode& other);
 
   const YAML::Node& yaml() const { return node_; }
   /// Dotted path from the root: "model.0.out"; "" for the root.

@@ -19,6 +19,9 @@ struct LossContext {
   Shape target;
   /// Classes of a classification dataset (0 for regression).
   int64_t num_classes = 0;
+  /// What sets the output's width (the last `out` option) for errors about it; when empty,
+  /// they point at the loss.
+  Location output_where;
 };
 
 /// Builds a loss; throws ConfigError (options.fail) when it does not fit the context, e.g.

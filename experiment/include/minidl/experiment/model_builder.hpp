@@ -13,6 +13,9 @@ namespace minidl::experiment {
 struct BuiltModel {
   std::shared_ptr<nn::Sequential> net;
   Shape output;
+  /// The `out` option that last sets a width (the layer after it keeps it), where an output
+  /// that does not fit the targets is blamed; empty when no layer has one.
+  Location output_where;
 };
 
 /// Builds the layers in order for samples of shape `input`, drawing initial weights from

@@ -52,8 +52,9 @@ class Options {
   };
 
   Options() = default;
-  /// Where the component itself is written (for errors about it as a whole).
-  explicit Options(Location where) : where_(std::move(where)) {}
+  /// Where the component itself is written (for errors about it as a whole), and its dotted
+  /// path in the config ("model.0"; "" when made in code).
+  explicit Options(Location where, std::string path = "") : where_(std::move(where)), path_(std::move(path)) {}
 
   bool has(const std::string& name) const { return find(name) != nullptr; }
   double number(const std::string& name) const;
@@ -66,6 +67,9 @@ class Options {
   /// The option's location (the component's when the option was not written).
   const Location& where(const std::string& name) const;
   const Location& where() const { return where_; }
+  /// The component's dotted path, and option `name`'s: "model.0.out" (just "out" without one).
+  const std::string& path() const { return path_; }
+  std::string path(const std::string& name) const { return path_.empty() ? name : path_ + "." + name; }
   /// Throws ConfigError located at the option: "<where>: <problem>".
   [[noreturn]] void fail(const std::string& name, const std::string& problem) const;
 
@@ -78,6 +82,7 @@ class Options {
 
   std::vector<Entry> entries_;
   Location where_;
+  std::string path_;
 };
 
 /// Reads `node` (a map) as options of `decls`: unknown keys (did you mean), wrong kinds, out of

@@ -3,6 +3,7 @@
 // is validated, so an override is checked exactly like the file it changes.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -20,8 +21,9 @@ struct Override {
 Override parse_override(std::string_view text);
 
 /// Writes the value at its path in `root`, creating maps on the way; a list element is named by
-/// its index (the next free index appends). Throws ConfigError naming the override when the
-/// path goes through a scalar or names a list index out of range.
-void apply_override(YAML::Node& root, const Override& override_);
+/// its index (the next free index appends). Returns the paths of the maps it created on the way
+/// (above its own path). Throws ConfigError naming the override when the path goes through a
+/// scalar or names a list index out of range.
+std::vector<std::string> apply_override(YAML::Node& root, const Override& override_);
 
 }  // namespace minidl::experiment
