@@ -1,5 +1,5 @@
 // minidl: runs YAML experiments.
-//   minidl train CONFIG [key=value ...] [--resume] [--quiet]
+//   minidl train CONFIG [key=value ...] [--resume | --overwrite] [--quiet]
 //   minidl check CONFIG [key=value ...]
 // Exit status: 0 success, 1 runtime failure (files, a diverging loss), 2 a config or usage error.
 #include <unistd.h>
@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,10 +35,12 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
   return 0;
 }
 
-int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool quiet) {
+int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool overwrite,
+                  bool quiet) {
   Experiment run(load_config(file, overrides));
   TrainOptions options;
   options.resume = resume;
+  options.overwrite = overwrite;
   options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
   train(run, options, std::cout);
   return 0;
@@ -51,11 +55,16 @@ int main(int argc, char** argv) {
 
   std::string file;
   std::vector<std::string> overrides;
-  bool resume = false, quiet = false;
+  bool resume = false, overwrite = false, quiet = false;
   CLI::App* train_cmd = app.add_subcommand("train", "train the experiment; outputs go to its `output` folder");
   train_cmd->add_option("config", file, "the experiment's YAML file")->required();
   train_cmd->add_option("overrides", overrides, "dotted overrides: optimizer.lr=0.01 train.epochs=5");
-  train_cmd->add_flag("--resume", resume, "continue from output/checkpoint.safetensors");
+  CLI::Option* resume_flag =
+      train_cmd->add_flag("--resume", resume,
+                          "continue from output/checkpoint.safetensors (without an output: the newest "
+                          "runs/<name>/version_<N>)");
+  train_cmd->add_flag("--overwrite", overwrite, "replace the run the config's output folder already holds")
+      ->excludes(resume_flag);
   train_cmd->add_flag("--quiet,-q", quiet, "print only the final line");
 
   CLI::App* check_cmd = app.add_subcommand("check", "validate without training: resolved config and model summary");
@@ -69,9 +78,15 @@ int main(int argc, char** argv) {
   }
   try {
     if (*check_cmd) return check_command(file, overrides);
-    return train_command(file, overrides, resume, quiet);
+    return train_command(file, overrides, resume, overwrite, quiet);
   } catch (const ConfigError& e) {
     return fail(e, 2);
+  } catch (const std::bad_alloc&) {
+    // Their own texts ("std::bad_alloc") say nothing a user can act on.
+    return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "
+                                   "(is a size in the config too large?)"), 1);
+  } catch (const std::length_error&) {
+    return fail(std::runtime_error("a size is too large to allocate (is a size in the config too large?)"), 1);
   } catch (const std::exception& e) {
     return fail(e, 1);
   }

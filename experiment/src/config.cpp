@@ -64,7 +64,10 @@ DataConfig read_data(const ConfigNode& node) {
   }
   if (node.has("batch_size")) d.batch_size = node["batch_size"].as_int(Range::at_least(1));
   if (node.has("shuffle")) d.shuffle = node["shuffle"].as_bool();
-  if (node.has("drop_last")) d.drop_last = node["drop_last"].as_bool();
+  if (node.has("drop_last")) {
+    d.drop_last = node["drop_last"].as_bool();
+    d.drop_last_where = node["drop_last"].location();
+  }
   return d;
 }
 
@@ -184,7 +187,7 @@ Config read_config(const ConfigNode& root) {
     c.metrics = read_metrics(root["metrics"]);
     c.metrics_where = root["metrics"].location();
   }
-  c.output = root.has("output") ? root["output"].as_string() : "runs/" + c.name;
+  if (root.has("output")) c.output = root["output"].as_string();
   return c;
 }
 
@@ -268,7 +271,7 @@ YAML::Node to_yaml(const Config& c) {
     for (const std::string& m : c.metrics) metrics.push_back(m);
     root["metrics"] = flow(metrics);
   }
-  root["output"] = c.output;
+  if (!c.output.empty()) root["output"] = c.output;
   return root;
 }
 

@@ -62,6 +62,12 @@ RunData build_data(const DataConfig& config, uint64_t seed) {
     out.train = standardizer.apply(out.train);
     if (out.validation) out.validation = standardizer.apply(out.validation);
   }
+  // Checked here, where the training part's size is known: otherwise every epoch is empty.
+  if (config.drop_last && config.batch_size > out.train->size())
+    throw ConfigError(config.drop_last_where,
+                      "drop_last: true drops every batch: batch_size " + std::to_string(config.batch_size) +
+                          " is more than the " + std::to_string(out.train->size()) + " training samples" +
+                          (config.validation_split > 0 ? " left after the validation split" : ""));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "minidl/core/error.hpp"
+#include "minidl/nn/file_io.hpp"
 
 namespace minidl::experiment {
 
@@ -38,8 +39,35 @@ EpochMetrics parse_csv_row(const std::string& row) {
     if (text.empty()) return std::nullopt;
     return number(text);
   };
-  return {static_cast<int64_t>(number(fields[0])), number(fields[1]), optional(fields[2]),
-          optional(fields[3]), number(fields[4]), number(fields[5])};
+  int64_t epoch = 0;
+  const std::string& e = fields[0];
+  const auto [end, ec] = std::from_chars(e.data(), e.data() + e.size(), epoch);
+  if (ec != std::errc() || end != e.data() + e.size() || epoch < 1)
+    throw ValueError("metrics row '" + row + "': epoch '" + e + "' is not a whole number >= 1");
+  return {epoch, number(fields[1]), optional(fields[2]), optional(fields[3]), number(fields[4]), number(fields[5])};
+}
+
+std::vector<EpochMetrics> read_metrics_csv(const std::filesystem::path& path, int64_t rows) {
+  const std::vector<uint8_t> bytes = nn::read_file(path);
+  std::istringstream in(std::string(bytes.begin(), bytes.end()));
+  std::string line;
+  if (!std::getline(in, line) || line != metrics_csv_header())
+    throw IOError(path.string() + ":1: expected the header '" + metrics_csv_header() + "'");
+  std::vector<EpochMetrics> out;
+  for (int64_t n = 1; n <= rows; ++n) {
+    const std::string where = path.string() + ":" + std::to_string(n + 1);
+    if (!std::getline(in, line) || in.eof())  // a last line without '\n' was cut by a kill
+      throw IOError(path.string() + ": has " + std::to_string(n - 1) + " complete rows, but the checkpoint " +
+                    std::to_string(rows) + " epochs");
+    try {
+      out.push_back(parse_csv_row(line));
+    } catch (const ValueError& e) {
+      throw IOError(where + ": " + e.what());
+    }
+    if (out.back().epoch != n)
+      throw IOError(where + ": expected epoch " + std::to_string(n) + ", got " + std::to_string(out.back().epoch));
+  }
+  return out;
 }
 
 std::string to_csv(const std::vector<EpochMetrics>& rows) {

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "minidl/autograd/grad_mode.hpp"
@@ -15,6 +17,8 @@
 #include "minidl/data/data_loader.hpp"
 #include "minidl/experiment/checkpoint.hpp"
 #include "minidl/experiment/progress.hpp"
+#include "minidl/experiment/run_folder.hpp"
+#include "minidl/nn/file_io.hpp"
 #include "minidl/nn/serialize.hpp"
 #include "minidl/optim/clip_grad.hpp"
 
@@ -26,25 +30,30 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Small text files are replaced whole through a temporary file, like the checkpoints.
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw IOError("cannot write '" + tmp.string() + "'");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw IOError("cannot write '" + path.string() + "': " + ec.message());
+// Handing a batch to and from the prefetch thread costs a few microseconds of wake-ups; a
+// small batch is gathered faster than that on the training thread itself. A batch never holds
+// more rows than the dataset, whatever batch_size says; the product is taken in double, which
+// cannot overflow and is exact enough for a threshold.
+int prefetch_depth(const data::Dataset& dataset, int64_t batch_size) {
+  constexpr double kPrefetchFromBytes = 256 * 1024;
+  const int64_t rows = std::min(batch_size, dataset.size());
+  const double bytes = static_cast<double>(rows) * static_cast<double>(dataset.feature_shape().numel()) * 4.0;
+  return bytes >= kPrefetchFromBytes ? 2 : 0;
 }
 
-// Handing a batch to and from the prefetch thread costs a few microseconds of wake-ups; a
-// small batch is gathered faster than that on the training thread itself.
-int prefetch_depth(const data::Dataset& dataset, int64_t batch_size) {
-  constexpr int64_t kPrefetchFromBytes = 256 * 1024;
-  const int64_t bytes = batch_size * dataset.feature_shape().numel() * 4;
-  return bytes >= kPrefetchFromBytes ? 2 : 0;
+// "nan", "inf" or "-inf", the same for any NaN's sign.
+std::string non_finite_name(double x) { return std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf"; }
+
+// The first parameter holding a NaN or infinite value, with that value.
+std::optional<std::pair<std::string, float>> first_non_finite(Experiment& run) {
+  for (const auto& [name, param] : run.model().named_parameters()) {
+    const Tensor values = param.data().contiguous();
+    const float* begin = values.data<float>();
+    const float* end = begin + values.numel();
+    const float* bad = std::find_if(begin, end, [](float x) { return !std::isfinite(x); });
+    if (bad != end) return std::pair(name, *bad);
+  }
+  return std::nullopt;
 }
 
 std::string epoch_line(const EpochMetrics& m, int64_t epochs) {
@@ -77,7 +86,14 @@ void write_summary(const fs::path& path, const Experiment& run, const TrainResul
       {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
   };
-  write_atomically(path, summary.dump(2) + "\n");
+  nn::write_file_atomically(path, summary.dump(2) + "\n");
+}
+
+// The end of a divergence message: what was kept, naming only a file that exists.
+std::string last_good_checkpoint(int64_t epochs_done, const fs::path& checkpoint) {
+  if (epochs_done == 0) return "nothing was saved (no epoch finished)";
+  return fmt::format("no weights were written; the last good checkpoint (epoch {}) is kept in '{}'", epochs_done,
+                     checkpoint.string());
 }
 
 }  // namespace
@@ -128,7 +144,8 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
     const Variable loss = run.loss()(run.model()(batch.features), batch.targets);
     const double value = loss.item();
     if (!std::isfinite(value))
-      throw DivergenceError(fmt::format("loss became {} at epoch {}, batch {}", value, epoch, batches + 1));
+      throw DivergenceError(
+          fmt::format("loss became {} at epoch {}, batch {}", non_finite_name(value), epoch, batches + 1));
     loss.backward();
     if (clip > 0) optim::clip_grad_norm_(params, clip);
     run.optimizer().step();
@@ -137,36 +154,68 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
     samples += batch.features.size(0);
     if (bar) bar->update(batches, samples, loss_sum / static_cast<double>(batches));
   }
+  // A bad last step shows in no loss of this epoch: look at the weights themselves.
+  if (const auto bad = first_non_finite(run))
+    throw DivergenceError(fmt::format("parameter '{}' became {} at epoch {}, batch {}", bad->first,
+                                      non_finite_name(bad->second), epoch, batches));
   m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   m.train_loss = batches > 0 ? loss_sum / static_cast<double>(batches) : 0.0;
   return m;
 }
 
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out) {
+  if (options.resume && options.overwrite) throw ValueError("train: resume and overwrite exclude each other");
   const Config& config = run.config();
-  const fs::path dir = config.output;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw IOError("cannot create output folder '" + dir.string() + "': " + ec.message());
-  const fs::path checkpoint = dir / "checkpoint.safetensors";
+  const RunFolder folder(config.output, config.name,
+                         options.resume ? RunMode::Resume : options.overwrite ? RunMode::Overwrite : RunMode::Fresh);
+  const int64_t epochs = config.train.epochs;
 
-  TrainingState state;
+  int64_t epochs_done = 0;
+  std::vector<EpochMetrics> history;
   if (options.resume) {
-    if (!fs::exists(checkpoint))
-      throw IOError("cannot resume: no checkpoint at '" + checkpoint.string() + "'");
-    state = load_checkpoint(checkpoint, run);
+    if (!fs::exists(folder.checkpoint_file()))
+      throw IOError("cannot resume: no checkpoint at '" + folder.checkpoint_file().string() + "'");
+    const Checkpoint checkpoint = read_checkpoint(folder.checkpoint_file());
+    check_resumable(checkpoint, config);
+    // Rows past the checkpoint belong to an epoch a kill interrupted before its checkpoint.
+    history = read_metrics_csv(folder.metrics_file(), checkpoint.epochs_done);
+    restore_checkpoint(checkpoint, run);
+    epochs_done = checkpoint.epochs_done;
   }
-  write_atomically(dir / "config.yaml", to_yaml_text(config));
+  TrainResult result;
+  result.output = folder.path();
+  for (const EpochMetrics& m : history) result.train_seconds += m.seconds;
+  if (!history.empty()) result.last = history.back();
+  if (epochs_done == epochs && fs::exists(folder.summary_file()) && fs::exists(folder.model_file())) {
+    // As PyTorch Lightning's fit() with max_epochs reached: say so, change nothing.
+    out << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
+                       "train further)\n",
+                       config.name, folder.path().string(), epochs_done, epochs);
+    result.epochs = epochs_done;
+    result.trained = false;
+    return result;
+  }
+  if (folder.chosen() && options.display != Display::Quiet)
+    out << config.name << ": writing to " << folder.path().string() << "\n";
+
+  // The resolved config as written names the folder actually used.
+  Config resolved = config;
+  resolved.output = folder.path().string();
+  const std::string config_yaml = to_yaml_text(resolved);
+  nn::write_file_atomically(folder.config_file(), config_yaml);
+  nn::write_file_atomically(folder.metrics_file(), to_csv(history));
 
   data::DataLoader loader = make_train_loader(run);
-  loader.set_epoch(state.epochs_done);
-  const int64_t epochs = config.train.epochs;
+  loader.set_epoch(epochs_done);
   const int64_t samples_per_epoch =
       config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
 
-  TrainResult result;
-  int64_t samples_seen = 0;
-  for (int64_t epoch = state.epochs_done + 1; epoch <= epochs; ++epoch) {
+  // Each check comes before the epoch's files: a diverged epoch leaves no row and no checkpoint.
+  auto diverged = [&](const std::string& what) {
+    return DivergenceError(what + "; " + last_good_checkpoint(epochs_done, folder.checkpoint_file()));
+  };
+  for (; epochs_done < epochs; ++epochs_done) {
+    const int64_t epoch = epochs_done + 1;
     std::optional<ProgressBar> bar;
     if (options.display == Display::Progress) bar.emplace(out, epoch, epochs, loader.size());
     EpochMetrics m;
@@ -174,42 +223,35 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
       m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr);
     } catch (const DivergenceError& e) {
       if (bar) bar->clear();
-      throw DivergenceError(fmt::format("{}; the last good checkpoint ({}) is kept in '{}'", e.what(),
-                                        state.epochs_done > 0 ? "epoch " + std::to_string(state.epochs_done)
-                                                              : "none yet",
-                                        checkpoint.string()));
+      throw diverged(e.what());
     }
     if (bar) bar->clear();
     if (run.scheduler()) run.scheduler()->step();
     if (const data::Dataset* validation = run.validation_data()) {
       const Evaluation e = evaluate(run, *validation);
+      if (!std::isfinite(e.loss))
+        throw diverged(fmt::format("validation loss became {} at epoch {}", non_finite_name(e.loss), epoch));
       m.val_loss = e.loss;
       if (run.reports_accuracy()) m.val_accuracy = e.accuracy;
     }
+    // The row first: a kill before the checkpoint leaves a row that the resume drops.
+    nn::append_file_durably(folder.metrics_file(), to_csv_row(m) + "\n");
+    save_checkpoint(folder.checkpoint_file(), run, epoch, config_yaml);
     result.train_seconds += m.seconds;
-    samples_seen += samples_per_epoch;
-
-    state.epochs_done = epoch;
-    state.history.push_back(m);
-    save_checkpoint(checkpoint, run, state);
-    write_atomically(dir / "metrics.csv", to_csv(state.history));
+    result.last = m;
     if (options.display != Display::Quiet) out << epoch_line(m, epochs) << "\n" << std::flush;
   }
-  if (state.history.empty())
-    throw ValueError("nothing to train: the checkpoint already has " + std::to_string(state.epochs_done) +
-                     " epochs");
-  write_atomically(dir / "metrics.csv", to_csv(state.history));
 
-  result.epochs = state.epochs_done;
-  result.last = state.history.back();
-  result.samples_per_second = result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0;
-  nn::save(run.model(), dir / "model.safetensors");
-  write_summary(dir / "summary.json", run, result);
+  result.epochs = epochs_done;
+  const double samples = static_cast<double>(samples_per_epoch) * static_cast<double>(epochs_done);
+  result.samples_per_second = result.train_seconds > 0 ? samples / result.train_seconds : 0;
+  nn::save(run.model(), folder.model_file());
+  write_summary(folder.summary_file(), run, result);
   out << fmt::format("{}: {} epochs, train_loss {:.6g}", config.name, result.epochs, result.last.train_loss);
   if (result.last.val_loss) out << fmt::format(", val_loss {:.6g}", *result.last.val_loss);
   if (result.last.val_accuracy) out << fmt::format(", val_accuracy {:.4f}", *result.last.val_accuracy);
   out << fmt::format(", {:.3f}s training ({:.0f} samples/s) -> {}\n", result.train_seconds,
-                     result.samples_per_second, dir.string());
+                     result.samples_per_second, folder.path().string());
   return result;
 }
 

@@ -1,4 +1,4 @@
-#include "file_io.hpp"
+#include "minidl/nn/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,11 +7,15 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <system_error>
 
 #include "minidl/core/error.hpp"
 
-namespace minidl::nn::detail {
+namespace minidl::nn {
 namespace {
+
+// The temporary files write_file_atomically makes: hidden, next to their target.
+constexpr std::string_view kTemporaryMark = ".tmp-";
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
   throw IOError(path.string() + ": " + what + ": " + std::strerror(err));
@@ -31,6 +35,22 @@ class FileDescriptor {
  private:
   int fd_;
 };
+
+// Writes all of `bytes`; false with errno set on failure.
+bool write_all(int fd, std::span<const uint8_t> bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::span<const uint8_t> as_bytes(std::string_view text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
 
 }  // namespace
 
@@ -55,33 +75,58 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path) {
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  // Hidden name next to the target, so the rename stays within one file system.
-  std::string tmp_name = ".";
-  tmp_name += path.filename().string();
-  tmp_name += ".tmp-XXXXXX";
-  std::string tmp = (dir / tmp_name).string();
+  // Hidden and unique next to the target: the rename stays within one file system, and two
+  // writers never share a temporary file.
+  std::string tmp = (dir / ("." + path.filename().string() + std::string(kTemporaryMark) + "XXXXXX")).string();
   FileDescriptor fd(::mkstemp(tmp.data()));
-  if (fd.get() < 0) fail(path, "cannot create a temporary file in " + dir.string(), errno);
+  if (fd.get() < 0) fail(path, "cannot create a temporary file in '" + dir.string() + "'", errno);
   auto abandon = [&](const std::string& what) {
-    int err = errno;
+    const int err = errno;
     ::unlink(tmp.c_str());
     fail(path, what, err);
   };
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) abandon("write failed");
-    done += static_cast<size_t>(n);
-  }
-  // mkstemp creates mode 0600; a weights file is meant to be shared like any output.
+  if (!write_all(fd.get(), bytes)) abandon("write failed");
+  // mkstemp creates mode 0600; outputs are meant to be shared like any other file.
   if (::fchmod(fd.get(), 0644) != 0) abandon("cannot set permissions");
   if (::fsync(fd.get()) != 0) abandon("fsync failed");
   if (fd.close() != 0) abandon("close failed");
   if (::rename(tmp.c_str(), path.c_str()) != 0) abandon("cannot rename the temporary file over it");
   // The rename is durable only once the directory entry itself reaches the disk.
   FileDescriptor dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() >= 0) ::fsync(dir_fd.get());
+  if (dir_fd.get() < 0) fail(path, "cannot open its folder to fsync it", errno);
+  // Some file systems cannot fsync a directory (EINVAL): nothing more can be done there.
+  if (::fsync(dir_fd.get()) != 0 && errno != EINVAL) fail(path, "fsync of its folder failed", errno);
 }
 
-}  // namespace minidl::nn::detail
+void write_file_atomically(const std::filesystem::path& path, std::string_view text) {
+  write_file_atomically(path, as_bytes(text));
+}
+
+void append_file_durably(const std::filesystem::path& path, std::string_view text) {
+  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+  if (fd.get() < 0) fail(path, "cannot open for appending", errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail(path, "cannot stat", errno);
+  auto undo = [&](const std::string& what) {
+    const int err = errno;
+    [[maybe_unused]] const int ignored = ::ftruncate(fd.get(), st.st_size);
+    fail(path, what, err);
+  };
+  if (!write_all(fd.get(), as_bytes(text))) undo("write failed");
+  if (::fsync(fd.get()) != 0) undo("fsync failed");
+  if (fd.close() != 0) fail(path, "close failed", errno);
+}
+
+void remove_interrupted_writes(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec) throw IOError(dir.string() + ": cannot list the folder: " + ec.message());
+  for (const auto& entry : it) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(".") || name.find(kTemporaryMark) == std::string::npos) continue;
+    if (entry.is_regular_file(ec) && !std::filesystem::remove(entry.path(), ec) && ec)
+      throw IOError(entry.path().string() + ": cannot remove an interrupted write: " + ec.message());
+  }
+}
+
+}  // namespace minidl::nn

@@ -8,7 +8,7 @@
 #include <optional>
 #include <tuple>
 
-#include "file_io.hpp"
+#include "minidl/nn/file_io.hpp"
 #include "minidl/core/error.hpp"
 
 namespace minidl::nn {
@@ -294,13 +294,13 @@ SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_vi
 
 void save_safetensors(const std::filesystem::path& path, const StateDict& tensors,
                       const SafetensorsMetadata& metadata) {
-  detail::write_file_atomically(path, serialize_safetensors(tensors, metadata));
+  write_file_atomically(path, serialize_safetensors(tensors, metadata));
 }
 
 SafetensorsFile load_safetensors(const std::filesystem::path& path) {
   std::vector<uint8_t> bytes;
   try {
-    bytes = detail::read_file(path);
+    bytes = read_file(path);
   } catch (const std::bad_alloc&) {
     throw IOError(path.string() + ": not enough memory to read the file");
   }

@@ -1,6 +1,8 @@
 #include "minidl/optim/optimizer.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <set>
 
 #include "minidl/autograd/grad_mode.hpp"
@@ -30,11 +32,22 @@ const std::string& metadata_entry(const StateDict& state, const std::string& key
   return it->second;
 }
 
+// A checkpoint's step count: a whole number >= 0, stored as int64 (minidl) or float (PyTorch).
 int64_t step_count(const Tensor& t, const std::string& key) {
   if (t.numel() != 1)
     throw ShapeError("load_state_dict: " + key + " must hold one value, got shape " +
                      to_string(t.shape()));
-  return t.dtype() == DType::Int64 ? t.to_int64_vector()[0] : static_cast<int64_t>(t.item());
+  if (t.dtype() == DType::Int64) {
+    const int64_t step = t.to_int64_vector()[0];
+    if (step < 0)
+      throw ValueError("load_state_dict: " + key + " must be a step count >= 0, got " + std::to_string(step));
+    return step;
+  }
+  const double step = t.item();
+  // 2^63 is the first float past int64's range: the cast below is defined for what passes.
+  if (!(step >= 0.0 && step < 9223372036854775808.0) || std::trunc(step) != step)
+    throw ValueError("load_state_dict: " + key + " must be a whole step count >= 0, got " + format_number(step));
+  return static_cast<int64_t>(step);
 }
 
 }  // namespace
@@ -86,6 +99,9 @@ void Optimizer::step() {
         throw ValueError(std::string(this->name()) + ".step: parameter '" + name +
                          "' is not contiguous");
       ParamState& state = states_[g][i];
+      if (state.step() == std::numeric_limits<int64_t>::max())
+        throw ValueError(std::string(this->name()) + ".step: parameter '" + name + "' has taken " +
+                         std::to_string(state.step()) + " steps, the most an int64 counts");
       state.set_step(state.step() + 1);
       update_parameter(g, state, value, grad.contiguous());
       value.bump_version();

@@ -1,6 +1,7 @@
 #include "minidl/optim/scheduler.hpp"
 
 #include <charconv>
+#include <limits>
 
 #include "minidl/core/error.hpp"
 
@@ -28,6 +29,9 @@ void Scheduler::apply() {
 }
 
 void Scheduler::step() {
+  if (last_epoch_ == std::numeric_limits<int64_t>::max())
+    throw ValueError(std::string(name()) + ".step: last_epoch is " + std::to_string(last_epoch_) +
+                     ", the most an int64 counts");
   ++last_epoch_;
   apply();
 }

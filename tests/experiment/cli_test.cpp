@@ -1,5 +1,7 @@
 // The minidl command: its outputs, its one-line errors and its exit statuses.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,15 +9,20 @@
 #include <filesystem>
 #include <string>
 
+#include "run_helpers.hpp"
+
 namespace {
+
+using minidl::test::scratch;
 
 struct Result {
   int status;
   std::string output;  // stdout and stderr together
 };
 
-Result minidl(const std::string& args) {
-  const std::string command = std::string(MINIDL_CLI) + " " + args + " 2>&1";
+// Runs `minidl args` in the working directory `dir` ("" for this one).
+Result cli_in(const std::string& dir, const std::string& args) {
+  const std::string command = (dir.empty() ? "" : "cd '" + dir + "' && ") + std::string(MINIDL_CLI) + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buffer[4096];
@@ -24,17 +31,21 @@ Result minidl(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-std::string scratch(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("minidl_cli_test_" + std::to_string(::getpid()) + "_" + name);
-  std::filesystem::remove_all(dir);
-  return dir.string();
+Result cli(const std::string& args) { return cli_in("", args); }
+
+// A fresh working directory, and the shipped linreg config by a path that works from it.
+std::string fresh_directory(const std::string& name) {
+  const std::string dir = scratch(name);
+  std::filesystem::create_directories(dir);
+  return dir;
 }
+const std::string kLinreg = std::filesystem::absolute("configs/linreg.yaml").string();
 
 }  // namespace
 
 TEST(Cli, TrainWritesEveryOutputAndPrintsOneLinePerEpoch) {
   const std::string out = scratch("train");
-  const Result r = minidl("train configs/linreg.yaml output=" + out);
+  const Result r = cli("train configs/linreg.yaml output=" + out);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("epoch 1/3  train_loss"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("epoch 3/3  train_loss"), std::string::npos) << r.output;
@@ -43,7 +54,7 @@ TEST(Cli, TrainWritesEveryOutputAndPrintsOneLinePerEpoch) {
 }
 
 TEST(Cli, QuietPrintsTheFinalLineOnly) {
-  const Result r = minidl("train configs/linreg.yaml --quiet output=" + scratch("quiet"));
+  const Result r = cli("train configs/linreg.yaml --quiet output=" + scratch("quiet"));
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.output.find("epoch 1/3"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.rfind("linreg: 3 epochs, train_loss ", 0), 0u) << r.output;
@@ -51,15 +62,15 @@ TEST(Cli, QuietPrintsTheFinalLineOnly) {
 
 TEST(Cli, ResumeContinuesToTheConfiguredEpochs) {
   const std::string out = scratch("resume");
-  ASSERT_EQ(minidl("train configs/linreg.yaml train.epochs=1 output=" + out).status, 0);
-  const Result r = minidl("train configs/linreg.yaml --resume output=" + out);
+  ASSERT_EQ(cli("train configs/linreg.yaml train.epochs=1 output=" + out).status, 0);
+  const Result r = cli("train configs/linreg.yaml --resume output=" + out);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output.find("epoch 1/3"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("epoch 2/3"), std::string::npos) << r.output;
 }
 
 TEST(Cli, CheckPrintsTheResolvedConfigAndTheModel) {
-  const Result r = minidl("check configs/digits_mlp.yaml model.0.out=256");
+  const Result r = cli("check configs/digits_mlp.yaml model.0.out=256");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("{type: linear, in: 64, out: 256, bias: true}"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("{type: linear, in: 256, out: 10, bias: true}"), std::string::npos) << r.output;
@@ -67,7 +78,7 @@ TEST(Cli, CheckPrintsTheResolvedConfigAndTheModel) {
 }
 
 TEST(Cli, ConfigErrorsAreOneLineWithStatusTwo) {
-  const Result r = minidl("check configs/digits_mlp.yaml optimizer.lrr=0.1");
+  const Result r = cli("check configs/digits_mlp.yaml optimizer.lrr=0.1");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.output.rfind("minidl: error: override 'optimizer.lrr=0.1': unknown key 'lrr' in 'optimizer' "
                            "(did you mean 'lr'?)", 0), 0u) << r.output;
@@ -75,12 +86,76 @@ TEST(Cli, ConfigErrorsAreOneLineWithStatusTwo) {
 }
 
 TEST(Cli, MissingConfigFileIsStatusOne) {
-  const Result r = minidl("train configs/nothing_here.yaml");
+  const Result r = cli("train configs/nothing_here.yaml");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.output, "minidl: error: cannot read config file 'configs/nothing_here.yaml'\n");
 }
 
 TEST(Cli, UsageErrorIsNonZero) {
-  EXPECT_NE(minidl("").status, 0);
-  EXPECT_NE(minidl("train").status, 0);
+  EXPECT_NE(cli("").status, 0);
+  EXPECT_NE(cli("train").status, 0);
+}
+
+TEST(Cli, WithoutOutputEachRunGetsANewVersionFolderAndSaysWhich) {
+  const std::string cwd = fresh_directory("versions");
+  for (const char* version : {"version_0", "version_1"}) {
+    const Result r = cli_in(cwd, "train " + kLinreg);
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.rfind(std::string("linreg: writing to runs/linreg/") + version + "\n", 0), 0u) << r.output;
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(cwd) / "runs/linreg" / version / "summary.json"));
+  }
+}
+
+TEST(Cli, ResumeWithoutOutputContinuesTheNewestVersion) {
+  const std::string cwd = fresh_directory("resume_newest");
+  ASSERT_EQ(cli_in(cwd, "train " + kLinreg + " train.epochs=1").status, 0);
+  const Result r = cli_in(cwd, "train " + kLinreg + " --resume");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("epoch 2/3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("-> runs/linreg/version_0"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(cwd) / "runs/linreg/version_1"));
+}
+
+TEST(Cli, AnOutputHoldingARunIsRefusedUnlessOverwritten) {
+  const std::string out = scratch("holds_a_run");
+  ASSERT_EQ(cli("train configs/linreg.yaml train.epochs=1 output=" + out).status, 0);
+  Result r = cli("train configs/linreg.yaml output=" + out);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_EQ(r.output.rfind("minidl: error: output folder '" + out + "' already holds a run", 0), 0u) << r.output;
+  r = cli("train configs/linreg.yaml --overwrite output=" + out);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("epoch 3/3"), std::string::npos) << r.output;
+  EXPECT_NE(cli("train configs/linreg.yaml --overwrite --resume output=" + out).status, 0);
+}
+
+TEST(Cli, ResumingAFinishedRunSaysSoAndSucceeds) {
+  const std::string out = scratch("finished");
+  ASSERT_EQ(cli("train configs/linreg.yaml output=" + out).status, 0);
+  const Result r = cli("train configs/linreg.yaml --resume output=" + out);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "linreg: nothing left to do: '" + out + "' already has 3 of 3 epochs (raise train.epochs to "
+                      "train further)\n");
+}
+
+TEST(Cli, ARunIntoAFolderInUseIsRefused) {
+  const std::string out = fresh_directory("in_use");
+  // What a running minidl holds: an exclusive flock on the folder's lock file.
+  const int fd = ::open((out + "/.minidl.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const Result r = cli("train configs/linreg.yaml output=" + out);
+  ::close(fd);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_EQ(r.output.rfind("minidl: error: output folder '" + out + "' is in use by another minidl run", 0), 0u)
+      << r.output;
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(out) / "config.yaml"));
+}
+
+TEST(Cli, ASizeTooLargeToAllocateIsOneClearLine) {
+  // 2^40 samples of 2 features: 8 TiB.
+  const Result r = cli("check configs/linreg.yaml data.train.n=1099511627776");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.output.rfind("minidl: error: ", 0), 0u) << r.output;
+  EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << r.output;
+  EXPECT_EQ(r.output.find("std::"), std::string::npos) << "a library's own text: " << r.output;
 }

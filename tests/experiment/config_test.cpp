@@ -69,7 +69,7 @@ TEST(Config, ReadsTypedValuesAndFillsDefaults) {
   EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("lr"), 0.001);
   EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("eps"), 1e-8);  // optim's own default
   EXPECT_EQ(c.train.epochs, 20);
-  EXPECT_EQ(c.output, "runs/digits-mlp");
+  EXPECT_EQ(c.output, "");  // none: each run gets runs/<name>/version_<N>
 }
 
 TEST(Config, OverridesAreTypedBySchema) {

@@ -1,11 +1,13 @@
 // Shipped configs trained end to end: each reaches its documented quality; a run resumed from
-// its checkpoint ends bit-identical to an uninterrupted one; model errors are located.
+// its checkpoint ends bit-identical to an uninterrupted one; a NaN/inf loss, validation loss or
+// weight stops the run without weights; model and batching errors are located.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,39 +18,21 @@
 #include "minidl/experiment/trainer.hpp"
 #include "minidl/autograd/ops.hpp"
 #include "minidl/nn/linear.hpp"
+#include "run_helpers.hpp"
 
 using namespace minidl;
 using namespace minidl::experiment;
+using minidl::test::metrics_without_time;
+using minidl::test::read_file;
+using minidl::test::scratch;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh output folder under the build's temporary directory.
-std::string scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("minidl_experiment_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  return dir.string();
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TrainResult train_config(const std::string& file, std::vector<std::string> overrides) {
   Experiment run(load_config(file, overrides));
   std::ostringstream log;
   return train(run, TrainOptions{}, log);
-}
-
-// metrics.csv without the `seconds` column, which is a timing.
-std::string metrics_without_time(const fs::path& csv) {
-  std::istringstream in(read_file(csv));
-  std::string out;
-  for (std::string line; std::getline(in, line);) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
 }
 
 }  // namespace
@@ -245,4 +229,112 @@ TEST(UserLayers, ARegisteredLayerIsConfigurableByName) {
     EXPECT_EQ(std::string(e.what()),
               "override 'model.1={type: scale, factor: -2}': model.1.factor: expected a number > 0, got -2");
   }
+}
+
+// ---- Runs that cannot be trusted stop: NaN/inf anywhere ends the run without weights ----
+
+namespace {
+
+// The DivergenceError message of training `run` into its output ("" when none is thrown).
+std::string divergence_of(Experiment& run) {
+  std::ostringstream log;
+  try {
+    train(run, {}, log);
+  } catch (const DivergenceError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Passes its input on while training and multiplies it by infinity in eval mode, so only the
+// validation loss becomes infinite.
+class InfiniteInEval : public nn::Module {
+ public:
+  Variable forward(const Variable& x) override { return is_training() ? x : x * std::numeric_limits<float>::infinity(); }
+  std::string name() const override { return "InfiniteInEval"; }
+};
+
+}  // namespace
+
+TEST(Divergence, AHugeLearningRateStopsTheRunAndWritesNoWeights) {
+  const std::string out = scratch("diverge_huge_lr");
+  Experiment run(load_config("configs/linreg.yaml", {{"output=" + out, "optimizer.lr=1e38"}}));
+  const std::string message = divergence_of(run);
+  EXPECT_NE(message.find("at epoch 1, batch "), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(fs::path(out) / "model.safetensors"));
+  // No checkpoint was written, so the message must not point at one.
+  EXPECT_FALSE(fs::exists(fs::path(out) / "checkpoint.safetensors"));
+  EXPECT_EQ(message.find("checkpoint.safetensors"), std::string::npos) << message;
+}
+
+TEST(Divergence, AnInfiniteLastStepIsCaughtFromTheParameters) {
+  // One batch per epoch and one epoch: no later loss ever sees the step's result.
+  const std::string out = scratch("diverge_last_step");
+  Experiment run(load_config("configs/linreg.yaml",
+                             {{"output=" + out, "optimizer.lr=1e38", "data.batch_size=1000", "train.epochs=1"}}));
+  const std::string message = divergence_of(run);
+  EXPECT_NE(message.find("parameter '0.weight' became"), std::string::npos) << message;
+  EXPECT_NE(message.find("at epoch 1, batch 1"), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(fs::path(out) / "model.safetensors"));
+  EXPECT_FALSE(fs::exists(fs::path(out) / "checkpoint.safetensors"));
+}
+
+TEST(Divergence, AnInfiniteLearningRateStops) {
+  // Set on the optimizer, as a config cannot ask for it once lr must be finite; one batch, so
+  // only the parameters show it.
+  const std::string out = scratch("diverge_inf_lr");
+  Experiment run(load_config("configs/linreg.yaml", {{"output=" + out, "data.batch_size=1000", "train.epochs=1"}}));
+  run.optimizer().set_lr(std::numeric_limits<double>::infinity());
+  const std::string message = divergence_of(run);
+  EXPECT_NE(message.find("parameter '0.weight' became"), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(fs::path(out) / "model.safetensors"));
+}
+
+TEST(Divergence, AnInfiniteValidationLossStops) {
+  layers().add("infinite_in_eval", {"x in training, x * inf in eval mode", {}},
+               [](const Options&, const LayerContext&) { return std::make_shared<InfiniteInEval>(); });
+  const std::string out = scratch("diverge_validation");
+  Experiment run(load_config("configs/linreg.yaml",
+                             {{"output=" + out, "data.validation.split=0.2", "model.1=infinite_in_eval"}}));
+  const std::string message = divergence_of(run);
+  EXPECT_EQ(message.rfind("validation loss became inf at epoch 1;", 0), 0u) << message;
+  EXPECT_FALSE(fs::exists(fs::path(out) / "model.safetensors"));
+  EXPECT_FALSE(fs::exists(fs::path(out) / "checkpoint.safetensors"));
+}
+
+TEST(Divergence, ALaterEpochNamesTheCheckpointThatExists) {
+  // The learning rate grows 1e30-fold each epoch: epoch 1 trains, epoch 2 diverges.
+  const std::string out = scratch("diverge_later");
+  Experiment run(load_config("configs/linreg.yaml",
+                             {{"output=" + out, "scheduler={type: exponential, gamma: 1e30}"}}));
+  const std::string message = divergence_of(run);
+  EXPECT_NE(message.find("at epoch 2"), std::string::npos) << message;
+  const std::string checkpoint = (fs::path(out) / "checkpoint.safetensors").string();
+  EXPECT_NE(message.find("the last good checkpoint (epoch 1) is kept in '" + checkpoint + "'"), std::string::npos)
+      << message;
+  EXPECT_TRUE(fs::exists(checkpoint));
+  EXPECT_FALSE(fs::exists(fs::path(out) / "model.safetensors"));
+}
+
+// ---- Batching that trains nothing is a config error ----
+
+TEST(DropLast, ABatchLargerThanTheDataIsAConfigErrorAtDropLast) {
+  try {
+    Experiment run(load_config("configs/linreg.yaml", {{"data.batch_size=2000", "data.drop_last=true"}}));
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where().origin, "override 'data.drop_last=true'");
+    EXPECT_NE(e.problem().find("batch_size 2000 is more than the 1000 training samples"), std::string::npos)
+        << e.what();
+  }
+  // Without drop_last the one short batch trains.
+  EXPECT_NO_THROW(Experiment(load_config("configs/linreg.yaml", {{"data.batch_size=2000"}})));
+}
+
+// ---- Sizes past the data ----
+
+TEST(Loader, BatchesAreSizedByTheDataNotAHugeBatchSize) {
+  // 2^62 + 2^17 rows of 2 floats would wrap to a 1 MiB batch in int64 arithmetic.
+  Experiment run(load_config("configs/linreg.yaml", {{"data.batch_size=4611686018427518976"}}));
+  EXPECT_EQ(make_train_loader(run).options().prefetch, 0);  // the 1000 rows are 8000 bytes
 }

@@ -2,6 +2,9 @@
 // parameters without gradients, learning rates per group, state_dict by parameter name.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "minidl/core/elementwise.hpp"
 #include "minidl/core/parallel.hpp"
 #include "minidl/optim.hpp"
@@ -212,6 +215,35 @@ TEST(OptimizerState, LoadRejectsAnotherOptimizerOrOtherParameters) {
   EXPECT_THROW(make("sgd", params)->load_state_dict(adam->state_dict()), ValueError);
   NamedParameters renamed = {{"weight", params[0].second}, {"bias", params[1].second}};
   EXPECT_THROW(make("adam", renamed)->load_state_dict(adam->state_dict()), ValueError);
+}
+
+// A step count from a file is a whole number >= 0, and counting on from the largest int64
+// is an error rather than an overflow.
+TEST(OptimizerState, LoadRejectsStepCountsThatAreNotWholeNumbers) {
+  NamedParameters params = named_params();
+  auto adam = make("adam", params);
+  params[0].second.set_grad(Tensor::ones({2, 2}));
+  adam->step();
+  auto with_step = [&](const Tensor& step) {
+    StateDict state = adam->state_dict();
+    for (auto& [key, tensor] : state.tensors)
+      if (key == "state.w.step") tensor = step;
+    return state;
+  };
+  for (const float bad : {std::nanf(""), 2.5f, -1.0f, 1e30f}) {
+    auto loaded = make("adam", named_params());
+    EXPECT_THROW(loaded->load_state_dict(with_step(Tensor::scalar(bad))), ValueError) << bad;
+  }
+  const int64_t negative = -3;
+  EXPECT_THROW(make("adam", named_params())->load_state_dict(with_step(Tensor::from_int64(std::span(&negative, 1), Shape{}))),
+               ValueError);
+
+  NamedParameters again = named_params();
+  auto full = make("adam", again);
+  const int64_t most = std::numeric_limits<int64_t>::max();
+  full->load_state_dict(with_step(Tensor::from_int64(std::span(&most, 1), Shape{})));
+  again[0].second.set_grad(Tensor::ones({2, 2}));
+  EXPECT_THROW(full->step(), ValueError);
 }
 
 TEST(Registry, UnknownNamesListTheKnownOnesAndSuggestTheClosest) {

@@ -2,6 +2,9 @@
 // saved and restored with their epoch.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "minidl/optim.hpp"
 
 namespace minidl::optim {
@@ -53,6 +56,16 @@ TEST(Scheduler, ResumesFromItsStateDict) {
   auto resumed = make_scheduler("cosine", fresh, {{"T_max", 99}});
   resumed->load_state_dict(saved);
   EXPECT_EQ(lrs_over(fresh, *resumed, 3), expected);
+}
+
+TEST(Scheduler, StepPastTheLargestEpochIsAnErrorNotAnOverflow) {
+  SGD sgd({Variable(Tensor::zeros({1}), true)}, {.lr = 0.1});
+  auto exponential = make_scheduler("exponential", sgd, {{"gamma", 0.5}});
+  StateDict saved = exponential->state_dict();
+  saved.metadata["scheduler.last_epoch"] = std::to_string(std::numeric_limits<int64_t>::max());
+  exponential->load_state_dict(saved);
+  EXPECT_THROW(exponential->step(), ValueError);
+  EXPECT_TRUE(std::isfinite(sgd.lr()));
 }
 
 TEST(Scheduler, UnknownNamesSuggestTheClosest) {

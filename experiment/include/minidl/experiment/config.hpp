@@ -30,6 +30,7 @@ struct DataConfig {
   int64_t batch_size = 32;
   bool shuffle = true;
   bool drop_last = false;
+  Location drop_last_where;
 };
 
 /// One entry of `model`: a layer and, optionally, how to initialise each of its parameters.
@@ -83,6 +84,7 @@ struct Config {
   /// "loss", "accuracy"; empty means loss, plus accuracy for classification.
   std::vector<std::string> metrics;
   Location metrics_where;
+  /// The run's folder; "" (no `output` key) gives each run a new runs/<name>/version_<N>.
   std::string output;
   /// The file it was read from ("" when made in code).
   std::string file;

@@ -1,6 +1,7 @@
 #pragma once
 // One epoch's figures, as metrics.csv records them.
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,8 +21,12 @@ struct EpochMetrics {
 const char* metrics_csv_header();
 /// One row; numbers in their shortest exact form, missing values empty.
 std::string to_csv_row(const EpochMetrics& m);
-/// Parses a row written by to_csv_row (checkpoints keep the history this way).
+/// Parses a row written by to_csv_row; throws ValueError for anything else.
 EpochMetrics parse_csv_row(const std::string& row);
+/// The first `rows` rows of the metrics.csv at `path`, checked to be epochs 1..rows in order.
+/// Rows after them (a run killed before its checkpoint) are ignored. Throws IOError naming
+/// the file and line.
+std::vector<EpochMetrics> read_metrics_csv(const std::filesystem::path& path, int64_t rows);
 /// The header and every row, '\n'-terminated.
 std::string to_csv(const std::vector<EpochMetrics>& rows);
 

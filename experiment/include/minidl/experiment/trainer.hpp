@@ -1,8 +1,10 @@
 #pragma once
-// The training loop of an Experiment and the files it writes into the config's output folder:
-// config.yaml, metrics.csv, checkpoint.safetensors (each epoch), model.safetensors and
-// summary.json (at the end).
+// The training loop of an Experiment and the files it writes into its run folder (see
+// RunFolder): config.yaml, metrics.csv (a row appended each epoch), checkpoint.safetensors
+// (each epoch), model.safetensors and summary.json (at the end). Every write is atomic or
+// an fsynced append.
 #include <cstdint>
+#include <filesystem>
 #include <iosfwd>
 
 #include "minidl/data/data_loader.hpp"
@@ -12,7 +14,8 @@
 
 namespace minidl::experiment {
 
-/// A loss that became NaN or infinite; the message names the epoch and the batch.
+/// A loss, validation loss or parameter that became NaN or infinite; the message names the
+/// epoch (and the batch) and the last good checkpoint, if there is one.
 struct DivergenceError : Error {
   using Error::Error;
 };
@@ -25,22 +28,32 @@ enum class Display {
 };
 
 struct TrainOptions {
-  /// Continue from output/checkpoint.safetensors up to the configured epochs.
+  /// Continue from output/checkpoint.safetensors up to the configured epochs; the config may
+  /// differ from the checkpoint's only in train.epochs, threads and output.
   bool resume = false;
+  /// Replace the run an explicit output already holds (otherwise refused).
+  bool overwrite = false;
   Display display = Display::Lines;
 };
 
 /// The outcome, as summary.json records it.
 struct TrainResult {
+  /// The run's folder: the config's output, or the runs/<name>/version_<N> chosen for it.
+  std::filesystem::path output;
   int64_t epochs = 0;
   EpochMetrics last;
-  /// The training loops alone (the sum of the epochs' `seconds`, this process's epochs only).
+  /// The training loops alone: the sum of every epoch's `seconds` in metrics.csv (epochs of
+  /// earlier, resumed processes included).
   double train_seconds = 0.0;
   double samples_per_second = 0.0;
+  /// False when a resumed run had nothing left to do (then no file was written).
+  bool trained = true;
 };
 
 /// Trains `run` for its configured epochs, writing the output files as it goes. Throws
-/// DivergenceError for a NaN/inf loss (the last checkpoint stays), IOError for files.
+/// DivergenceError for a NaN/inf loss, validation loss or parameter (no weights are written;
+/// the last checkpoint stays), IOError for files and for a folder that is in use or already
+/// holds a run, ConfigError for a resume whose config differs from the checkpoint's.
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out);
 
 /// The loader the run's training data is iterated with (batch size, shuffle, seed of the config).
@@ -48,7 +61,8 @@ data::DataLoader make_train_loader(const Experiment& run);
 
 /// One epoch: each remaining batch of `loader`'s current epoch through forward, loss,
 /// backward, clipping and an optimizer step (no validation, no files). Returns the epoch's
-/// row without validation figures. Throws DivergenceError naming `epoch` and the batch.
+/// row without validation figures. Throws DivergenceError naming `epoch` and the batch for a
+/// NaN/inf loss, or for a NaN/inf parameter after the epoch's last step.
 EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar = nullptr);
 
 /// Validation loss and accuracy of `run`'s model on `dataset` (eval mode, no grad).

@@ -1,0 +1,45 @@
+#pragma once
+// RunFolder: the folder one training run writes into. It is locked for as long as the run
+// uses it, is never overwritten by accident, and is found afresh for each run when the config
+// names no `output` (runs/<name>/version_<N>, as PyTorch Lightning numbers its logs).
+#include <filesystem>
+#include <string>
+
+namespace minidl::experiment {
+
+/// What a run may do with a folder that already holds a run.
+enum class RunMode {
+  Fresh,     // nothing: an explicit output that holds a run is refused
+  Resume,    // continue it (without an explicit output: the newest version_<N>)
+  Overwrite  // delete its run files first
+};
+
+class RunFolder {
+ public:
+  /// Opens `output`, or when it is "" a new runs/<name>/version_<N> (N one above the highest
+  /// so far). Takes an exclusive lock (flock on ".minidl.lock") held until destruction, then
+  /// removes the temporary files of writes a killed run left. Throws IOError when another
+  /// process holds the lock, when a Fresh run finds a run in `output`, when Resume finds no
+  /// run, or when the folder cannot be made.
+  RunFolder(const std::string& output, const std::string& name, RunMode mode);
+  ~RunFolder();
+  RunFolder(const RunFolder&) = delete;
+  RunFolder& operator=(const RunFolder&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  /// True when the folder was chosen here (no `output` given), so the user needs telling.
+  bool chosen() const { return chosen_; }
+
+  std::filesystem::path config_file() const { return path_ / "config.yaml"; }
+  std::filesystem::path metrics_file() const { return path_ / "metrics.csv"; }
+  std::filesystem::path checkpoint_file() const { return path_ / "checkpoint.safetensors"; }
+  std::filesystem::path model_file() const { return path_ / "model.safetensors"; }
+  std::filesystem::path summary_file() const { return path_ / "summary.json"; }
+
+ private:
+  std::filesystem::path path_;
+  bool chosen_ = false;
+  int lock_fd_ = -1;
+};
+
+}  // namespace minidl::experiment

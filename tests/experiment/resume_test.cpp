@@ -1,0 +1,193 @@
+// Resuming a run: only with the config its checkpoint was written with (but train.epochs,
+// threads and output), from checkpoint and metrics files read strictly, to the same rows as an
+// uninterrupted run; a finished run is left as it is.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "minidl/nn/safetensors.hpp"
+#include "run_helpers.hpp"
+#include "train_helpers.hpp"
+
+using namespace minidl;
+using namespace minidl::experiment;
+using namespace minidl::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+TrainResult resume_linreg(const std::string& out, std::vector<std::string> overrides = {},
+                          std::ostringstream* log = nullptr) {
+  return train_linreg(out, std::move(overrides), {.resume = true}, log);
+}
+
+// Rewrites one metadata entry of a checkpoint, as a damaged or hostile file would have it.
+void set_metadata(const fs::path& checkpoint, const std::string& key, const std::string& value) {
+  nn::SafetensorsFile file = nn::load_safetensors(checkpoint);
+  file.metadata[key] = value;
+  nn::save_safetensors(checkpoint, file.tensors, file.metadata);
+}
+
+// A small linreg with every kind of checkpointed state: a scheduler and a dropout generator.
+const std::vector<std::string> kStateful = {"data.train.n=100", "scheduler={type: step, step_size: 1}",
+                                            "model.1={type: dropout, p: 0.1}"};
+
+std::vector<std::string> stateful(std::vector<std::string> extra) {
+  extra.insert(extra.begin(), kStateful.begin(), kStateful.end());
+  return extra;
+}
+
+}  // namespace
+
+// ---- The config must be the checkpoint's ----
+
+TEST(ResumeConfig, AChangedConfigIsRefusedNamingEveryKey) {
+  const std::string out = scratch("resume_changed");
+  train_linreg(out, {"train.epochs=1"});
+  const std::string config_before = read_file(fs::path(out) / "config.yaml");
+  try {
+    resume_linreg(out, {"optimizer.lr=0.5", "data.batch_size=64", "seed=99"});
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string problem = e.problem();
+    EXPECT_NE(problem.find("optimizer.lr: 0.03 -> 0.5"), std::string::npos) << problem;
+    EXPECT_NE(problem.find("data.batch_size: 10 -> 64"), std::string::npos) << problem;
+    EXPECT_NE(problem.find("seed: 42 -> 99"), std::string::npos) << problem;
+    EXPECT_EQ(problem.find("train.epochs: "), std::string::npos) << "epochs may grow: " << problem;
+  }
+  EXPECT_EQ(read_file(fs::path(out) / "config.yaml"), config_before) << "a refused resume changes nothing";
+}
+
+TEST(ResumeConfig, EpochsMayGrowAndThreadsChange) {
+  const std::string out = scratch("resume_allowed");
+  train_linreg(out, {"train.epochs=1", "threads=1"});
+  const TrainResult r = resume_linreg(out, {"threads=2"});
+  EXPECT_EQ(r.epochs, 3);
+}
+
+TEST(ResumeConfig, FewerEpochsThanDoneAreRefused) {
+  const std::string out = scratch("resume_fewer");
+  train_linreg(out, {});
+  try {
+    resume_linreg(out, {"train.epochs=2"});
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.problem().find("train.epochs is 2, but the checkpoint"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().find("already has 3 epochs"), std::string::npos) << e.what();
+  }
+}
+
+// ---- A finished run ----
+
+TEST(ResumeFinished, SaysThereIsNothingLeftAndChangesNothing) {
+  const std::string out = scratch("resume_finished");
+  train_linreg(out, {});
+  const fs::path summary = fs::path(out) / "summary.json";
+  const std::string summary_before = read_file(summary);
+  const auto written = fs::last_write_time(summary);
+  std::ostringstream log;
+  const TrainResult r = resume_linreg(out, {}, &log);
+  EXPECT_FALSE(r.trained);
+  EXPECT_EQ(r.epochs, 3);
+  EXPECT_NE(log.str().find("nothing left to do"), std::string::npos) << log.str();
+  EXPECT_EQ(read_file(summary), summary_before);
+  EXPECT_EQ(fs::last_write_time(summary), written);
+}
+
+TEST(ResumeFinished, ARunKilledBeforeItsSummaryIsCompleted) {
+  const std::string out = scratch("resume_no_summary");
+  train_linreg(out, {});
+  fs::remove(fs::path(out) / "summary.json");
+  const TrainResult r = resume_linreg(out);
+  EXPECT_TRUE(r.trained);
+  EXPECT_GT(r.train_seconds, 0.0) << "the run's epochs, from metrics.csv";
+  EXPECT_TRUE(fs::exists(fs::path(out) / "summary.json"));
+}
+
+// ---- Damaged or hostile checkpoints name the file and the key ----
+
+struct BadMetadata {
+  std::string key, value;
+};
+
+class HostileCheckpoint : public testing::TestWithParam<BadMetadata> {};
+
+TEST_P(HostileCheckpoint, IsAnIOErrorNamingTheFileAndTheKey) {
+  const std::string out = scratch("hostile_checkpoint");
+  train_linreg(out, stateful({"train.epochs=2"}));
+  const fs::path checkpoint = fs::path(out) / "checkpoint.safetensors";
+  set_metadata(checkpoint, GetParam().key, GetParam().value);
+  try {
+    resume_linreg(out, stateful({"train.epochs=3"}));
+    FAIL() << "no IOError";
+  } catch (const IOError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(checkpoint.string() + ": ", 0), 0u) << message;
+    EXPECT_NE(message.find("'" + GetParam().key + "'"), std::string::npos) << message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Metadata, HostileCheckpoint,
+    testing::Values(BadMetadata{"minidl.epoch", "abc"}, BadMetadata{"minidl.epoch", "2.9"},
+                    BadMetadata{"minidl.epoch", ""}, BadMetadata{"minidl.epoch", "-1"},
+                    BadMetadata{"minidl.epoch", "99999999999999999999"},
+                    BadMetadata{"scheduler.last_epoch", "9223372036854775807"},
+                    BadMetadata{"minidl.rng.1", "1 2 3"}, BadMetadata{"minidl.rng.1", "1 2 3 4 5"},
+                    BadMetadata{"minidl.config", "{unclosed: ["}, BadMetadata{"minidl.config", "just text"}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
+
+TEST(HostileMetrics, AnEmptyOrDamagedMetricsFileIsAnIOErrorNamingIt) {
+  const std::string out = scratch("hostile_metrics");
+  const fs::path metrics = fs::path(out) / "metrics.csv";
+  for (const std::string& text : {std::string(""), std::string("epoch,train_loss,val_loss,val_accuracy,lr,seconds\n"),
+                                  std::string("epoch,train_loss,val_loss,val_accuracy,lr,seconds\n1,x,,,0.03,1\n"),
+                                  std::string("epoch,train_loss,val_loss,val_accuracy,lr,seconds\n2,1,,,0.03,1\n")}) {
+    fs::remove_all(out);
+    train_linreg(out, {"train.epochs=1"});
+    write_file(metrics, text);
+    try {
+      resume_linreg(out);
+      ADD_FAILURE() << "no IOError for '" << text << "'";
+    } catch (const IOError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(metrics.string() + ":", 0), 0u) << e.what();
+    }
+  }
+}
+
+// ---- Files that do not grow with the epochs ----
+
+TEST(CheckpointFile, RecordsOnlyWhatAResumeReads) {
+  const std::string out = scratch("checkpoint_keys");
+  train_linreg(out, stateful({"train.epochs=1"}));
+  std::vector<std::string> minidl_keys;
+  for (const auto& [key, value] : nn::load_safetensors(fs::path(out) / "checkpoint.safetensors").metadata)
+    if (key.rfind("minidl.", 0) == 0) minidl_keys.push_back(key);
+  EXPECT_EQ(minidl_keys, (std::vector<std::string>{"minidl.config", "minidl.epoch", "minidl.rng.1"}));
+}
+
+TEST(CheckpointFile, ItsSizeDoesNotGrowWithTheEpochs) {
+  const std::string out = scratch("checkpoint_size");
+  train_linreg(out, {"data.train.n=100", "train.epochs=10"});
+  const auto after_10 = fs::file_size(fs::path(out) / "checkpoint.safetensors");
+  resume_linreg(out, {"data.train.n=100", "train.epochs=90"});
+  EXPECT_EQ(fs::file_size(fs::path(out) / "checkpoint.safetensors"), after_10);
+}
+
+TEST(MetricsFile, RowsPastTheCheckpointAreDroppedOnResume) {
+  // A kill after an epoch's row but before its checkpoint, then one mid-row.
+  const std::string whole = scratch("metrics_whole"), parts = scratch("metrics_parts");
+  train_linreg(whole, stateful({"train.epochs=4"}));
+  train_linreg(parts, stateful({"train.epochs=2"}));
+  {
+    std::ofstream csv(fs::path(parts) / "metrics.csv", std::ios::app);
+    csv << "3,0.5,,,0.03,0.1\n4,0.2";
+  }
+  resume_linreg(parts, stateful({"train.epochs=4"}));
+  EXPECT_EQ(metrics_without_time(fs::path(parts) / "metrics.csv"), metrics_without_time(fs::path(whole) / "metrics.csv"));
+  EXPECT_EQ(read_file(fs::path(parts) / "model.safetensors"), read_file(fs::path(whole) / "model.safetensors"));
+}
