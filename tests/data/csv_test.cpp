@@ -251,7 +251,7 @@ TEST(CsvDataset, UnicodeColumnNamesAreShownAsTheyAre) {
 TEST(CsvDataset, RowsShorterThanAWideHeaderAreReportedWithoutAllocatingTheTable) {
   // 100000 columns x 100000 rows would be a 40 GB table: the short rows are found first.
   std::string text;
-  for (int c = 0; c < 100000; ++c) text += "c" + std::to_string(c) + ",";
+  for (int c = 0; c < 100000; ++c) text.append("c").append(std::to_string(c)).append(",");
   text += "target\n";
   for (int r = 0; r < 100000; ++r) text += "1\n";
   const TempCsv file(text);
