@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
-#include <limits>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,25 +76,54 @@ class FieldCursor {
 
 size_t count_fields(std::string_view line) { return 1 + static_cast<size_t>(std::count(line.begin(), line.end(), ',')); }
 
-/// Reads a file's non-blank lines one at a time, so memory does not grow with the file: a
+/// Where the lines come from. A regular file is read from disk on each pass; anything else (a
+/// pipe, a device) can be read only once, so its contents are kept in memory.
+class CsvSource {
+ public:
+  explicit CsvSource(const std::string& path) : path_(path) {
+    std::error_code ignored;
+    if (std::filesystem::is_regular_file(path, ignored)) return;
+    if (std::filesystem::is_directory(path, ignored)) throw IOError(path + ": is a directory, not a CSV file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IOError(path + ": cannot open the CSV file");
+    try {
+      contents_.emplace(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure& e) {  // the iterator, unlike getline, lets a read error escape
+      throw IOError(path + ": cannot read the CSV file (" + e.code().message() + ")");
+    }
+  }
+
+  const std::string& path() const { return path_; }
+  /// A stream from the first byte.
+  std::unique_ptr<std::istream> open() const {
+    if (contents_) return std::make_unique<std::istringstream>(*contents_);
+    auto in = std::make_unique<std::ifstream>(path_, std::ios::binary);
+    if (!*in) throw IOError(path_ + ": cannot open the CSV file");
+    return in;
+  }
+
+ private:
+  std::string path_;
+  std::optional<std::string> contents_;
+};
+
+/// Reads a source's non-blank lines one at a time, so memory does not grow with the file: a
 /// trailing '\r' is dropped and a UTF-8 byte order mark before the first line is skipped
 /// (columns count from the character after it).
 class LineReader {
  public:
-  explicit LineReader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-    if (!in_) throw IOError(path + ": cannot open the CSV file");
-  }
+  explicit LineReader(const CsvSource& source) : path_(source.path()), in_(source.open()) {}
 
   /// The next non-blank line; false at the end of the file.
   bool next(std::string_view& line) {
-    while (std::getline(in_, buffer_)) {
+    while (std::getline(*in_, buffer_)) {
       ++line_number_;
       line = buffer_;
       if (line_number_ == 1 && line.starts_with(kByteOrderMark)) line.remove_prefix(kByteOrderMark.size());
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (!std::all_of(line.begin(), line.end(), is_blank)) return true;
     }
-    if (in_.bad()) throw IOError(path_ + ": cannot read the CSV file");
+    if (in_->bad()) throw IOError(path_ + ": cannot read the CSV file");
     return false;
   }
   /// The 1-based number of the line next() returned last.
@@ -99,7 +132,7 @@ class LineReader {
  private:
   static constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   const std::string& path_;
-  std::ifstream in_;
+  std::unique_ptr<std::istream> in_;
   std::string buffer_;
   int64_t line_number_ = 0;
 };
@@ -239,8 +272,9 @@ struct TableShape {
 /// The first pass: checks every row's field count (so the table allocated next is bounded by the
 /// file's size) and counts the rows; the task is classification when every target is written
 /// as a plain non-negative integer.
-TableShape measure(const std::string& path, size_t target_col, const std::vector<std::string>& names) {
-  LineReader lines(path);
+TableShape measure(const CsvSource& source, size_t target_col, const std::vector<std::string>& names) {
+  const std::string& path = source.path();
+  LineReader lines(source);
   read_header(path, lines);
   TableShape shape;
   bool plain_integers = true;
@@ -260,7 +294,8 @@ detail::CsvTable read_table(const std::string& path, const CsvOptions& options) 
   if (!std::isfinite(options.scale) || options.scale == 0.0f)
     throw ValueError("CsvDataset: scale must be a finite, non-zero number, got " + std::to_string(options.scale) +
                      " (reading " + path + ")");
-  LineReader lines(path);
+  const CsvSource source(path);
+  LineReader lines(source);
   std::vector<std::string> names = read_header(path, lines);
   const int64_t header_line = lines.line_number();
   const auto target_it = std::find(names.begin(), names.end(), options.target);
@@ -268,7 +303,7 @@ detail::CsvTable read_table(const std::string& path, const CsvOptions& options) 
   const auto target_col = static_cast<size_t>(target_it - names.begin());
   if (names.size() == 1) fail(path, header_line, 1, "no feature columns besides the target " + excerpt(options.target));
 
-  const TableShape shape = measure(path, target_col, names);
+  const TableShape shape = measure(source, target_col, names);
   if (shape.rows == 0) fail(path, header_line + 1, 1, "no data rows after the header");
   const Task task = options.task.value_or(shape.task);
 

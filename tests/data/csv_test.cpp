@@ -8,7 +8,9 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "minidl/data.hpp"
@@ -261,6 +263,21 @@ TEST(CsvDataset, RowsShorterThanAWideHeaderAreReportedWithoutAllocatingTheTable)
 TEST(CsvDataset, AScaledValueBeyondFloat32IsRejected) {
   const TempCsv file("a,target\n1,0\n3e38,1\n");
   expect_starts_with(load_error(file, {.scale = 2.0f}), file.path() + ":3:1: column \"a\"");
+}
+
+TEST(CsvDataset, ReadsAPipeThoughItCanBeReadOnlyOnce) {
+  const std::string fifo = (std::filesystem::temp_directory_path() / ("minidl_csv_fifo_" + std::to_string(::getpid()))).string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo) << "a,target\n1,0\n2,1\n"; });
+  const CsvDataset dataset(fifo);
+  writer.join();
+  std::filesystem::remove(fifo);
+  EXPECT_EQ(dataset.features().to_vector(), (std::vector<float>{1, 2}));
+  EXPECT_EQ(dataset.targets().to_int64_vector(), (std::vector<int64_t>{0, 1}));
+}
+
+TEST(CsvDataset, ADirectoryIsAnIOError) {
+  EXPECT_THROW(CsvDataset(std::filesystem::temp_directory_path().string()), IOError);
 }
 
 TEST(CsvDataset, RejectsAZeroOrNonFiniteScale) {
