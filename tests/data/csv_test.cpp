@@ -2,11 +2,15 @@
 // with its file:line:column.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "minidl/data.hpp"
@@ -115,18 +119,18 @@ TEST(CsvDataset, ExtraFieldNamesLineAndColumn) {
 
 TEST(CsvDataset, NonNumericValueNamesLineColumnAndValue) {
   const TempCsv file("a,b,target\n1,2,0\n1,abc,1\n");
-  EXPECT_EQ(load_error(file), file.path() + ":3:3: column 'b' must hold a finite number, got 'abc'");
+  EXPECT_EQ(load_error(file), file.path() + ":3:3: column \"b\" must hold a finite number, got \"abc\"");
 }
 
 TEST(CsvDataset, EmptyFieldIsNotANumber) {
   const TempCsv file("a,b,target\n1,,0\n");
-  EXPECT_EQ(load_error(file), file.path() + ":2:3: column 'b' must hold a finite number, got ''");
+  EXPECT_EQ(load_error(file), file.path() + ":2:3: column \"b\" must hold a finite number, got \"\"");
 }
 
 TEST(CsvDataset, MissingTargetColumnSuggestsTheClosestName) {
   const TempCsv file("a,b,target\n1,2,0\n");
   EXPECT_EQ(load_error(file, {.target = "targt"}),
-            file.path() + ":1:1: no column named 'targt' in the header; did you mean 'target'? (columns: a, b, target)");
+            file.path() + ":1:1: no column named \"targt\" in the header; did you mean \"target\"? (columns: \"a\", \"b\", \"target\")");
 }
 
 TEST(CsvDataset, EmptyFileIsReported) {
@@ -142,13 +146,13 @@ TEST(CsvDataset, HeaderWithoutRowsIsReported) {
 TEST(CsvDataset, NegativeClassLabelIsReported) {
   const TempCsv file("a,target\n1,0\n2,-1\n");
   EXPECT_EQ(load_error(file, {.task = Task::Classification}),
-            file.path() + ":3:3: class label in column 'target' must be a non-negative integer, got '-1'");
+            file.path() + ":3:3: class label in column \"target\" must be a non-negative integer, got \"-1\"");
 }
 
 TEST(CsvDataset, FractionalClassLabelIsReported) {
   const TempCsv file("a,target\n1,0\n2,1.5\n");
   EXPECT_EQ(load_error(file, {.task = Task::Classification}),
-            file.path() + ":3:3: class label in column 'target' must be a non-negative integer, got '1.5'");
+            file.path() + ":3:3: class label in column \"target\" must be a non-negative integer, got \"1.5\"");
 }
 
 TEST(CsvDataset, IntegralLabelsWithADecimalPointAreRegressionUnlessForced) {
@@ -160,7 +164,120 @@ TEST(CsvDataset, IntegralLabelsWithADecimalPointAreRegressionUnlessForced) {
 
 TEST(CsvDataset, NonFiniteValuesAreRejected) {
   const TempCsv file("a,target\nnan,0\n");
-  EXPECT_EQ(load_error(file), file.path() + ":2:1: column 'a' must hold a finite number, got 'nan'");
+  EXPECT_EQ(load_error(file), file.path() + ":2:1: column \"a\" must hold a finite number, got \"nan\"");
+}
+
+TEST(CsvDataset, InfinityTextIsRejected) {
+  for (const std::string value : {"inf", "-inf", "infinity"}) {
+    const TempCsv file("a,target\n" + value + ",0\n");
+    expect_starts_with(load_error(file), file.path() + ":2:1: column \"a\" must hold a finite number");
+  }
+}
+
+TEST(CsvDataset, NumbersTooLargeForFloat32AreRejected) {
+  for (const std::string value : {"1e50", "-3.5e38", "1e99999999999999999999"}) {
+    const TempCsv file("a,target\n1,0\n2," + value + "\n");
+    const std::string message = load_error(file);
+    expect_starts_with(message, file.path() + ":3:3: column \"target\"");
+    EXPECT_NE(message.find("float32"), std::string::npos) << message;
+  }
+}
+
+TEST(CsvDataset, NumbersTooSmallForFloat32BecomeWhatAFloat32CastGives) {
+  // numpy: np.float32(1e-50) == 0.0, np.float32(-1e-50) == -0.0, 1e-40 stays a subnormal.
+  const TempCsv file(
+      "a,target\n1e-50,1e-50\n-1e-50,0.5\n1e-40,0.5\n123456e-50,0.5\n0.00001e-45,0.5\n1e-99999999999999999999,0.5\n");
+  const CsvDataset dataset(file.path());
+  const std::vector<float> a = dataset.features().to_vector();
+  EXPECT_EQ(a, (std::vector<float>{0.0f, -0.0f, static_cast<float>(1e-40), static_cast<float>(123456e-50), 0.0f, 0.0f}));
+  EXPECT_FALSE(std::signbit(a[0]));
+  EXPECT_TRUE(std::signbit(a[1]));
+  EXPECT_EQ(dataset.targets().at({0, 0}), 0.0f);
+}
+
+TEST(CsvDataset, Utf8ByteOrderMarkIsIgnored) {
+  const TempCsv file("\xEF\xBB\xBFtarget,a\n0,1\n1,2\n");
+  const CsvDataset dataset(file.path());
+  EXPECT_EQ(dataset.target_name(), "target");
+  EXPECT_EQ(dataset.feature_names(), (std::vector<std::string>{"a"}));
+}
+
+TEST(CsvDataset, DuplicateColumnNameNamesItsLineAndColumn) {
+  const TempCsv file("a,target,b,target\n1,0,2,0\n");
+  const std::string message = load_error(file);
+  expect_starts_with(message, file.path() + ":1:12: duplicate column name \"target\"");
+  const TempCsv features("a, b ,a,target\n1,2,3,0\n");
+  expect_starts_with(load_error(features), features.path() + ":1:7: duplicate column name \"a\"");
+}
+
+TEST(CsvDataset, EmptyColumnNameNamesItsLineAndColumn) {
+  const TempCsv file("a, ,target\n1,2,0\n");
+  expect_starts_with(load_error(file), file.path() + ":1:4: empty column name");
+  const TempCsv trailing_comma("a,target,\n1,0,\n");
+  expect_starts_with(load_error(trailing_comma), trailing_comma.path() + ":1:10: empty column name");
+}
+
+/// Whether `text` has only printable ASCII, so a terminal shows it as it is.
+bool printable_ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+TEST(CsvDataset, AHugeValueIsCutInTheMessage) {
+  const TempCsv file("a,target\n" + std::string(1 << 20, '7') + "x,0\n");
+  const std::string message = load_error(file);
+  expect_starts_with(message, file.path() + ":2:1: column \"a\" must hold a finite number, got \"777");
+  EXPECT_LT(message.size(), file.path().size() + 160) << message.substr(0, 300);
+  EXPECT_NE(message.find(std::to_string((1 << 20) + 1) + " bytes"), std::string::npos) << message.substr(0, 300);
+}
+
+TEST(CsvDataset, BinaryGarbageIsEscapedInTheMessage) {
+  const TempCsv file(std::string("a,target\n\x01\xff\x1b[2J\0z,0\n", 20));
+  const std::string message = load_error(file);
+  expect_starts_with(message, file.path() + ":2:1: column \"a\" must hold a finite number, got \"\\x01\\xff\\x1b[2J\\x00z\"");
+  EXPECT_TRUE(printable_ascii(message)) << message;
+}
+
+TEST(CsvDataset, AHugeOrBinaryHeaderIsCutInTheMissingTargetMessage) {
+  const TempCsv file(std::string(1 << 20, 'n') + ",\x02\n1,2\n");
+  const std::string message = load_error(file);
+  expect_starts_with(message, file.path() + ":1:1: no column named \"target\"");
+  EXPECT_LT(message.size(), file.path().size() + 300) << message.substr(0, 400);
+  EXPECT_TRUE(printable_ascii(message)) << message.substr(0, 400);
+}
+
+TEST(CsvDataset, UnicodeColumnNamesAreShownAsTheyAre) {
+  const TempCsv file("température,target\n1,0\nx,1\n");
+  expect_starts_with(load_error(file), file.path() + ":3:1: column \"température\" must hold a finite number");
+}
+
+TEST(CsvDataset, RowsShorterThanAWideHeaderAreReportedWithoutAllocatingTheTable) {
+  // 100000 columns x 100000 rows would be a 40 GB table: the short rows are found first.
+  std::string text;
+  for (int c = 0; c < 100000; ++c) text.append("c").append(std::to_string(c)).append(",");
+  text += "target\n";
+  for (int r = 0; r < 100000; ++r) text += "1\n";
+  const TempCsv file(text);
+  expect_starts_with(load_error(file), file.path() + ":2:2: missing field: the row has 1 fields, the header 100001");
+}
+
+TEST(CsvDataset, AScaledValueBeyondFloat32IsRejected) {
+  const TempCsv file("a,target\n1,0\n3e38,1\n");
+  expect_starts_with(load_error(file, {.scale = 2.0f}), file.path() + ":3:1: column \"a\"");
+}
+
+TEST(CsvDataset, ReadsAPipeThoughItCanBeReadOnlyOnce) {
+  const std::string fifo = (std::filesystem::temp_directory_path() / ("minidl_csv_fifo_" + std::to_string(::getpid()))).string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo) << "a,target\n1,0\n2,1\n"; });
+  const CsvDataset dataset(fifo);
+  writer.join();
+  std::filesystem::remove(fifo);
+  EXPECT_EQ(dataset.features().to_vector(), (std::vector<float>{1, 2}));
+  EXPECT_EQ(dataset.targets().to_int64_vector(), (std::vector<int64_t>{0, 1}));
+}
+
+TEST(CsvDataset, ADirectoryIsAnIOError) {
+  EXPECT_THROW(CsvDataset(std::filesystem::temp_directory_path().string()), IOError);
 }
 
 TEST(CsvDataset, RejectsAZeroOrNonFiniteScale) {

@@ -24,16 +24,21 @@ struct CsvOptions {
   float scale = 1.0f;
 };
 
-/// A comma-separated file: one header row of column names, then one row per sample of numbers
-/// (spaces around a field and blank lines are ignored, `\r\n` line ends are accepted).
+/// A comma-separated file: one header row of distinct, non-empty column names, then one row per
+/// sample of numbers (spaces around a field and blank lines are ignored, `\r\n` line ends are
+/// accepted, a UTF-8 byte order mark is skipped). Numbers become float32 as numpy's cast does:
+/// `1e-50` is 0, `1e-40` a subnormal; `1e50` (beyond float32), `inf` and `nan` are errors.
 /// Features are float32 [N, F]; targets are int64 [N] for classification, float32 [N, 1] for
 /// regression (the shape a Linear(F, 1) output has, so MSELoss needs no broadcasting).
 class CsvDataset : public TensorDataset {
  public:
-  /// Reads the whole file. Throws IOError naming `path:line:column` for: a file that cannot
-  /// be opened, an empty file, no data rows, a missing target column, a row with a missing or
-  /// extra field, a value that is not a finite number, or (classification) a class label that
-  /// is negative or not an integer. Throws ValueError for a scale that is 0 or not finite.
+  /// Reads the file in two passes (shape, then values) straight into the tensors. Throws
+  /// IOError naming `path:line:column` for: a file that cannot be opened, an empty file, no
+  /// data rows, an empty or duplicate column name, a missing target column, a row with a
+  /// missing or extra field, a value that is not a finite float32 (also after scaling), or
+  /// (classification) a class label that is negative or not an integer; values from the file
+  /// are quoted with control bytes and invalid UTF-8 escaped, cut after 60 bytes. Throws
+  /// ValueError for a scale that is 0 or not finite.
   explicit CsvDataset(const std::string& path, const CsvOptions& options = {});
 
   /// The path the data was read from.
