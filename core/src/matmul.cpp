@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include "minidl/core/blas.hpp"
 #include "minidl/core/elementwise.hpp"
 #include "minidl/core/parallel.hpp"
 
@@ -49,6 +50,7 @@ TileShape tile_shape(int64_t m, int64_t n) {
 void ensure_blas_single_threaded() {
   static const bool once = [] {
     openblas_set_num_threads(1);
+    (void)blas_info();  // the CPU's best kernels, chosen before the first GEMM
     return true;
   }();
   (void)once;
