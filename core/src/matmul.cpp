@@ -2,6 +2,8 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+
 #include "minidl/core/blas.hpp"
 #include "minidl/core/elementwise.hpp"
 #include "minidl/core/parallel.hpp"
@@ -165,13 +167,20 @@ Tensor addmm(const Tensor& c, const Tensor& a, const Tensor& b, float beta, floa
   if (a.size(1) != b.size(0))
     throw ShapeError("addmm: shapes " + to_string(a.shape()) + " and " + to_string(b.shape()) +
                      " cannot be multiplied (" + std::to_string(a.size(1)) + " != " + std::to_string(b.size(0)) + ")");
-  const Shape out_shape{a.size(0), b.size(1)};
+  const int64_t m = a.size(0), n = b.size(1);
+  const Shape out_shape{m, n};
   broadcast_shapes(out_shape, c.shape(), "addmm");
   Tensor out = Tensor::empty(out_shape);
   if (beta != 0.0f) {
-    out.copy_(c.expand(out_shape));
+    if (c.dim() == 1 && c.shape()[0] == n && c.is_contiguous()) {  // a Linear layer's bias: one row copied down
+      float* o = out.data<float>();
+      for (int64_t i = 0; i < m; ++i) std::copy_n(c.data<float>(), n, o + i * n);
+    } else {
+      out.copy_(c.expand(out_shape));
+    }
   }
-  gemm_into(out, a, b, beta == 0.0f ? 0.0f : beta, alpha);
+  sgemm_tiled(as_gemm_operand(a), as_gemm_operand(b), out.data<float>(), m, n, a.size(1), std::max<int64_t>(n, 1),
+              beta, alpha);
   return out;
 }
 
