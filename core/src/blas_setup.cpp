@@ -41,7 +41,7 @@ constexpr const char* kCoreVariable = "OPENBLAS_CORETYPE";
 // Cores choose_blas_core may pick; the installed OpenBLAS has those whose table it exports.
 std::vector<std::string> known_cores() {
   std::vector<std::string> known;
-  for (const char* core : {"SapphireRapids", "Cooperlake", "SkylakeX", "Haswell", "Zen"}) {
+  for (const char* core : {"Cooperlake", "SkylakeX", "Haswell", "Zen"}) {
     std::string symbol = "gotoblas_";  // then the name in capitals: gotoblas_SKYLAKEX
     for (const char* c = core; *c; ++c) symbol += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
     if (dlsym(RTLD_DEFAULT, symbol.c_str()) != nullptr) known.emplace_back(core);
