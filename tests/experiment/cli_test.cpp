@@ -117,8 +117,10 @@ TEST(Cli, VersionSaysWhatRuns) {
 TEST(Cli, AUserSetCoreIsKeptAndWarnedAboutWhenSlowForTheCpu) {
   const bool avx2_fma = line_value(minidl("--version").output, "CPU").find("avx2 fma") != std::string::npos;
   const ScopedEnv prescott("OPENBLAS_CORETYPE", "Prescott");
-  EXPECT_EQ(line_value(minidl("--version").output, "BLAS core"),
-            "Prescott, chosen by the user (OPENBLAS_CORETYPE=Prescott)");
+  const std::string version = minidl("--version").output;
+  EXPECT_EQ(line_value(version, "BLAS core"), "Prescott, chosen by the user (OPENBLAS_CORETYPE=Prescott)");
+  EXPECT_EQ(line_value(version, "warning").find("OpenBLAS runs its Prescott kernels"), avx2_fma ? 0u : std::string::npos)
+      << version;
   const Result r = minidl("train configs/linreg.yaml --quiet output=" + scratch("prescott"));
   EXPECT_EQ(r.status, 0) << r.output;
   const std::string warning = "minidl: warning: OpenBLAS runs its Prescott kernels on a CPU with AVX2 and FMA";

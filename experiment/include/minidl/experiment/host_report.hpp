@@ -6,7 +6,8 @@
 namespace minidl::experiment {
 
 /// `minidl --version`'s text: the version, the BLAS library and version, its core and who chose
-/// it, the CPU's name and features, the thread count; one item per line.
+/// it, the CPU's name and features, the thread count, and any warning about the kernels; one
+/// item per line.
 std::string version_report();
 
 /// Writes one "minidl: warning: ..." line to `err` when the BLAS kernels are known to be slow for
