@@ -130,7 +130,9 @@ json run_peer(const std::string& python, const std::string& script, int threads,
     std::fprintf(stderr, "end_to_end: %s failed\n", command.c_str());
     return nullptr;
   }
-  return json::parse(output.substr(output.find('{')), nullptr, false);
+  const size_t line = output.rfind("\n{");
+  const json parsed = json::parse(output.substr(line == std::string::npos ? 0 : line + 1), nullptr, false);
+  return parsed.is_object() ? parsed : json(nullptr);
 }
 
 // `value` through a printf format, as a string.
