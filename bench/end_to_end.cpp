@@ -1,8 +1,10 @@
 // End-to-end timings for `make bench`: the shipped workloads run as a user runs them
 // (`minidl train ...` as a child process), beside the limits measured in the same run (sgemm
-// peak, memcpy bandwidth). Prints one table and writes JSON.
+// peak, memcpy bandwidth) and, given a Python with torch, the same workloads in PyTorch
+// (bench/peers/*.py) with OpenBLAS as installed and with the core minidl runs. Prints one
+// table and writes JSON.
 //
-//   end_to_end [--minidl build/bin/minidl] [--json build/bench.json] [--quick]
+//   end_to_end [--minidl build/bin/minidl] [--json build/bench.json] [--python python3] [--quick]
 #include <cblas.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -111,6 +113,35 @@ double loader_epoch_seconds(int threads) {
   return t;
 }
 
+// One PyTorch peer run: `python bench/peers/<script>.py --threads N` with OpenBLAS and OpenMP
+// at N threads (OpenMP workers passive: spinning ones starve OpenBLAS's and make 2 threads 4x
+// slower than 1) and OPENBLAS_CORETYPE=core when given. Returns its JSON line, or null.
+json run_peer(const std::string& python, const std::string& script, int threads, const std::string& core) {
+  const std::string n = std::to_string(threads);
+  std::string command = "env OPENBLAS_NUM_THREADS=" + n + " OMP_NUM_THREADS=" + n + " OMP_WAIT_POLICY=PASSIVE";
+  if (!core.empty()) command += " OPENBLAS_CORETYPE=" + core;
+  command += " " + python + " bench/peers/" + script + ".py --threads " + n;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return nullptr;
+  std::string output;
+  char buffer[4096];
+  while (size_t got = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+  if (pclose(pipe) != 0) {
+    std::fprintf(stderr, "end_to_end: %s failed\n", command.c_str());
+    return nullptr;
+  }
+  const size_t line = output.rfind("\n{");
+  const json parsed = json::parse(output.substr(line == std::string::npos ? 0 : line + 1), nullptr, false);
+  return parsed.is_object() ? parsed : json(nullptr);
+}
+
+// `value` through a printf format, as a string.
+std::string printed(const char* format, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 double memcpy_seconds(size_t bytes) {
   std::vector<char> src(bytes, 1), dst(bytes);
   return best_time(5, [&] { std::memcpy(dst.data(), src.data(), bytes); });
@@ -119,39 +150,49 @@ double memcpy_seconds(size_t bytes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string minidl = "build/bin/minidl", json_path = "build/bench.json";
+  std::string minidl = "build/bin/minidl", json_path = "build/bench.json", python;
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--minidl" && i + 1 < argc) minidl = argv[++i];
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
+    else if (a == "--python" && i + 1 < argc) python = argv[++i];
     else if (a == "--quick") quick = true;
   }
   const fs::path scratch = fs::temp_directory_path() / ("minidl-bench-" + std::to_string(getpid()));
   json report;
+  // The kernels minidl runs, chosen before the sgemm peak is measured so the peak is theirs.
+  const BlasInfo blas = blas_info();
+  report["host"] = {{"cpu", blas.cpu},        {"features", to_string(blas.features)}, {"blas", blas.config},
+                    {"blas_core", blas.core}, {"blas_chosen_by", blas.chosen_by}};
   // The machine may be shared: the peak is the best of measurements before and after the workloads.
   report["sgemm_peak_gflops"] = {{"1", sgemm_peak_gflops(1)}, {"2", sgemm_peak_gflops(2)}};
 
   struct Workload {
-    std::string name, config;
-    std::vector<std::string> overrides;
+    std::string name, config, peer;
     double gflop;  // in the Linear layers, for one run
     int threads;
   };
-  // 6 x samples x sum(in x out): forward, and two products in backward, per Linear layer.
-  const double mlp_large_gflop = 6.0 * 60000 * (784 * 256 + 256 * 128 + 128 * 10) / 1e9;
-  std::vector<Workload> workloads = {
-      {"linreg (d2l)", "configs/linreg.yaml", {"threads=1"}, 0, 1},
-      {"digits MLP", "configs/digits_mlp.yaml", {"threads=1"}, 0, 1},
-      {"mlp_large 1 epoch", "configs/mlp_large.yaml", {"threads=1"}, mlp_large_gflop, 1},
-      {"mlp_large 1 epoch", "configs/mlp_large.yaml", {"threads=2"}, mlp_large_gflop, 2},
-  };
-  if (quick) workloads.resize(2);
+  // The GEMMs one mlp_large epoch does: per Linear layer 2 x samples x in x out for the forward
+  // product and as much for the weight gradient; the input gradient (as much again) for every
+  // layer but the first, whose input needs none. 60.4 GFLOP (6 x ... would count 84.5).
+  const std::vector<std::pair<double, double>> mlp_large_layers = {{784, 256}, {256, 128}, {128, 10}};
+  double mlp_large_gflop = 0;
+  for (size_t l = 0; l < mlp_large_layers.size(); ++l)
+    mlp_large_gflop += (l == 0 ? 4.0 : 6.0) * 60000 * mlp_large_layers[l].first * mlp_large_layers[l].second / 1e9;
+  report["mlp_large_gflop"] = mlp_large_gflop;
+  std::vector<Workload> workloads;
+  for (int threads : {1, 2}) workloads.push_back({"linreg (d2l)", "configs/linreg.yaml", "linreg", 0, threads});
+  for (int threads : {1, 2}) workloads.push_back({"digits MLP", "configs/digits_mlp.yaml", "digits_mlp", 0, threads});
+  if (!quick)
+    for (int threads : {1, 2})
+      workloads.push_back({"mlp_large 1 epoch", "configs/mlp_large.yaml", "mlp_large", mlp_large_gflop, threads});
 
   for (const Workload& w : workloads) {
+    const std::vector<std::string> overrides = {"threads=" + std::to_string(w.threads)};
     RunResult best;
     for (int rep = 0; rep < 3; ++rep) {  // best of three: the machine may be shared
-      RunResult r = run_minidl(minidl, w.config, w.overrides, scratch / "run");
+      RunResult r = run_minidl(minidl, w.config, overrides, scratch / "run");
       if (!r.ok) {
         std::fprintf(stderr, "end_to_end: %s failed\n", w.config.c_str());
         return 1;
@@ -159,6 +200,14 @@ int main(int argc, char** argv) {
       if (!best.ok || r.summary.value("train_seconds", 1e30) < best.summary.value("train_seconds", 1e30)) best = r;
     }
     const double train_s = best.summary.value("train_seconds", 0.0);
+    // PyTorch right after, in the same conditions: with OpenBLAS's own kernels, and with the
+    // core minidl runs unless that is the same one.
+    json torch_installed, torch_best;
+    if (!python.empty()) {
+      torch_installed = run_peer(python, w.peer, w.threads, "");
+      const bool same = torch_installed.is_object() && torch_installed.value("blas_core", "") == blas.core;
+      torch_best = same ? torch_installed : run_peer(python, w.peer, w.threads, blas.core);
+    }
     report["workloads"].push_back({{"name", w.name},
                                    {"config", w.config},
                                    {"threads", w.threads},
@@ -166,22 +215,43 @@ int main(int argc, char** argv) {
                                    {"samples_per_second", best.summary.value("samples_per_second", 0.0)},
                                    {"gflops", w.gflop > 0 ? w.gflop / train_s : 0.0},
                                    {"process_seconds", best.wall_seconds},
-                                   {"peak_mib", best.peak_mib}});
+                                   {"peak_mib", best.peak_mib},
+                                   {"blas_core", best.summary.value("blas_core", "")},
+                                   {"torch_installed", torch_installed},
+                                   {"torch_best_core", torch_best}});
   }
   for (int threads : {1, 2}) {
     const std::string key = std::to_string(threads);
     report["sgemm_peak_gflops"][key] = std::max(report["sgemm_peak_gflops"][key].get<double>(), sgemm_peak_gflops(threads));
   }
-  std::printf("%-20s %7s %10s %12s %9s %8s %10s %9s\n", "workload", "threads", "train s", "samples/s", "GFLOP/s",
-              "% peak", "process s", "peak MiB");
+  // x GEMM: the run's time over the time its GEMMs alone take at the sgemm peak.
+  // PyTorch columns: its training-loop seconds; x PyTorch: those (best core) over minidl's.
+  auto torch_label = [&](const char* key) {
+    for (const json& row : report["workloads"])
+      if (row[key].is_object()) return "torch " + row[key].value("blas_core", "?");
+    return std::string("torch");
+  };
+  std::printf("%-18s %7s %9s %10s %8s %7s %7s %9s %8s %14s %14s %9s\n", "workload", "threads", "train s",
+              "samples/s", "GFLOP/s", "% peak", "x GEMM", "process s", "peak MiB", torch_label("torch_installed").c_str(),
+              torch_label("torch_best_core").c_str(), "x PyTorch");
   for (json& row : report["workloads"]) {
-    const double gflops = row["gflops"].get<double>();
+    const double gflops = row["gflops"].get<double>(), train_s = row["train_seconds"].get<double>();
     const double peak = report["sgemm_peak_gflops"][std::to_string(row["threads"].get<int>())].get<double>();
     row["percent_of_sgemm_peak"] = gflops > 0 ? 100 * gflops / peak : 0.0;
-    std::printf("%-20s %7d %10.4f %12.0f %9.1f %7.0f%% %10.3f %9.1f\n", row["name"].get<std::string>().c_str(),
-                row["threads"].get<int>(), row["train_seconds"].get<double>(), row["samples_per_second"].get<double>(),
-                gflops, row["percent_of_sgemm_peak"].get<double>(), row["process_seconds"].get<double>(),
-                row["peak_mib"].get<double>());
+    row["times_gemm_time"] = gflops > 0 ? peak / gflops : 0.0;
+    auto torch_s = [&](const char* key) {
+      return row[key].is_object() ? printed("%.4f", row[key]["train_seconds"].get<double>()) : std::string("-");
+    };
+    std::string speedup = "-";
+    if (row["torch_best_core"].is_object()) {
+      row["times_faster_than_torch"] = row["torch_best_core"]["train_seconds"].get<double>() / train_s;
+      speedup = printed("%.2fx", row["times_faster_than_torch"].get<double>());
+    }
+    std::printf("%-18s %7d %9.4f %10.0f %8.1f %6.0f%% %7.2f %9.3f %8.1f %14s %14s %9s\n", row["name"].get<std::string>().c_str(),
+                row["threads"].get<int>(), train_s, row["samples_per_second"].get<double>(), gflops,
+                row["percent_of_sgemm_peak"].get<double>(), row["times_gemm_time"].get<double>(),
+                row["process_seconds"].get<double>(), row["peak_mib"].get<double>(), torch_s("torch_installed").c_str(),
+                torch_s("torch_best_core").c_str(), speedup.c_str());
   }
   const size_t epoch_bytes = size_t(60000) * 784 * 4;
   const double copy_s = memcpy_seconds(epoch_bytes);
@@ -194,8 +264,11 @@ int main(int argc, char** argv) {
                                       {"gb_per_s", epoch_bytes / s / 1e9},
                                       {"memcpy_gb_per_s", epoch_bytes / copy_s / 1e9}});
   }
-  std::printf("sgemm peak (2048^3): %.1f GFLOP/s at 1 thread, %.1f at 2\n",
-              report["sgemm_peak_gflops"]["1"].get<double>(), report["sgemm_peak_gflops"]["2"].get<double>());
+  std::printf("sgemm peak (2048^3): %.1f GFLOP/s at 1 thread, %.1f at 2; one mlp_large epoch is %.1f GFLOP of GEMMs\n",
+              report["sgemm_peak_gflops"]["1"].get<double>(), report["sgemm_peak_gflops"]["2"].get<double>(),
+              mlp_large_gflop);
+  std::printf("CPU: %s; %s\nBLAS: %s; core %s, chosen by %s\n", blas.cpu.c_str(), to_string(blas.features).c_str(),
+              blas.config.c_str(), blas.core.c_str(), blas.chosen_by.c_str());
   std::ofstream(json_path) << report.dump(2) << "\n";
   std::printf("wrote %s\n", json_path.c_str());
   fs::remove_all(scratch);

@@ -15,6 +15,7 @@
 
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/host_report.hpp"
 #include "minidl/experiment/trainer.hpp"
 
 namespace {
@@ -37,6 +38,7 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
 
 int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool overwrite,
                   bool quiet) {
+  warn_if_blas_slow(std::cerr);
   Experiment run(load_config(file, overrides));
   TrainOptions options;
   options.resume = resume;
@@ -51,7 +53,7 @@ int train_command(const std::string& file, const std::vector<std::string>& overr
 int main(int argc, char** argv) {
   CLI::App app{"minidl: train the models YAML experiment files describe"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", version());
+  app.set_version_flag("--version", version_report);
 
   std::string file;
   std::vector<std::string> overrides;

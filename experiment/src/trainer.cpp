@@ -12,6 +12,7 @@
 #include <ostream>
 
 #include "minidl/autograd/grad_mode.hpp"
+#include "minidl/core/blas.hpp"
 #include "minidl/core/parallel.hpp"
 #include "minidl/core/reduction.hpp"
 #include "minidl/data/data_loader.hpp"
@@ -83,6 +84,7 @@ void write_summary(const fs::path& path, const Experiment& run, const TrainResul
       {"train_seconds", r.train_seconds},
       {"samples_per_second", r.samples_per_second},
       {"threads", get_num_threads()},
+      {"blas_core", blas_info().core},
       {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
   };

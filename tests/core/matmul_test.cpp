@@ -101,6 +101,17 @@ TEST(Addmm, AddsABroadcastBiasRow) {
   EXPECT_TRUE(allclose(out, naive_matmul(x, w.t()) + bias, 1e-5f, 1e-5f));
 }
 
+TEST(Addmm, BroadcastsEveryShapeOfCThatFits) {
+  const Tensor a = randn({5, 3}, 18), b = randn({3, 4}, 19);
+  for (const Shape& shape : {Shape{4}, Shape{1}, Shape{1, 4}, Shape{5, 1}, Shape{5, 4}}) {
+    const Tensor c = randn(shape, 20);
+    EXPECT_TRUE(allclose(addmm(c, a, b, 0.5f, 2.0f), naive_matmul(a, b) * 2.0f + c * 0.5f, 1e-5f, 1e-5f))
+        << to_string(shape);
+  }
+  const Tensor strided_bias = randn({8}, 21).slice(0, 0, 8, 2);  // [4], stride 2
+  EXPECT_TRUE(allclose(addmm(strided_bias, a, b), naive_matmul(a, b) + strided_bias, 1e-5f, 1e-5f));
+}
+
 TEST(Addmm, ScalesByBetaAndAlpha) {
   const Tensor c = Tensor::ones({2, 2}), a = Tensor::eye(2), b = Tensor::from({{1, 2}, {3, 4}});
   expect_tensor(addmm(c, a, b, 0.5f, 2.0f), {2, 2}, {2.5f, 4.5f, 6.5f, 8.5f});

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "run_helpers.hpp"
@@ -158,4 +160,60 @@ TEST(Cli, ASizeTooLargeToAllocateIsOneClearLine) {
   EXPECT_EQ(r.output.rfind("minidl: error: ", 0), 0u) << r.output;
   EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << r.output;
   EXPECT_EQ(r.output.find("std::"), std::string::npos) << "a library's own text: " << r.output;
+}
+
+namespace {
+// The value after "key: " on its own line of `text`.
+std::string line_value(const std::string& text, const std::string& key) {
+  const size_t at = text.find("\n" + key + ": ");
+  if (at == std::string::npos) return {};
+  const size_t begin = at + key.size() + 3;
+  return text.substr(begin, text.find('\n', begin) - begin);
+}
+
+// Sets an environment variable for the commands a test runs, and unsets it after.
+struct ScopedEnv {
+  ScopedEnv(const char* name, const char* value) : name(name) { setenv(name, value, 1); }
+  ~ScopedEnv() { unsetenv(name); }
+  const char* name;
+};
+}  // namespace
+
+TEST(Cli, VersionSaysWhatRuns) {
+  const Result r = minidl("--version");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("minidl 0.", 0), 0u) << r.output;
+  EXPECT_NE(line_value(r.output, "BLAS").find("OpenBLAS"), std::string::npos) << r.output;
+  EXPECT_NE(line_value(r.output, "BLAS core"), "") << r.output;
+  EXPECT_NE(line_value(r.output, "CPU").find("family"), std::string::npos) << r.output;
+  EXPECT_NE(line_value(r.output, "threads"), "") << r.output;
+}
+
+TEST(Cli, AUserSetCoreIsKeptAndWarnedAboutWhenSlowForTheCpu) {
+  const bool avx2_fma = line_value(minidl("--version").output, "CPU").find("avx2 fma") != std::string::npos;
+  const ScopedEnv prescott("OPENBLAS_CORETYPE", "Prescott");
+  const std::string version = minidl("--version").output;
+  EXPECT_EQ(line_value(version, "BLAS core"), "Prescott, chosen by the user (OPENBLAS_CORETYPE=Prescott)");
+  EXPECT_EQ(line_value(version, "warning").find("OpenBLAS runs its Prescott kernels"), avx2_fma ? 0u : std::string::npos)
+      << version;
+  const Result r = minidl("train configs/linreg.yaml --quiet output=" + scratch("prescott"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  const std::string warning = "minidl: warning: OpenBLAS runs its Prescott kernels on a CPU with AVX2 and FMA";
+  if (avx2_fma) {
+    const size_t at = r.output.find(warning);
+    ASSERT_NE(at, std::string::npos) << r.output;
+    const std::string line = r.output.substr(at, r.output.find('\n', at) - at);
+    EXPECT_NE(line.find("OPENBLAS_CORETYPE=Prescott is set"), std::string::npos) << line;
+  } else {
+    EXPECT_EQ(r.output.find(warning), std::string::npos) << r.output;
+  }
+}
+
+TEST(Cli, SummaryRecordsTheBlasCore) {
+  const std::string core = line_value(minidl("--version").output, "BLAS core");
+  const std::string out = scratch("blas_core");
+  ASSERT_EQ(minidl("train configs/linreg.yaml --quiet output=" + out).status, 0);
+  std::ifstream in(std::filesystem::path(out) / "summary.json");
+  const std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(summary.find("\"blas_core\": \"" + core.substr(0, core.find(",")) + "\""), std::string::npos) << summary;
 }

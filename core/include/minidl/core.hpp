@@ -1,5 +1,6 @@
 #pragma once
 // The core layer: tensors, creation, RNG, elementwise/reduction kernels, matmul, threads.
+#include "minidl/core/blas.hpp"
 #include "minidl/core/dtype.hpp"
 #include "minidl/core/elementwise.hpp"
 #include "minidl/core/error.hpp"
