@@ -142,6 +142,39 @@ std::string printed(const char* format, double value) {
   return text;
 }
 
+// The run as the README's Markdown table: the host, then one row per workload.
+std::string markdown(const json& report) {
+  const json& host = report["host"];
+  std::string md = "CPU: " + host["cpu"].get<std::string>() + " (" + host["features"].get<std::string>() +
+                   "); BLAS: " + host["blas"].get<std::string>() + ", core " + host["blas_core"].get<std::string>() +
+                   " (chosen by " + host["blas_chosen_by"].get<std::string>() + "); sgemm peak (2048^3) " +
+                   printed("%.1f", report["sgemm_peak_gflops"]["1"].get<double>()) + " GFLOP/s at 1 thread, " +
+                   printed("%.1f", report["sgemm_peak_gflops"]["2"].get<double>()) + " at 2.\n\n";
+  md += "| workload | threads | minidl train s | samples/s | GFLOP/s (% of sgemm peak) | x GEMM time | process s | "
+        "peak MiB | PyTorch, OpenBLAS as installed | PyTorch, minidl's core | minidl x faster |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
+  auto torch = [](const json& peer) {
+    return peer.is_object() ? printed("%.4f s", peer["train_seconds"].get<double>()) + " (" +
+                                  peer.value("blas_core", "?") + ")"
+                            : std::string();
+  };
+  for (const json& row : report["workloads"]) {
+    const double gflops = row["gflops"].get<double>();
+    md += "| `" + row["config"].get<std::string>() + "` | " + std::to_string(row["threads"].get<int>()) + " | " +
+          printed("%.4f", row["train_seconds"].get<double>()) + " | " +
+          printed("%.0f", row["samples_per_second"].get<double>()) + " | " +
+          (gflops > 0 ? printed("%.1f", gflops) + printed(" (%.0f%%)", row["percent_of_sgemm_peak"].get<double>())
+                      : std::string()) +
+          " | " + (gflops > 0 ? printed("%.2f", row["times_gemm_time"].get<double>()) : std::string()) + " | " +
+          printed("%.3f", row["process_seconds"].get<double>()) + " | " + printed("%.1f", row["peak_mib"].get<double>()) +
+          " | " + torch(row["torch_installed"]) + " | " + torch(row["torch_best_core"]) + " | " +
+          (row.contains("times_faster_than_torch") ? printed("%.2f", row["times_faster_than_torch"].get<double>())
+                                                   : std::string()) +
+          " |\n";
+  }
+  return md;
+}
+
 double memcpy_seconds(size_t bytes) {
   std::vector<char> src(bytes, 1), dst(bytes);
   return best_time(5, [&] { std::memcpy(dst.data(), src.data(), bytes); });
@@ -270,7 +303,9 @@ int main(int argc, char** argv) {
   std::printf("CPU: %s; %s\nBLAS: %s; core %s, chosen by %s\n", blas.cpu.c_str(), to_string(blas.features).c_str(),
               blas.config.c_str(), blas.core.c_str(), blas.chosen_by.c_str());
   std::ofstream(json_path) << report.dump(2) << "\n";
-  std::printf("wrote %s\n", json_path.c_str());
+  const std::string md_path = fs::path(json_path).replace_extension(".md").string();
+  std::ofstream(md_path) << markdown(report);
+  std::printf("wrote %s and %s (the table for the README)\n", json_path.c_str(), md_path.c_str());
   fs::remove_all(scratch);
   return 0;
 }

@@ -163,16 +163,16 @@ TEST(Softmax, LogSoftmaxIsStableForLargeLogits) {
 }
 
 // At |logits| ~ 100 a float ulp of the logits is 8e-6; the results must not inherit it:
-// log_softmax is (x - max) - log(sum) in double, rounded once, so it is within an ulp of the
-// float64 answer (PyTorch: within 3e-8 at 90).
+// log_softmax is (x - max) - log(sum), rounded once, so it is within an ulp of the float64
+// answer plus the 6e-8 that float exps can leave in log(sum) (PyTorch: 3e-8 at 90).
 TEST(Softmax, LogSoftmaxMatchesFloat64AtLargeLogits) {
   for (float m : {10.0f, 100.0f, 1e4f}) {
     const Tensor x = logits_of_magnitude(m);
     const std::string what = "log_softmax at magnitude " + std::to_string(m);
-    expect_near_f64(log_softmax(x, 1).to_vector(), minidl::test::log_softmax_rows_f64(x), 1, 0, what);
+    expect_near_f64(log_softmax(x, 1).to_vector(), minidl::test::log_softmax_rows_f64(x), 1, 6e-8, what);
     // Along dim 0 of the transpose: the strided kernel, same rows.
     expect_near_f64(log_softmax(x.t().contiguous(), 0).t().contiguous().to_vector(),
-                    minidl::test::log_softmax_rows_f64(x), 1, 0, what + " (dim 0)");
+                    minidl::test::log_softmax_rows_f64(x), 1, 6e-8, what + " (dim 0)");
   }
 }
 
