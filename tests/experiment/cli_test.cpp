@@ -180,7 +180,7 @@ struct ScopedEnv {
 }  // namespace
 
 TEST(Cli, VersionSaysWhatRuns) {
-  const Result r = minidl("--version");
+  const Result r = cli("--version");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output.rfind("minidl 0.", 0), 0u) << r.output;
   EXPECT_NE(line_value(r.output, "BLAS").find("OpenBLAS"), std::string::npos) << r.output;
@@ -190,13 +190,13 @@ TEST(Cli, VersionSaysWhatRuns) {
 }
 
 TEST(Cli, AUserSetCoreIsKeptAndWarnedAboutWhenSlowForTheCpu) {
-  const bool avx2_fma = line_value(minidl("--version").output, "CPU").find("avx2 fma") != std::string::npos;
+  const bool avx2_fma = line_value(cli("--version").output, "CPU").find("avx2 fma") != std::string::npos;
   const ScopedEnv prescott("OPENBLAS_CORETYPE", "Prescott");
-  const std::string version = minidl("--version").output;
+  const std::string version = cli("--version").output;
   EXPECT_EQ(line_value(version, "BLAS core"), "Prescott, chosen by the user (OPENBLAS_CORETYPE=Prescott)");
   EXPECT_EQ(line_value(version, "warning").find("OpenBLAS runs its Prescott kernels"), avx2_fma ? 0u : std::string::npos)
       << version;
-  const Result r = minidl("train configs/linreg.yaml --quiet output=" + scratch("prescott"));
+  const Result r = cli("train configs/linreg.yaml --quiet output=" + scratch("prescott"));
   EXPECT_EQ(r.status, 0) << r.output;
   const std::string warning = "minidl: warning: OpenBLAS runs its Prescott kernels on a CPU with AVX2 and FMA";
   if (avx2_fma) {
@@ -210,9 +210,9 @@ TEST(Cli, AUserSetCoreIsKeptAndWarnedAboutWhenSlowForTheCpu) {
 }
 
 TEST(Cli, SummaryRecordsTheBlasCore) {
-  const std::string core = line_value(minidl("--version").output, "BLAS core");
+  const std::string core = line_value(cli("--version").output, "BLAS core");
   const std::string out = scratch("blas_core");
-  ASSERT_EQ(minidl("train configs/linreg.yaml --quiet output=" + out).status, 0);
+  ASSERT_EQ(cli("train configs/linreg.yaml --quiet output=" + out).status, 0);
   std::ifstream in(std::filesystem::path(out) / "summary.json");
   const std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(summary.find("\"blas_core\": \"" + core.substr(0, core.find(",")) + "\""), std::string::npos) << summary;
