@@ -1,7 +1,8 @@
-// libFuzzer target: load_checkpoint of an arbitrary file into a fresh run of checkpoint_run.yaml.
-// A minidl::Error is the expected answer to a broken or foreign checkpoint; anything else
-// escaping, a sanitizer report or a leak is a finding. A checkpoint that loads must also save
-// and load back with the same progress.
+// libFuzzer target: an arbitrary file resumed as a checkpoint of checkpoint_run.yaml, the way
+// `minidl train --resume` does it (read_checkpoint, check_resumable, restore_checkpoint into a
+// fresh run). A minidl::Error is the expected answer to a broken or foreign checkpoint; anything
+// else escaping, a sanitizer report or a leak is a finding. A checkpoint that restores must
+// also save and restore again with the same epoch count.
 #include <cstdint>
 #include <string>
 
@@ -11,10 +12,18 @@
 
 namespace {
 
-/// A fresh run each time, so an input's outcome never depends on the inputs before it.
-minidl::experiment::Experiment fresh_run() {
+const minidl::experiment::Config& run_config() {
   static const minidl::experiment::Config config = minidl::experiment::load_config(MINIDL_FUZZ_CHECKPOINT_CONFIG);
-  return minidl::experiment::Experiment(config);
+  return config;
+}
+
+/// Resumes a fresh run from `path` (a fresh run each time, so an input's outcome never depends
+/// on the inputs before it); returns the checkpoint's epoch count.
+int64_t resume(const std::filesystem::path& path, minidl::experiment::Experiment& run) {
+  const minidl::experiment::Checkpoint checkpoint = minidl::experiment::read_checkpoint(path);
+  minidl::experiment::check_resumable(checkpoint, run.config());
+  minidl::experiment::restore_checkpoint(checkpoint, run);
+  return checkpoint.epochs_done;
 }
 
 }  // namespace
@@ -23,20 +32,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace minidl;
   static fuzz::InputFile input("checkpoint", ".safetensors");
   static fuzz::InputFile saved("checkpoint_saved", ".safetensors");
-  experiment::Experiment run = fresh_run();
-  experiment::TrainingState state;
+  experiment::Experiment run(run_config());
+  int64_t epochs_done = 0;
   try {
-    state = experiment::load_checkpoint(input.write(data, size), run);
+    epochs_done = resume(input.write(data, size), run);
   } catch (const Error&) {
     return 0;
   }
-  experiment::save_checkpoint(saved.path(), run, state);
-  experiment::Experiment again = fresh_run();
+  experiment::save_checkpoint(saved.path(), run, epochs_done, experiment::to_yaml_text(run.config()));
+  experiment::Experiment again(run_config());
   try {
-    if (experiment::load_checkpoint(saved.path(), again).epochs_done != state.epochs_done)
-      fuzz::finding("a saved checkpoint loads back with another epoch count");
+    if (resume(saved.path(), again) != epochs_done) fuzz::finding("a saved checkpoint restores with another epoch count");
   } catch (const Error& e) {
-    fuzz::finding(std::string("a loaded checkpoint, saved again, does not load: ") + e.what());
+    fuzz::finding(std::string("a restored checkpoint, saved again, does not restore: ") + e.what());
   }
   return 0;
 }
