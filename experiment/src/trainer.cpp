@@ -93,7 +93,7 @@ void write_summary(const fs::path& path, const Experiment& run, const TrainResul
 
 // The end of a divergence message: what was kept, naming only a file that exists.
 std::string last_good_checkpoint(int64_t epochs_done, const fs::path& checkpoint) {
-  if (epochs_done == 0) return "nothing was saved (no epoch finished)";
+  if (epochs_done == 0) return "no epoch finished, so no checkpoint and no weights were written";
   return fmt::format("no weights were written; the last good checkpoint (epoch {}) is kept in '{}'", epochs_done,
                      checkpoint.string());
 }
