@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "minidl/experiment/config_diff.hpp"
+#include "whole_number.hpp"
 #include "minidl/nn/dropout.hpp"
 #include "minidl/optim/state_dict.hpp"
 
@@ -24,10 +25,7 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 
 // The whole of `text` as an unsigned decimal integer no larger than `max`.
 std::optional<uint64_t> parse_whole(std::string_view text, uint64_t max) {
-  uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max) return std::nullopt;
-  return value;
+  return parse_whole_number<uint64_t>(text, 0, max);
 }
 
 [[noreturn]] void malformed(const std::filesystem::path& path, const std::string& key, const std::string& expected,

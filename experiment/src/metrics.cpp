@@ -1,10 +1,12 @@
 #include "minidl/experiment/metrics.hpp"
 
-#include <charconv>
+#include <limits>
+#include <optional>
 #include <sstream>
 
 #include "minidl/core/error.hpp"
 #include "minidl/nn/file_io.hpp"
+#include "whole_number.hpp"
 
 namespace minidl::experiment {
 
@@ -39,12 +41,10 @@ EpochMetrics parse_csv_row(const std::string& row) {
     if (text.empty()) return std::nullopt;
     return number(text);
   };
-  int64_t epoch = 0;
   const std::string& e = fields[0];
-  const auto [end, ec] = std::from_chars(e.data(), e.data() + e.size(), epoch);
-  if (ec != std::errc() || end != e.data() + e.size() || epoch < 1)
-    throw ValueError("metrics row '" + row + "': epoch '" + e + "' is not a whole number >= 1");
-  return {epoch, number(fields[1]), optional(fields[2]), optional(fields[3]), number(fields[4]), number(fields[5])};
+  const std::optional<int64_t> epoch = parse_whole_number<int64_t>(e, 1, std::numeric_limits<int64_t>::max());
+  if (!epoch) throw ValueError("metrics row '" + row + "': epoch '" + e + "' is not a whole number >= 1");
+  return {*epoch, number(fields[1]), optional(fields[2]), optional(fields[3]), number(fields[4]), number(fields[5])};
 }
 
 std::vector<EpochMetrics> read_metrics_csv(const std::filesystem::path& path, int64_t rows) {

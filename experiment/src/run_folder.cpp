@@ -5,13 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <vector>
 
 #include "minidl/core/error.hpp"
 #include "minidl/nn/file_io.hpp"
+#include "whole_number.hpp"
 
 namespace minidl::experiment {
 
@@ -25,12 +26,8 @@ constexpr const char* kLockFile = ".minidl.lock";
 // N of a "version_N" folder name.
 std::optional<int64_t> version_number(const std::string& name) {
   if (!name.starts_with(kVersionPrefix) || name.size() == kVersionPrefix.size()) return std::nullopt;
-  const char* first = name.data() + kVersionPrefix.size();
-  const char* last = name.data() + name.size();
-  int64_t n = 0;
-  const auto [end, ec] = std::from_chars(first, last, n);
-  if (ec != std::errc() || end != last || n < 0) return std::nullopt;
-  return n;
+  return parse_whole_number<int64_t>(std::string_view(name).substr(kVersionPrefix.size()), 0,
+                                     std::numeric_limits<int64_t>::max());
 }
 
 // The highest N of the version_N folders in `base`; none when there is none.
