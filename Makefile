@@ -14,7 +14,7 @@ DEB_PACKAGES := build-essential cmake pkg-config libopenblas-dev libtbb-dev liby
 FUZZ_PACKAGES := clang libclang-rt-14-dev llvm
 FUZZ_TARGETS  := safetensors checkpoint csv config
 
-.PHONY: all deps fuzz-deps build test run bench sanitize fuzz install clean
+.PHONY: all deps fuzz-deps build test run bench sanitize fuzz docs install clean
 
 all: build
 
@@ -67,6 +67,15 @@ fuzz: deps fuzz-deps
 	  -DMINIDL_BUILD_TESTS=OFF -DMINIDL_BUILD_BENCH=OFF -DMINIDL_BUILD_EXAMPLES=OFF $(CMAKE_ARGS)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Rewrites README.md's reference tables from the components' declarations (`minidl list
+# --markdown`); tests/experiment/reference_docs_test.cpp fails until this is run after a change.
+docs: build
+	$(BUILD)/bin/minidl list --markdown > $(BUILD)/reference.md
+	awk -v ref=$(BUILD)/reference.md \
+	  '/^<!-- reference:begin/ { print; while ((getline line < ref) > 0) print line; skip = 1; next } \
+	   /^<!-- reference:end/ { skip = 0 } !skip' README.md > $(BUILD)/README.md.new
+	mv $(BUILD)/README.md.new README.md
 
 install: build
 	cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)

@@ -1,6 +1,7 @@
 // minidl: runs YAML experiments.
 //   minidl train CONFIG [key=value ...] [--resume | --overwrite] [--quiet]
 //   minidl check CONFIG [key=value ...]
+//   minidl list [KIND] [--markdown]
 // Exit status: 0 success, 1 runtime failure (files, a diverging loss), 2 a config or usage error.
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/host_report.hpp"
+#include "minidl/experiment/reference_docs.hpp"
 #include "minidl/experiment/trainer.hpp"
 
 namespace {
@@ -73,6 +75,13 @@ int main(int argc, char** argv) {
   check_cmd->add_option("config", file, "the experiment's YAML file")->required();
   check_cmd->add_option("overrides", overrides, "dotted overrides: model.0.out=256");
 
+  std::string kind;
+  bool markdown = false;
+  CLI::App* list_cmd = app.add_subcommand(
+      "list", "the components a config can name and the declared config sections, with every option");
+  list_cmd->add_option("kind", kind, "only this kind: section, dataset, layer, initialiser, loss, optimizer, scheduler");
+  list_cmd->add_flag("--markdown", markdown, "as the README's reference tables (every kind)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -80,9 +89,16 @@ int main(int argc, char** argv) {
   }
   try {
     if (*check_cmd) return check_command(file, overrides);
+    if (*list_cmd) {
+      std::cout << (markdown ? reference_markdown() : reference_text(kind));
+      return 0;
+    }
     return train_command(file, overrides, resume, overwrite, quiet);
   } catch (const ConfigError& e) {
     return fail(e, 2);
+  } catch (const minidl::ValueError& e) {
+    if (*list_cmd) return fail(e, 2);  // an unknown kind is a usage error
+    return fail(e, 1);
   } catch (const std::bad_alloc&) {
     // Their own texts ("std::bad_alloc") say nothing a user can act on.
     return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "

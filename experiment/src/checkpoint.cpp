@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "minidl/experiment/config_diff.hpp"
-#include "whole_number.hpp"
+#include "minidl/core/number_text.hpp"
 #include "minidl/nn/dropout.hpp"
 #include "minidl/optim/state_dict.hpp"
 
@@ -25,7 +25,7 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 
 // The whole of `text` as an unsigned decimal integer no larger than `max`.
 std::optional<uint64_t> parse_whole(std::string_view text, uint64_t max) {
-  return parse_whole_number<uint64_t>(text, 0, max);
+  return parse_integer<uint64_t>(text, 0, max);
 }
 
 [[noreturn]] void malformed(const std::filesystem::path& path, const std::string& key, const std::string& expected,

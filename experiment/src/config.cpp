@@ -8,9 +8,7 @@
 #include "minidl/experiment/init_registry.hpp"
 #include "minidl/experiment/layer_registry.hpp"
 #include "minidl/experiment/loss_registry.hpp"
-#include "minidl/experiment/optim_catalog.hpp"
-#include "minidl/experiment/optimizer_builder.hpp"
-#include "minidl/experiment/suggest.hpp"
+#include "minidl/optim/registry.hpp"
 
 namespace minidl::experiment {
 
@@ -24,14 +22,6 @@ bool has_control_character(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-// A factor applied in float32: it must be a normal float32, or every feature becomes inf or 0.
-double read_float_factor(const ConfigNode& node) {
-  const double v = node.as_number(Range::greater_than(0));
-  if (!(v >= std::numeric_limits<float>::min() && v <= std::numeric_limits<float>::max()))
-    node.fail("expected a number float32 can hold, from 1.2e-38 to 3.4e+38, got " + node.yaml().Scalar());
-  return v;
-}
-
 // A run's name names its folder (runs/<name>): a name, not a path.
 std::string read_name(const ConfigNode& node) {
   const std::string name = node.as_string();
@@ -42,10 +32,12 @@ std::string read_name(const ConfigNode& node) {
   return name;
 }
 
+const std::string kDataSections[] = {"train", "validation", "transform"};
+
 DataConfig read_data(const ConfigNode& node) {
-  node.check_keys({"train", "validation", "transform", "batch_size", "shuffle", "drop_last"});
-  DataConfig d;
-  d.train = datasets().read(node.require("train"));
+  node.expect_map();
+  DataConfig d = read_section<DataConfig>(node, DataConfig::sections());
+  d.train = read_component(node.require("train"), kind_of(datasets()));
   const ConfigNode v = node["validation"];
   d.validation_where = v.location();
   if (v.is_map() && v.has("split")) {
@@ -55,32 +47,23 @@ DataConfig read_data(const ConfigNode& node) {
     v.fail("expected {split: fraction} or a data source with 'type' (one of " +
            join_names(datasets().names()) + ")");
   } else if (!v.is_null()) {
-    d.validation = datasets().read(v);
+    d.validation = read_component(v, kind_of(datasets()));
   }
-  if (const ConfigNode t = node["transform"]; !t.is_null()) {
-    t.check_keys({"scale", "standardize"});
-    if (t.has("scale")) d.transform.scale = read_float_factor(t["scale"]);
-    if (t.has("standardize")) d.transform.standardize = t["standardize"].as_bool();
-  }
-  if (node.has("batch_size")) d.batch_size = node["batch_size"].as_int(Range::at_least(1));
-  if (node.has("shuffle")) d.shuffle = node["shuffle"].as_bool();
-  if (node.has("drop_last")) {
-    d.drop_last = node["drop_last"].as_bool();
-    d.drop_last_where = node["drop_last"].location();
-  }
+  d.transform = read_section<TransformConfig>(node["transform"]);
+  d.drop_last_where = node["drop_last"].location();
   return d;
 }
 
 LayerConfig read_layer(const ConfigNode& node) {
   static const std::string kInit[] = {"init"};
-  LayerConfig layer{layers().read(node, kInit), {}};
+  LayerConfig layer{read_component(node, kind_of(layers()), kInit), {}};
   if (!node.is_map() || !node.has("init")) return layer;
   const ConfigNode init = node["init"];
   if (!init.is_map())
     init.fail("expected a map from parameter name to initialiser ({weight: xavier_uniform, "
               "bias: zeros}), got " + init.describe());
   for (const auto& [param, spec] : init.entries())
-    layer.init.emplace_back(param, initializers().read(spec));
+    layer.init.emplace_back(param, read_component(spec, kind_of(initializers())));
   return layer;
 }
 
@@ -115,34 +98,27 @@ std::vector<std::string> read_patterns(const ConfigNode& node) {
 
 OptimizerConfig read_optimizer(const ConfigNode& node) {
   static const std::string kReserved[] = {"param_groups"};
-  const ComponentCatalog catalog = optimizer_catalog();
-  OptimizerConfig o{catalog.read(node, kReserved), {}};
+  OptimizerConfig o{read_component(node, kind_of(optim::optimizers()), kReserved), {}};
   if (!node.is_map() || !node.has("param_groups")) return o;
   const ConfigNode groups = node["param_groups"];
   groups.expect_list();
-  // A group names only what differs for it; the rest falls back to the optimizer's options.
-  std::vector<OptionDecl> decls = catalog.infos.at(o.optimizer.type).options;
-  for (OptionDecl& d : decls) {
-    d.default_value.reset();
-    d.optional = true;
-  }
+  // A group names only what differs for it; the rest falls back to the optimizer's options,
+  // and the two together must be valid options of the optimizer.
+  const auto& resolve = optim::optimizers().find(o.optimizer.type).resolve;
   static const std::string kParams[] = {"params"};
   for (const ConfigNode& g : groups.items()) {
     g.expect_map();
-    ParamGroupConfig group{read_patterns(g.require("params")), read_options(g, decls, kParams),
+    auto [given, written] = read_written_options(g, kParams);
+    ParamGroupConfig group{read_patterns(g.require("params")),
+                           ComponentConfig{o.optimizer.type, OptionList(given.begin(), given.end()), std::move(written),
+                                           g.location(), g.path()},
                            g.location()};
+    OptionMap merged = o.optimizer.map();
+    for (const auto& [name, value] : given) merged.insert_or_assign(name, value);
+    group.options.build([&] { return resolve(merged); });
     o.param_groups.push_back(std::move(group));
   }
   return o;
-}
-
-TrainConfig read_train(const ConfigNode& node) {
-  TrainConfig t;
-  node.check_keys({"epochs", "clip_grad_norm"});
-  if (node.has("epochs")) t.epochs = node["epochs"].as_int(Range::at_least(1));
-  if (node.has("clip_grad_norm"))
-    t.clip_grad_norm = node["clip_grad_norm"].as_number(Range::at_least(0));
-  return t;
 }
 
 std::vector<std::string> read_metrics(const ConfigNode& node) {
@@ -167,6 +143,8 @@ YAML::Node number(double v) { return to_yaml(OptionValue(v)); }
 
 }  // namespace
 
+std::span<const std::string> DataConfig::sections() { return kDataSections; }
+
 std::span<const std::string> config_keys() { return kTopKeys; }
 
 Config read_config(const ConfigNode& root) {
@@ -178,11 +156,10 @@ Config read_config(const ConfigNode& root) {
   if (root.has("threads")) c.threads = static_cast<int>(root["threads"].as_int(Range::closed(0, 1024)));
   c.data = read_data(root.require("data"));
   c.model = read_model(root.require("model"));
-  c.loss = losses().read(root.require("loss"));
+  c.loss = read_component(root.require("loss"), kind_of(losses()));
   c.optimizer = read_optimizer(root.require("optimizer"));
-  if (root.has("scheduler")) c.scheduler = scheduler_catalog().read(root["scheduler"]);
-  check_optimizer(c.optimizer, c.scheduler);
-  c.train = read_train(root["train"]);
+  if (root.has("scheduler")) c.scheduler = read_component(root["scheduler"], kind_of(optim::schedulers()));
+  c.train = read_section<TrainConfig>(root["train"]);
   if (root.has("metrics")) {
     c.metrics = read_metrics(root["metrics"]);
     c.metrics_where = root["metrics"].location();
@@ -215,13 +192,8 @@ YAML::Node to_yaml(const Config& c) {
     split["split"] = number(c.data.validation_split);
     data["validation"] = flow(split);
   }
-  YAML::Node transform(YAML::NodeType::Map);
-  transform["scale"] = number(c.data.transform.scale);
-  transform["standardize"] = c.data.transform.standardize ? "true" : "false";
-  data["transform"] = flow(transform);
-  data["batch_size"] = std::to_string(c.data.batch_size);
-  data["shuffle"] = c.data.shuffle ? "true" : "false";
-  data["drop_last"] = c.data.drop_last ? "true" : "false";
+  data["transform"] = flow(section_yaml(c.data.transform));
+  for (const auto& kv : section_yaml(c.data)) data[kv.first] = kv.second;
   root["data"] = data;
 
   YAML::Node layers(YAML::NodeType::Sequence);
@@ -254,7 +226,7 @@ YAML::Node to_yaml(const Config& c) {
       YAML::Node patterns(YAML::NodeType::Sequence);
       for (const std::string& p : g.params) patterns.push_back(p);
       group["params"] = flow(patterns);
-      for (const Options::Entry& e : g.options.entries()) group[e.name] = to_yaml(e.value);
+      for (const auto& [name, value] : g.options.options) group[name] = to_yaml(value);
       groups.push_back(flow(group));
     }
     optimizer["param_groups"] = groups;
@@ -262,10 +234,7 @@ YAML::Node to_yaml(const Config& c) {
   root["optimizer"] = optimizer;
   if (c.scheduler) root["scheduler"] = flow(to_yaml(*c.scheduler));
 
-  YAML::Node train(YAML::NodeType::Map);
-  train["epochs"] = std::to_string(c.train.epochs);
-  train["clip_grad_norm"] = number(c.train.clip_grad_norm);
-  root["train"] = flow(train);
+  root["train"] = flow(section_yaml(c.train));
   if (!c.metrics.empty()) {
     YAML::Node metrics(YAML::NodeType::Sequence);
     for (const std::string& m : c.metrics) metrics.push_back(m);
@@ -281,6 +250,12 @@ namespace {
 // (a trailing \r is taken for a line break) and the spellings of null.
 bool needs_double_quotes(const std::string& s) {
   return s == "~" || s == "null" || s == "Null" || s == "NULL" || has_control_character(s);
+}
+
+// Whether `text`, written plain, reads as a flag or a number rather than as a string.
+bool reads_as_value(const std::string& text) {
+  const ConfigNode plain(YAML::Node(text), "", nullptr);
+  return plain.is_bool() || plain.is_int() || plain.is_number();
 }
 
 // Emits `node` as yaml-cpp does, but double-quotes the strings that need it.
@@ -302,7 +277,10 @@ void emit(YAML::Emitter& out, const YAML::Node& node) {
     for (const YAML::Node& item : node) emit(out, item);
     out << YAML::EndSeq;
   } else if (node.IsScalar()) {
-    if (needs_double_quotes(node.Scalar())) out << YAML::DoubleQuoted;
+    // A string option tagged "!" (see to_yaml(OptionValue)) that would read back as a number or
+    // a flag keeps its quotes: `path: "123"` stays a string.
+    const bool text_like_a_value = node.Tag() == "!" && reads_as_value(node.Scalar());
+    if (needs_double_quotes(node.Scalar()) || text_like_a_value) out << YAML::DoubleQuoted;
     out << node.Scalar();
   } else {
     out << YAML::Null;

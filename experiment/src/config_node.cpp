@@ -6,7 +6,8 @@
 #include <sstream>
 
 #include "minidl/experiment/overrides.hpp"
-#include "minidl/experiment/suggest.hpp"
+#include "minidl/core/number_text.hpp"
+#include "minidl/core/suggest.hpp"
 #include "minidl/experiment/yaml_document.hpp"
 
 namespace minidl::experiment {
@@ -30,21 +31,15 @@ bool parse_double(const std::string& s, double& out) {
       {".nan", NAN}, {".NaN", NAN}, {".NAN", NAN}};
   for (const auto& [text, value] : kSpecial)
     if (s == text) return out = value, true;
-  const char* begin = s.data();
-  if (!s.empty() && s[0] == '+') ++begin;
-  const char* end = s.data() + s.size();
-  if (begin == end) return false;
-  const auto [stop, ec] = std::from_chars(begin, end, out);
-  return ec == std::errc() && stop == end;
+  const std::optional<double> number = parse_number(s.starts_with('+') ? std::string_view(s).substr(1) : s);
+  if (number) out = *number;
+  return number.has_value();
 }
 
 bool parse_int(const std::string& s, int64_t& out) {
-  const char* begin = s.data();
-  if (!s.empty() && s[0] == '+') ++begin;
-  const char* end = s.data() + s.size();
-  if (begin == end) return false;
-  const auto [stop, ec] = std::from_chars(begin, end, out);
-  return ec == std::errc() && stop == end;
+  const std::optional<int64_t> integer = parse_integer<int64_t>(s.starts_with('+') ? std::string_view(s).substr(1) : s);
+  if (integer) out = *integer;
+  return integer.has_value();
 }
 
 // -1, 0 or 1 as v is below, equal to or above d (not NaN), without rounding v to a double
@@ -69,13 +64,6 @@ bool is_int_text(const YAML::Node& n) {
 
 std::string join_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
-}
-
-// Shortest text that reads back as `v`: 2^53 as 9007199254740992, not 9.0072e+15.
-std::string format_number(double v) {
-  char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, end);
 }
 
 }  // namespace

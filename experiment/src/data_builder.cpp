@@ -2,7 +2,7 @@
 
 #include "minidl/data/split.hpp"
 #include "minidl/data/standardizer.hpp"
-#include "minidl/data/tensor_dataset.hpp"
+#include "minidl/data/scaled.hpp"
 #include "minidl/experiment/dataset_registry.hpp"
 
 namespace minidl::experiment {
@@ -10,25 +10,12 @@ namespace minidl::experiment {
 namespace {
 
 std::shared_ptr<const data::Dataset> load(const ComponentConfig& source, uint64_t seed) {
-  try {
-    return datasets().at(source).make(source.options, DatasetContext{seed});
-  } catch (const ConfigError&) {
-    throw;
-  } catch (const ValueError& e) {
-    throw ConfigError(source.where, e.what());
-  }
+  return source.build([&] { return datasets().find(source.type).make(source.map(), DatasetContext{seed}); });
 }
 
-// Scaling is folded into the feature tensor once, so batches cost nothing extra.
-std::shared_ptr<const data::Dataset> scaled(std::shared_ptr<const data::Dataset> dataset, double scale,
-                                            const Location& where) {
+std::shared_ptr<const data::Dataset> scaled(std::shared_ptr<const data::Dataset> dataset, double scale) {
   if (scale == 1.0) return dataset;
-  const auto* tensors = dynamic_cast<const data::TensorDataset*>(dataset.get());
-  if (!tensors)
-    throw ConfigError(where, "transform.scale needs a dataset held in memory (csv, synthetic_*)");
-  Tensor features = tensors->features().clone();
-  features.mul_(static_cast<float>(scale));
-  return data::share(data::TensorDataset(features, tensors->targets()));
+  return std::make_shared<const data::ScaledDataset>(std::move(dataset), static_cast<float>(scale));
 }
 
 void check_compatible(const data::Dataset& train, const data::Dataset& validation, const Location& where) {
@@ -44,9 +31,9 @@ void check_compatible(const data::Dataset& train, const data::Dataset& validatio
 
 RunData build_data(const DataConfig& config, uint64_t seed) {
   RunData out;
-  out.train = scaled(load(config.train, seed), config.transform.scale, config.train.where);
+  out.train = scaled(load(config.train, seed), config.transform.scale);
   if (config.validation) {
-    out.validation = scaled(load(*config.validation, seed), config.transform.scale, config.validation->where);
+    out.validation = scaled(load(*config.validation, seed), config.transform.scale);
     check_compatible(*out.train, *out.validation, config.validation->where);
   } else if (config.validation_split > 0) {
     try {

@@ -36,15 +36,11 @@ Experiment::Experiment(Config config) : config_(std::move(config)) {
   BuiltModel built = build_model(config_.model, train_->feature_shape(), gen);
   model_ = std::move(built.net);
 
-  const LossContext context{train_->task(), built.output, train_->target_shape(), train_->num_classes(),
-                            built.output_where};
-  try {
-    loss_ = losses().at(config_.loss).make(config_.loss.options, context);
-  } catch (const ConfigError&) {
-    throw;
-  } catch (const Error& e) {
-    throw ConfigError(config_.loss.where, e.what());
-  }
+  const LossEntry& loss = losses().find(config_.loss.type);
+  check_loss_fits(config_.loss.type, loss.make.targets,
+                  {train_->task(), built.output, train_->target_shape(), train_->num_classes(), built.output_where,
+                   config_.loss.where});
+  loss_ = config_.loss.build([&] { return loss.make.make(config_.loss.map()); });
   config_.metrics = resolve_metrics(config_, is_classification());
 
   optimizer_ = make_optimizer(config_.optimizer, model_->named_parameters());

@@ -6,22 +6,16 @@
 
 #include "minidl/core/error.hpp"
 #include "minidl/nn/file_io.hpp"
-#include "whole_number.hpp"
+#include "minidl/core/number_text.hpp"
 
 namespace minidl::experiment {
 
 const char* metrics_csv_header() { return "epoch,train_loss,val_loss,val_accuracy,lr,seconds"; }
 
-std::string format_double(double x) {
-  char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, end);
-}
-
 std::string to_csv_row(const EpochMetrics& m) {
-  auto optional = [](const std::optional<double>& v) { return v ? format_double(*v) : ""; };
-  return std::to_string(m.epoch) + "," + format_double(m.train_loss) + "," + optional(m.val_loss) + "," +
-         optional(m.val_accuracy) + "," + format_double(m.lr) + "," + format_double(m.seconds);
+  auto optional = [](const std::optional<double>& v) { return v ? format_number(*v) : ""; };
+  return std::to_string(m.epoch) + "," + format_number(m.train_loss) + "," + optional(m.val_loss) + "," +
+         optional(m.val_accuracy) + "," + format_number(m.lr) + "," + format_number(m.seconds);
 }
 
 EpochMetrics parse_csv_row(const std::string& row) {
@@ -31,18 +25,16 @@ EpochMetrics parse_csv_row(const std::string& row) {
   if (!row.empty() && row.back() == ',') fields.emplace_back();
   if (fields.size() != 6) throw ValueError("metrics row '" + row + "': expected 6 fields");
   auto number = [&](const std::string& text) {
-    double v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size())
-      throw ValueError("metrics row '" + row + "': '" + text + "' is not a number");
-    return v;
+    const std::optional<double> v = parse_number(text);
+    if (!v) throw ValueError("metrics row '" + row + "': '" + text + "' is not a number");
+    return *v;
   };
   auto optional = [&](const std::string& text) -> std::optional<double> {
     if (text.empty()) return std::nullopt;
     return number(text);
   };
   const std::string& e = fields[0];
-  const std::optional<int64_t> epoch = parse_whole_number<int64_t>(e, 1, std::numeric_limits<int64_t>::max());
+  const std::optional<int64_t> epoch = parse_integer<int64_t>(e, 1, std::numeric_limits<int64_t>::max());
   if (!epoch) throw ValueError("metrics row '" + row + "': epoch '" + e + "' is not a whole number >= 1");
   return {*epoch, number(fields[1]), optional(fields[2]), optional(fields[3]), number(fields[4]), number(fields[5])};
 }

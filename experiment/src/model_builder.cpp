@@ -5,7 +5,6 @@
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/experiment/init_registry.hpp"
 #include "minidl/experiment/layer_registry.hpp"
-#include "minidl/experiment/suggest.hpp"
 #include "minidl/nn/serialize.hpp"
 
 namespace minidl::experiment {
@@ -35,28 +34,14 @@ void apply_init(nn::Module& module, const LayerConfig& config, Generator& gen) {
       throw ConfigError(spec.where, config.layer.type + " has no parameter '" + name + "'" +
                                         did_you_mean(name, names) + "; its parameters: " +
                                         (names.empty() ? "none" : join_names(names)));
-    try {
-      initializers().at(spec).make(*param, spec.options, gen);
-    } catch (const ConfigError&) {
-      throw;
-    } catch (const Error& e) {
-      throw ConfigError(spec.where, "cannot initialise " + name + ": " + e.what());
-    }
+    spec.build([&] { initializers().find(spec.type).make(*param, spec.map(), gen); });
   }
-}
-
-// An inferred `in` is written first, as a config would put it.
-void record_inferred_in(Options& options, int64_t features) {
-  Options resolved(options.where(), options.path());
-  resolved.set({"in", features, options.where(), false});
-  for (const Options::Entry& e : options.entries()) resolved.set(e);
-  options = std::move(resolved);
 }
 
 // The last `out` option: the width of the model's output unless a later layer changes it.
 Location output_where(const ModelConfig& config) {
   for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it)
-    if (it->layer.options.has("out")) return it->layer.options.where("out");
+    if (it->layer.written.contains("out")) return it->layer.where_of("out");
   return {};
 }
 
@@ -71,26 +56,19 @@ BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) 
   for (size_t i = 0; i < config.layers.size(); ++i) {
     LayerConfig& layer = config.layers[i];
     const Shape in = sample_shape(probe.shape());
-    const LayerContext context{in, describe_input(in, i), gen};
-    std::shared_ptr<nn::Module> module;
-    try {
-      module = layers().at(layer.layer).make(layer.layer.options, context);
-    } catch (const ConfigError&) {
-      throw;
-    } catch (const Error& e) {
-      throw ConfigError(layer.layer.where, layer.layer.type + ": " + e.what());
-    }
+    const nn::LayerInput input{in, describe_input(in, i), gen};
+    BuiltLayer built = layer.layer.build([&] { return layers().find(layer.layer.type).make(layer.layer.map(), input); });
+    std::shared_ptr<nn::Module> module = std::move(built.module);
+    layer.layer.options = std::move(built.options);  // with what the layer inferred, e.g. `in`
     apply_init(*module, layer, gen);
     module->eval();  // the probe must not draw dropout masks
     try {
       probe = module->forward(probe);
     } catch (const Error& e) {
-      throw ConfigError(layer.layer.where, layer.layer.type + " cannot take " + context.input_source +
+      throw ConfigError(layer.layer.where, layer.layer.type + " cannot take " + input.source +
                                                ": " + e.what());
     }
     module->train();
-    if (layer.layer.type == "linear" && !layer.layer.options.has("in"))
-      record_inferred_in(layer.layer.options, in.back());
     net->push_back(module);
   }
   if (!config.init_from.empty()) {

@@ -1,5 +1,7 @@
 #include "minidl/experiment/overrides.hpp"
 
+#include "minidl/core/number_text.hpp"
+
 #include <charconv>
 #include <vector>
 
@@ -58,12 +60,12 @@ std::vector<std::string> apply_override(YAML::Node& root, const Override& o) {
     const bool last = i + 1 == parts.size();
     YAML::Node next;
     if (cursor.IsSequence()) {
-      size_t index = 0;
-      const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
-      if (ec != std::errc() || end != key.data() + key.size() || index > cursor.size())
+      const std::optional<size_t> parsed = parse_integer<size_t>(key, 0, cursor.size());
+      if (!parsed)
         fail(o.text, "'" + walked + "' is a list of " + std::to_string(cursor.size()) +
                          ": expected an index 0.." + std::to_string(cursor.size()) + ", got '" +
                          key + "'");
+      const size_t index = *parsed;
       if (index == cursor.size()) {
         cursor.push_back(YAML::Node(YAML::NodeType::Map));
         created.push_back(walked + "." + key);

@@ -12,7 +12,7 @@
 
 #include "minidl/core/error.hpp"
 #include "minidl/nn/file_io.hpp"
-#include "whole_number.hpp"
+#include "minidl/core/number_text.hpp"
 
 namespace minidl::experiment {
 
@@ -26,7 +26,7 @@ constexpr const char* kLockFile = ".minidl.lock";
 // N of a "version_N" folder name.
 std::optional<int64_t> version_number(const std::string& name) {
   if (!name.starts_with(kVersionPrefix) || name.size() == kVersionPrefix.size()) return std::nullopt;
-  return parse_whole_number<int64_t>(std::string_view(name).substr(kVersionPrefix.size()), 0,
+  return parse_integer<int64_t>(std::string_view(name).substr(kVersionPrefix.size()), 0,
                                      std::numeric_limits<int64_t>::max());
 }
 

@@ -7,6 +7,10 @@
 
 namespace minidl::nn {
 
+std::shared_ptr<Dropout> Dropout::build(DropoutOptions& options, const LayerInput& input) {
+  return std::make_shared<Dropout>(static_cast<float>(options.p), Generator(input.gen.next_u64()));
+}
+
 Dropout::Dropout(float p) : Dropout(p, Generator(default_generator().next_u64())) {}
 
 Dropout::Dropout(float p, Generator gen) : p_(p), gen_(gen) {

@@ -4,11 +4,33 @@
 
 #include "minidl/autograd/ops.hpp"
 #include "minidl/core/error.hpp"
+#include "minidl/core/memory_budget.hpp"
 #include "minidl/nn/init.hpp"
 #include "minidl/nn/random.hpp"
 #include "repr.hpp"
 
 namespace minidl::nn {
+
+std::shared_ptr<Linear> Linear::build(LinearOptions& options, const LayerInput& input) {
+  if (input.shape.empty())
+    throw OptionError("linear", "in",
+                      "linear needs inputs with a feature dimension, but " + input.source + " has shape " +
+                          to_string(input.shape));
+  const int64_t features = input.shape.back();
+  if (options.in && *options.in != features)
+    throw OptionError("linear", "in",
+                      "linear expects in: " + std::to_string(*options.in) + " features, but " + input.source +
+                          " has " + std::to_string(features) + " (omit 'in' to take it from the input)");
+  options.in = features;
+  const int64_t out = options.out;
+  const std::string shape = "[" + std::to_string(out) + ", " + std::to_string(features) + "]";
+  require_memory("linear", "out", std::to_string(out),
+                 add_bytes(tensor_bytes({out, features}, sizeof(float)),
+                           tensor_bytes({options.bias ? out : 0}, sizeof(float))),
+                 "the weight " + shape + (options.bias ? " and bias [" + std::to_string(out) + "]" : "") +
+                     " (float32)");
+  return std::make_shared<Linear>(features, out, options.bias, input.gen);
+}
 
 Linear::Linear(int64_t in_features, int64_t out_features, bool bias)
     : Linear(in_features, out_features, bias, default_generator()) {}

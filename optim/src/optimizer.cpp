@@ -123,7 +123,7 @@ double Optimizer::lr(size_t group) const {
   const OptionValue value = option(group, "lr");
   if (!value.is_number())
     throw ValueError(std::string(name()) + ": option lr is not a number: " + value.to_string());
-  return std::get<double>(value.get());
+  return *value.number();
 }
 
 void Optimizer::set_lr(size_t group, double lr) { set_option(group, "lr", lr); }
@@ -189,7 +189,7 @@ void Optimizer::load_state_dict(const StateDict& state) {
     for (auto it = state.metadata.lower_bound(prefix);
          it != state.metadata.end() && it->first.starts_with(prefix); ++it) {
       const std::string key = it->first.substr(prefix.size());
-      if (key != "params") options[g].emplace(key, OptionValue::parse(it->second, it->first));
+      if (key != "params") options[g].emplace(key, OptionValue::parse(it->second));
     }
   }
   std::vector<std::vector<ParamState>> loaded(groups_.size());

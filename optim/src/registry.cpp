@@ -9,12 +9,11 @@
 #include "minidl/optim/rmsprop.hpp"
 #include "minidl/optim/schedulers.hpp"
 #include "minidl/optim/sgd.hpp"
-#include "name_registry.hpp"
 
 namespace minidl::optim {
 namespace {
 
-void register_builtin_optimizers(detail::NameRegistry<OptimizerEntry>& registry) {
+void register_builtin_optimizers(Registry<OptimizerEntry>& registry) {
   registry.add(optimizer_entry<SGD>("sgd"));
   registry.add(optimizer_entry<SGD>("momentum", {{"momentum", 0.9}}));
   registry.add(optimizer_entry<Adagrad>("adagrad"));
@@ -23,7 +22,7 @@ void register_builtin_optimizers(detail::NameRegistry<OptimizerEntry>& registry)
   registry.add(optimizer_entry<RMSprop>("rmsprop"));
 }
 
-void register_builtin_schedulers(detail::NameRegistry<SchedulerEntry>& registry) {
+void register_builtin_schedulers(Registry<SchedulerEntry>& registry) {
   registry.add(scheduler_entry<StepLR>("step"));
   registry.add(scheduler_entry<MultiStepLR>("multistep"));
   registry.add(scheduler_entry<ExponentialLR>("exponential"));
@@ -31,22 +30,25 @@ void register_builtin_schedulers(detail::NameRegistry<SchedulerEntry>& registry)
   registry.add(scheduler_entry<LinearLR>("linear_warmup"));
 }
 
-detail::NameRegistry<OptimizerEntry>& optimizers() {
-  static detail::NameRegistry<OptimizerEntry> registry("optimizer");
+Registry<OptimizerEntry>& mutable_optimizers() {
+  static Registry<OptimizerEntry> registry("optimizer");
   [[maybe_unused]] static const bool builtins = (register_builtin_optimizers(registry), true);
   return registry;
 }
 
-detail::NameRegistry<SchedulerEntry>& schedulers() {
-  static detail::NameRegistry<SchedulerEntry> registry("scheduler");
+Registry<SchedulerEntry>& mutable_schedulers() {
+  static Registry<SchedulerEntry> registry("scheduler");
   [[maybe_unused]] static const bool builtins = (register_builtin_schedulers(registry), true);
   return registry;
 }
 
 }  // namespace
 
-void register_optimizer(OptimizerEntry entry) { optimizers().add(std::move(entry)); }
-void register_scheduler(SchedulerEntry entry) { schedulers().add(std::move(entry)); }
+const Registry<OptimizerEntry>& optimizers() { return mutable_optimizers(); }
+const Registry<SchedulerEntry>& schedulers() { return mutable_schedulers(); }
+
+void register_optimizer(OptimizerEntry entry) { mutable_optimizers().add(std::move(entry)); }
+void register_scheduler(SchedulerEntry entry) { mutable_schedulers().add(std::move(entry)); }
 
 std::unique_ptr<Optimizer> make(std::string_view name, ParamGroups params,
                                 const OptionMap& options) {

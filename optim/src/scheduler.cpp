@@ -58,15 +58,14 @@ void Scheduler::load_state_dict(const StateDict& state) {
     throw ValueError(owner + ".load_state_dict: the state is of a " + type + " scheduler");
 
   const std::string& epoch_text = entry(state, "scheduler.last_epoch", owner);
-  int64_t epoch = 0;
-  auto [end, ec] = std::from_chars(epoch_text.data(), epoch_text.data() + epoch_text.size(), epoch);
-  if (ec != std::errc() || end != epoch_text.data() + epoch_text.size() || epoch < 0)
+  const std::optional<int64_t> epoch = parse_integer<int64_t>(epoch_text, 0);
+  if (!epoch)
     throw ValueError(owner +
                      ".load_state_dict: scheduler.last_epoch must be an integer >= 0, got '" +
                      epoch_text + "'");
 
   const OptionValue lrs =
-      OptionValue::parse(entry(state, "scheduler.base_lrs", owner), "scheduler.base_lrs");
+      OptionValue::parse(entry(state, "scheduler.base_lrs", owner));
   if (!lrs.is_list() || std::get<std::vector<double>>(lrs.get()).size() != base_lrs_.size())
     throw ValueError(owner + ".load_state_dict: scheduler.base_lrs must list " +
                      std::to_string(base_lrs_.size()) + " learning rates, got " + lrs.to_string());
@@ -75,9 +74,9 @@ void Scheduler::load_state_dict(const StateDict& state) {
   for (auto it = state.metadata.lower_bound(std::string(kOptionsPrefix));
        it != state.metadata.end() && it->first.starts_with(kOptionsPrefix); ++it)
     options.emplace(it->first.substr(kOptionsPrefix.size()),
-                    OptionValue::parse(it->second, it->first));
+                    OptionValue::parse(it->second));
   set_options(options);
-  last_epoch_ = epoch;
+  last_epoch_ = *epoch;
   base_lrs_ = std::get<std::vector<double>>(lrs.get());
   apply();
 }

@@ -94,11 +94,20 @@ TEST(Options, OptimizersPrintLikePyTorch) {
 }
 
 TEST(Options, ValuesRoundTripThroughText) {
-  for (const OptionValue& v : {OptionValue(0.1), OptionValue(1e-8), OptionValue(true),
-                               OptionValue({0.9, 0.999}), OptionValue(std::vector<double>{})})
-    EXPECT_EQ(OptionValue::parse(v.to_string(), "value"), v) << v.to_string();
+  for (const OptionValue& v : {OptionValue(0.1), OptionValue(1e-8), OptionValue(3), OptionValue(true),
+                               OptionValue({0.9, 0.999}), OptionValue(std::vector<double>{}), OptionValue("fan_in")})
+    EXPECT_EQ(OptionValue::parse(v.to_string()), v) << v.to_string();
   EXPECT_EQ(OptionValue(0.1 + 0.2).to_string(), "0.30000000000000004");
-  EXPECT_THROW(OptionValue::parse("fast", "optimizer.lr"), ValueError);
+  EXPECT_EQ(OptionValue(3), OptionValue(3.0)) << "numbers compare by value";
+  // Text that is no number, flag or list is a string, which a number option refuses by name.
+  EXPECT_TRUE(OptionValue::parse("fast").is_string());
+  try {
+    make("adam", one_param(), {{"lr", OptionValue::parse("fast")}});
+    FAIL() << "no OptionError";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.component(), "Adam");
+    EXPECT_EQ(e.option(), "lr");
+  }
 }
 
 TEST(Options, InfosDocumentEveryOptionWithItsDefault) {

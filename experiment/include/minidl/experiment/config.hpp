@@ -8,14 +8,26 @@
 #include <vector>
 
 #include "minidl/experiment/config_node.hpp"
-#include "minidl/experiment/registry.hpp"
+#include "minidl/core/options.hpp"
+#include "minidl/experiment/component_config.hpp"
 
 namespace minidl::experiment {
 
+/// A factor applied in float32 must be a normal float32, or every feature becomes inf or 0.
+inline constexpr Check<double> float32_factor{
+    [](const double& v) { return v >= 1.1754943508222875e-38 && v <= 3.4028234663852886e+38; },
+    "> 0 and a number float32 can hold, from 1.2e-38 to 3.4e+38"};
+
 /// `data.transform`: applied to every feature; statistics come from the training data only.
 struct TransformConfig {
-  double scale = 1.0;        // multiply features by this (0.0625 maps 0..16 pixels to 0..1)
-  bool standardize = false;  // (x - mean) / std per feature
+  double scale = 1.0;
+  bool standardize = false;
+  static constexpr auto fields() {
+    return std::tuple{option("scale", &TransformConfig::scale, float32_factor,
+                             "multiplies every feature (0.0625 maps pixels 0..16 to 0..1)"),
+                      option("standardize", &TransformConfig::standardize, check::flag,
+                             "(x - mean) / std per feature, mean and std of the training part only")};
+  }
 };
 
 /// `data`: where samples come from and how they are batched.
@@ -31,6 +43,15 @@ struct DataConfig {
   bool shuffle = true;
   bool drop_last = false;
   Location drop_last_where;
+  /// The keys read as components or sections, not as options: train, validation, transform.
+  static std::span<const std::string> sections();
+  static constexpr auto fields() {
+    return std::tuple{option("batch_size", &DataConfig::batch_size, check::positive_int, "samples per batch"),
+                      option("shuffle", &DataConfig::shuffle, check::flag,
+                             "a new order every epoch, a function of (seed, epoch)"),
+                      option("drop_last", &DataConfig::drop_last, check::flag,
+                             "drop an epoch's last, smaller batch (an error when no batch would remain)")};
+  }
 };
 
 /// One entry of `model`: a layer and, optionally, how to initialise each of its parameters.
@@ -52,7 +73,8 @@ struct ModelConfig {
 struct ParamGroupConfig {
   /// Glob patterns over parameter names ("*.bias", "0.*"); `*` matches any run of characters.
   std::vector<std::string> params;
-  Options options;
+  /// Only the options the group sets (the rest are the optimizer's), with where each was written.
+  ComponentConfig options;
   Location where;
 };
 
@@ -65,8 +87,12 @@ struct OptimizerConfig {
 /// `train`: the loop's own settings.
 struct TrainConfig {
   int64_t epochs = 10;
-  /// Clip the gradients' total 2-norm to this before each step; 0 disables.
   double clip_grad_norm = 0.0;
+  static constexpr auto fields() {
+    return std::tuple{option("epochs", &TrainConfig::epochs, check::positive_int, "epochs to train"),
+                      option("clip_grad_norm", &TrainConfig::clip_grad_norm, check::non_negative,
+                             "clips the gradients' total 2-norm before each step; 0 disables")};
+  }
 };
 
 /// A whole experiment.

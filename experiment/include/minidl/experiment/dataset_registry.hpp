@@ -1,11 +1,15 @@
 #pragma once
-// The data sources a config's `data.train` / `data.validation` can name, and how to add one.
+// The data sources a config's `data.train` / `data.validation` can name. A source is an options
+// struct and a function making the dataset; one line registers it:
+//
+//   experiment::datasets().add(experiment::dataset_entry<MyOptions>("my_data", "doc", load));
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
+#include "minidl/core/registry.hpp"
 #include "minidl/data/dataset.hpp"
-#include "minidl/experiment/registry.hpp"
 
 namespace minidl::experiment {
 
@@ -15,13 +19,22 @@ struct DatasetContext {
   uint64_t seed = 0;
 };
 
-/// Builds a dataset; throws ConfigError located at an option (options.fail) for a bad one,
-/// such as a data file that does not exist.
-using DatasetFactory = std::function<std::shared_ptr<const data::Dataset>(
-    const Options& options, const DatasetContext& context)>;
-using DatasetRegistry = Registry<DatasetFactory>;
+/// Makes a dataset from options by name; OptionError for an option that cannot work (a data
+/// file that does not exist), other minidl errors for bad data.
+using DatasetFactory =
+    std::function<std::shared_ptr<const data::Dataset>(const OptionMap& options, const DatasetContext& context)>;
+using DatasetEntry = Component<DatasetFactory>;
+
+/// The entry for a source whose options struct is O, made by `load(options, context)`.
+template <OptionsStruct O, class Load>
+DatasetEntry dataset_entry(std::string name, std::string doc, Load load) {
+  auto make = [name, load](const OptionMap& given, const DatasetContext& context) {
+    return load(options_from_map<O>(given, name), context);
+  };
+  return {name, std::move(doc), option_infos<O>(), resolver<O>(name), std::move(make)};
+}
 
 /// The data sources configs can name. Built in: csv, synthetic_linear, synthetic_classification.
-DatasetRegistry& datasets();
+Registry<DatasetEntry>& datasets();
 
 }  // namespace minidl::experiment

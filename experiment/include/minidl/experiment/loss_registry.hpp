@@ -1,17 +1,51 @@
 #pragma once
-// The losses a config's `loss` can name, and how to add one.
+// The losses a config's `loss` can name. A loss is an nn::Loss class with its options struct,
+// its `targets` (class indices or values) and a line of `doc`; one line registers it:
+//
+//   experiment::register_loss<MyLoss>("my_loss");
 #include <functional>
+#include <memory>
+#include <string>
 
 #include "minidl/autograd/variable.hpp"
+#include "minidl/core/registry.hpp"
 #include "minidl/data/dataset.hpp"
-#include "minidl/experiment/registry.hpp"
+#include "minidl/experiment/config_error.hpp"
+#include "minidl/nn/loss.hpp"
 
 namespace minidl::experiment {
 
 /// A loss: the model's output batch and the target batch -> the loss Variable.
 using LossFn = std::function<Variable(const Variable& output, const Tensor& target)>;
 
-/// What the loss will be applied to, so a factory can refuse what does not fit.
+/// How to make a loss from options by name, and what targets it needs.
+struct LossFactory {
+  nn::Targets targets = nn::Targets::Values;
+  std::function<LossFn(const OptionMap& options)> make;
+};
+using LossEntry = Component<LossFactory>;
+
+/// The registry entry for loss class L under `name`.
+template <class L>
+LossEntry loss_entry(std::string name) {
+  using O = typename L::Options;
+  auto make = [name](const OptionMap& given) -> LossFn {
+    auto loss = std::make_shared<const L>(options_from_map<O>(given, name));
+    return [loss](const Variable& output, const Tensor& target) { return (*loss)(output, target); };
+  };
+  return {name, std::string(L::doc), option_infos<O>(), resolver<O>(name), LossFactory{L::targets, make}};
+}
+
+/// The losses configs can name. Built in: mse, l1, huber, bce_with_logits, cross_entropy, nll.
+Registry<LossEntry>& losses();
+
+/// Makes loss class L available to configs as `name`; ValueError if the name is taken.
+template <class L>
+void register_loss(std::string name) {
+  losses().add(loss_entry<L>(std::move(name)));
+}
+
+/// What a loss will be applied to.
 struct LossContext {
   data::Task task;
   /// One sample's model output shape ([10] for ten logits) and target shape ([] or [1]).
@@ -19,17 +53,15 @@ struct LossContext {
   Shape target;
   /// Classes of a classification dataset (0 for regression).
   int64_t num_classes = 0;
-  /// What sets the output's width (the last `out` option) for errors about it; when empty,
-  /// they point at the loss.
+  /// What sets the output's width (the last `out` option), blamed for an output that does not
+  /// fit; when empty, `loss_where` is.
   Location output_where;
+  Location loss_where;
 };
 
-/// Builds a loss; throws ConfigError (options.fail) when it does not fit the context, e.g.
-/// cross-entropy on a regression target.
-using LossFactory = std::function<LossFn(const Options& options, const LossContext& context)>;
-using LossRegistry = Registry<LossFactory>;
-
-/// The losses configs can name. Built in: mse, l1, huber, cross_entropy, nll, bce_with_logits.
-LossRegistry& losses();
+/// Throws ConfigError when loss `name`, which needs `targets`, does not fit the data and the
+/// model's output: cross-entropy on regression targets, an output width that is not the number
+/// of classes or the target's shape.
+void check_loss_fits(const std::string& name, nn::Targets targets, const LossContext& context);
 
 }  // namespace minidl::experiment

@@ -30,7 +30,4 @@ std::vector<EpochMetrics> read_metrics_csv(const std::filesystem::path& path, in
 /// The header and every row, '\n'-terminated.
 std::string to_csv(const std::vector<EpochMetrics>& rows);
 
-/// Shortest text that reads back as exactly `x` ("0.001", "5.8e-05").
-std::string format_double(double x);
-
 }  // namespace minidl::experiment

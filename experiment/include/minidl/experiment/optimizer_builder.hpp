@@ -1,6 +1,6 @@
 #pragma once
-// Building the optimizer and scheduler a config names, through the optim registry, with
-// optim's complaints about an option reported at that option's place in the config.
+// Building the optimizer and scheduler a config names, through the optim registry. Their
+// options were checked against the declarations when the config was read.
 #include <memory>
 #include <optional>
 
@@ -19,10 +19,6 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const OptimizerConfig& config,
 /// The scheduler driving `optimizer`; ConfigError for an option optim rejects.
 std::unique_ptr<optim::Scheduler> make_scheduler(const ComponentConfig& config,
                                                  optim::Optimizer& optimizer);
-
-/// Builds both over placeholder parameters, so bad options are reported while reading the
-/// config, before any data is loaded.
-void check_optimizer(const OptimizerConfig& optimizer, const std::optional<ComponentConfig>& scheduler);
 
 /// True when `name` matches the glob `pattern` (`*` any run of characters, `?` one character).
 bool matches_pattern(const std::string& pattern, const std::string& name);

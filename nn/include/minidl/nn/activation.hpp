@@ -1,6 +1,10 @@
 #pragma once
 // Activation modules: parameter-free wrappers over the autograd activations.
 #include <cstdint>
+#include <string_view>
+#include <tuple>
+
+#include "minidl/core/options.hpp"
 
 #include "minidl/nn/module.hpp"
 
@@ -9,14 +13,26 @@ namespace minidl::nn {
 /// max(x, 0).
 class ReLU : public Module {
  public:
+  static constexpr std::string_view doc = "max(x, 0)";
   Variable forward(const Variable& input) override;
   std::string name() const override { return "ReLU"; }
+};
+
+struct LeakyReLUOptions {
+  double negative_slope = 0.01;
+  static constexpr auto fields() {
+    return std::tuple{option("negative_slope", &LeakyReLUOptions::negative_slope, check::any, "slope for x < 0")};
+  }
 };
 
 /// x where x > 0, else negative_slope * x.
 class LeakyReLU : public Module {
  public:
-  explicit LeakyReLU(float negative_slope = 0.01f) : negative_slope_(negative_slope) {}
+  using Options = LeakyReLUOptions;
+  static constexpr std::string_view doc = "x where x > 0, else negative_slope * x";
+  explicit LeakyReLU(const LeakyReLUOptions& options = {})
+      : negative_slope_(static_cast<float>(options.negative_slope)) {}
+  explicit LeakyReLU(float negative_slope) : negative_slope_(negative_slope) {}
   Variable forward(const Variable& input) override;
   std::string name() const override { return "LeakyReLU"; }
   std::string extra_repr() const override;
@@ -29,6 +45,7 @@ class LeakyReLU : public Module {
 /// 1 / (1 + exp(-x)).
 class Sigmoid : public Module {
  public:
+  static constexpr std::string_view doc = "1 / (1 + exp(-x))";
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Sigmoid"; }
 };
@@ -36,14 +53,26 @@ class Sigmoid : public Module {
 /// tanh(x).
 class Tanh : public Module {
  public:
+  static constexpr std::string_view doc = "tanh(x)";
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Tanh"; }
 };
 
-/// exp(x) / sum(exp(x)) along `dim` (no implicit default, unlike PyTorch's deprecated one).
+/// Softmax's and LogSoftmax's options.
+struct SoftmaxOptions {
+  int64_t dim = -1;
+  static constexpr auto fields() {
+    return std::tuple{option("dim", &SoftmaxOptions::dim, check::any_int, "dimension (negative counts from the end)")};
+  }
+};
+
+/// exp(x) / sum(exp(x)) along `dim` (a config's default is the last dim; C++ names it).
 class Softmax : public Module {
  public:
+  using Options = SoftmaxOptions;
+  static constexpr std::string_view doc = "exp(x) / sum(exp(x)) along dim";
   explicit Softmax(int64_t dim) : dim_(dim) {}
+  explicit Softmax(const SoftmaxOptions& options) : dim_(options.dim) {}
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Softmax"; }
   std::string extra_repr() const override { return "dim=" + std::to_string(dim_); }
@@ -56,7 +85,10 @@ class Softmax : public Module {
 /// log(softmax(x)) along `dim`, computed stably in one pass.
 class LogSoftmax : public Module {
  public:
+  using Options = SoftmaxOptions;
+  static constexpr std::string_view doc = "log(softmax(x)) along dim, computed stably";
   explicit LogSoftmax(int64_t dim) : dim_(dim) {}
+  explicit LogSoftmax(const SoftmaxOptions& options) : dim_(options.dim) {}
   Variable forward(const Variable& input) override;
   std::string name() const override { return "LogSoftmax"; }
   std::string extra_repr() const override { return "dim=" + std::to_string(dim_); }

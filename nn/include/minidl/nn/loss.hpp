@@ -3,17 +3,39 @@
 // class ranges) so a mistake is reported with the values involved, not as a broadcast
 // that silently computes something else.
 #include <string>
+#include <string_view>
+#include <tuple>
+
+#include "minidl/core/options.hpp"
 
 #include "minidl/autograd/loss.hpp"
 #include "minidl/autograd/variable.hpp"
 
 namespace minidl::nn {
 
+/// What a loss compares the model's output with: one class index per sample, or values of the
+/// output's shape. A config checks its data against it before training.
+enum class Targets { ClassIndices, Values };
+
+/// The reductions a config may choose (Reduction::None gives no scalar to train on).
+inline constexpr std::string_view kReductions[] = {"mean", "sum"};
+
+/// The options every loss has.
+struct LossOptions {
+  std::string reduction = "mean";
+  static constexpr auto fields() {
+    return std::tuple{option("reduction", &LossOptions::reduction, check::one_of(kReductions),
+                             "mean or sum of the per-sample losses")};
+  }
+};
+
 /// Base of the loss modules: loss_fn(input, target) -> a scalar (or per-element with
 /// Reduction::None). Not a Module: a loss has two inputs and no parameters.
 class Loss {
  public:
+  using Options = LossOptions;
   explicit Loss(Reduction reduction = Reduction::Mean) : reduction_(reduction) {}
+  explicit Loss(const LossOptions& options) : reduction_(parse_reduction(options.reduction)) {}
   virtual ~Loss() = default;
 
   /// The loss of `input` against `target` after checking both.
@@ -34,6 +56,8 @@ class Loss {
 /// Mean (or sum) of (input - target)^2; input and target of the same shape.
 class MSELoss : public Loss {
  public:
+  static constexpr Targets targets = Targets::Values;
+  static constexpr std::string_view doc = "mean squared error (torch.nn.MSELoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
   std::string name() const override { return "MSELoss"; }
@@ -42,15 +66,32 @@ class MSELoss : public Loss {
 /// Mean (or sum) of |input - target|; input and target of the same shape.
 class L1Loss : public Loss {
  public:
+  static constexpr Targets targets = Targets::Values;
+  static constexpr std::string_view doc = "mean absolute error (torch.nn.L1Loss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
   std::string name() const override { return "L1Loss"; }
 };
 
 /// Quadratic within `delta` of the target, linear beyond; same shapes.
+struct HuberLossOptions {
+  std::string reduction = "mean";
+  double delta = 1.0;
+  static constexpr auto fields() {
+    return std::tuple{option("reduction", &HuberLossOptions::reduction, check::one_of(kReductions),
+                             "mean or sum of the per-sample losses"),
+                      option("delta", &HuberLossOptions::delta, check::positive, "where quadratic turns linear")};
+  }
+};
+
 class HuberLoss : public Loss {
  public:
+  using Options = HuberLossOptions;
+  static constexpr Targets targets = Targets::Values;
+  static constexpr std::string_view doc = "quadratic within delta, linear beyond (torch.nn.HuberLoss)";
   explicit HuberLoss(Reduction reduction = Reduction::Mean, float delta = 1.0f);
+  explicit HuberLoss(const HuberLossOptions& options)
+      : HuberLoss(parse_reduction(options.reduction), static_cast<float>(options.delta)) {}
   Variable forward(const Variable& input, const Variable& target) const override;
   std::string name() const override { return "HuberLoss"; }
   std::string describe() const override;
@@ -63,6 +104,8 @@ class HuberLoss : public Loss {
 /// Logits [N, C] against int64 class indices [N] in [0, C): log_softmax + NLL.
 class CrossEntropyLoss : public Loss {
  public:
+  static constexpr Targets targets = Targets::ClassIndices;
+  static constexpr std::string_view doc = "log_softmax + negative log-likelihood on logits (torch.nn.CrossEntropyLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
   std::string name() const override { return "CrossEntropyLoss"; }
@@ -71,6 +114,8 @@ class CrossEntropyLoss : public Loss {
 /// Log-probabilities [N, C] against int64 class indices [N] in [0, C).
 class NLLLoss : public Loss {
  public:
+  static constexpr Targets targets = Targets::ClassIndices;
+  static constexpr std::string_view doc = "negative log-likelihood on log-probabilities (torch.nn.NLLLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
   std::string name() const override { return "NLLLoss"; }
@@ -80,6 +125,8 @@ class NLLLoss : public Loss {
 /// computed stably.
 class BCEWithLogitsLoss : public Loss {
  public:
+  static constexpr Targets targets = Targets::Values;
+  static constexpr std::string_view doc = "sigmoid + binary cross-entropy on targets in [0, 1] (torch.nn.BCEWithLogitsLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
   std::string name() const override { return "BCEWithLogitsLoss"; }

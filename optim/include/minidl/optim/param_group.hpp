@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "minidl/autograd/variable.hpp"
-#include "minidl/optim/option_value.hpp"
+#include "minidl/core/option_value.hpp"
 
 namespace minidl::optim {
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "minidl/optim/optimizer.hpp"
+#include "minidl/core/registry.hpp"
 #include "minidl/optim/options.hpp"
 #include "minidl/optim/scheduler.hpp"
 
@@ -22,31 +23,31 @@ using OptimizerFactory = std::function<std::unique_ptr<Optimizer>(ParamGroups, c
 /// Builds a scheduler of `optimizer` from options by name.
 using SchedulerFactory = std::function<std::unique_ptr<Scheduler>(Optimizer&, const OptionMap&)>;
 
-/// A registered name: how to build it, and its options for help text and documentation.
-template <class Factory>
-struct RegistryEntry {
-  std::string name;
-  Factory make;
-  std::vector<OptionInfo> options;
-};
-using OptimizerEntry = RegistryEntry<OptimizerFactory>;
-using SchedulerEntry = RegistryEntry<SchedulerFactory>;
+/// A registered optimizer or scheduler: documentation, options, and how to build it.
+using OptimizerEntry = Component<OptimizerFactory>;
+using SchedulerEntry = Component<SchedulerFactory>;
+
+/// One line of documentation of component T: its `doc` when it declares one, else its type name.
+template <class T>
+std::string component_doc() {
+  if constexpr (requires { T::doc; }) return std::string(T::doc);
+  else return std::string(T::type_name);
+}
 
 /// The entry for optimizer class T under `name`; `preset` changes defaults (like "momentum").
 template <class T>
 OptimizerEntry optimizer_entry(std::string name, OptionMap preset = {}) {
   using O = typename T::Options;
+  const O base = options_from_map<O>(preset, T::type_name);
+  auto factory = [base](ParamGroups params, const OptionMap& given) {
+    return std::unique_ptr<Optimizer>(
+        std::make_unique<T>(std::move(params), options_from_map<O>(given, T::type_name, base)));
+  };
   std::vector<OptionInfo> infos = option_infos<O>();
   for (OptionInfo& info : infos)
-    if (auto it = preset.find(info.name); it != preset.end())
-      info.default_value = it->second.to_string();
-  auto factory = [preset = std::move(preset)](ParamGroups params, const OptionMap& given) {
-    OptionMap options = preset;
-    for (const auto& [key, value] : given) options.insert_or_assign(key, value);
-    return std::unique_ptr<Optimizer>(
-        std::make_unique<T>(std::move(params), options_from_map<O>(options, T::type_name)));
-  };
-  return {std::move(name), std::move(factory), std::move(infos)};
+    if (auto it = preset.find(info.name); it != preset.end()) info.default_value = it->second.to_string();
+  return {std::move(name), component_doc<T>(), std::move(infos), resolver<O>(std::string(T::type_name), base),
+          std::move(factory)};
 }
 
 /// The entry for scheduler class T under `name`.
@@ -54,10 +55,10 @@ template <class T>
 SchedulerEntry scheduler_entry(std::string name) {
   using O = typename T::Options;
   auto factory = [](Optimizer& optimizer, const OptionMap& given) {
-    return std::unique_ptr<Scheduler>(
-        std::make_unique<T>(optimizer, options_from_map<O>(given, T::type_name)));
+    return std::unique_ptr<Scheduler>(std::make_unique<T>(optimizer, options_from_map<O>(given, T::type_name)));
   };
-  return {std::move(name), std::move(factory), option_infos<O>()};
+  return {std::move(name), component_doc<T>(), option_infos<O>(), resolver<O>(std::string(T::type_name)),
+          std::move(factory)};
 }
 
 /// Adds an entry; ValueError if the name is taken.
@@ -86,6 +87,9 @@ std::unique_ptr<Scheduler> make_scheduler(std::string_view name, Optimizer& opti
 /// Registered names, sorted.
 std::vector<std::string> optimizer_names();
 std::vector<std::string> scheduler_names();
+/// The registered optimizers and schedulers (add to them with register_optimizer/_scheduler).
+const Registry<OptimizerEntry>& optimizers();
+const Registry<SchedulerEntry>& schedulers();
 /// The options of a registered optimizer or scheduler (ValueError for an unknown name).
 std::vector<OptionInfo> optimizer_options(std::string_view name);
 std::vector<OptionInfo> scheduler_options(std::string_view name);

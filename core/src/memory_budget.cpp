@@ -1,10 +1,12 @@
-#include "minidl/experiment/memory_budget.hpp"
+#include "minidl/core/memory_budget.hpp"
 
 #include <unistd.h>
 
-#include <fmt/format.h>
+#include <cstdio>
 
-namespace minidl::experiment {
+#include "minidl/core/error.hpp"
+
+namespace minidl {
 
 std::optional<uint64_t> tensor_bytes(std::initializer_list<int64_t> dims, uint64_t element_size) {
   uint64_t bytes = element_size;
@@ -23,14 +25,16 @@ std::optional<uint64_t> add_bytes(std::optional<uint64_t> a, std::optional<uint6
 std::string format_bytes(std::optional<uint64_t> bytes) {
   if (!bytes) return "over 16 EiB";
   static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  if (*bytes < 1024) return fmt::format("{} B", *bytes);
+  if (*bytes < 1024) return std::to_string(*bytes) + " B";
   double value = static_cast<double>(*bytes);
   size_t unit = 0;
   while (value >= 1024 && unit + 1 < std::size(kUnits)) {
     value /= 1024;
     ++unit;
   }
-  return fmt::format("{:.1f} {}", value, kUnits[unit]);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %s", value, kUnits[unit]);
+  return text;
 }
 
 uint64_t physical_memory_bytes() {
@@ -39,12 +43,13 @@ uint64_t physical_memory_bytes() {
   return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
 }
 
-void require_memory(const Options& options, const std::string& key, std::optional<uint64_t> bytes,
-                    const std::string& what) {
+void require_memory(std::string_view component, std::string_view option, const std::string& value,
+                    std::optional<uint64_t> bytes, const std::string& what) {
   const uint64_t memory = physical_memory_bytes();
   if (bytes && *bytes <= memory) return;
-  options.fail(key, fmt::format("{} = {}: {} would need {}, more than this machine's {} of memory", options.path(key),
-                                to_text(options.value(key)), what, format_bytes(bytes), format_bytes(memory)));
+  throw OptionError(std::string(component), std::string(option),
+                    "option " + std::string(option) + " = " + value + ": " + what + " would need " +
+                        format_bytes(bytes) + ", more than this machine's " + format_bytes(memory) + " of memory");
 }
 
-}  // namespace minidl::experiment
+}  // namespace minidl

@@ -1,15 +1,14 @@
 #pragma once
-// Sizes a config asks for, checked before anything is allocated: a layer or dataset too large
-// for this machine is a ConfigError at its key saying how much memory it would need, instead of
-// an integer overflow, a crash or std::bad_alloc.
+// Sizes a component's options ask for, checked before anything is allocated: a layer or
+// dataset too large for this machine is an OptionError naming the option and how much memory it
+// would need, instead of an integer overflow, a crash or std::bad_alloc.
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "minidl/experiment/options.hpp"
-
-namespace minidl::experiment {
+namespace minidl {
 
 /// Bytes of a tensor of `dims` with elements of `element_size` bytes; nullopt when that does
 /// not fit in 64 bits.
@@ -23,9 +22,9 @@ std::string format_bytes(std::optional<uint64_t> bytes);
 /// This machine's physical memory, the most a run's tensors can sensibly take.
 uint64_t physical_memory_bytes();
 
-/// Throws ConfigError at option `key` of `options` when `bytes` exceed this machine's memory:
-/// "model.0.out = N: <what> would need X, more than this machine's Y of memory".
-void require_memory(const Options& options, const std::string& key, std::optional<uint64_t> bytes,
-                    const std::string& what);
+/// Throws OptionError naming `option` of `component` (whose value is `value`) when `bytes`
+/// exceed this machine's memory: "option out = N: <what> would need X, more than ... Y".
+void require_memory(std::string_view component, std::string_view option, const std::string& value,
+                    std::optional<uint64_t> bytes, const std::string& what);
 
-}  // namespace minidl::experiment
+}  // namespace minidl
