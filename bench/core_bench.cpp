@@ -13,7 +13,6 @@
 
 #include "minidl/core.hpp"
 
-extern "C" void openblas_set_num_threads(int);
 
 using namespace minidl;
 
@@ -42,7 +41,7 @@ void BM_Matmul(benchmark::State& state) {
 // OpenBLAS's own threads set to the same count (minidl keeps OpenBLAS at one thread).
 void BM_CblasSgemm(benchmark::State& state) {
   const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
-  openblas_set_num_threads(static_cast<int>(state.range(3)));
+  set_blas_num_threads(static_cast<int>(state.range(3)));
   const Tensor a = random_tensor({m, k}), b = random_tensor({k, n});
   std::vector<float> c(static_cast<size_t>(m * n));
   for (auto _ : state) {
@@ -52,7 +51,7 @@ void BM_CblasSgemm(benchmark::State& state) {
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  openblas_set_num_threads(1);
+  set_blas_num_threads(1);
   set_flops(state, m, k, n);
 }
 

@@ -22,7 +22,6 @@
 
 #include "minidl/minidl.hpp"
 
-extern "C" void openblas_set_num_threads(int);
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -50,12 +49,12 @@ double best_time(int reps, F&& f) {
 double sgemm_peak_gflops(int threads) {
   const int n = 2048;
   std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), c(size_t(n) * n);
-  openblas_set_num_threads(threads);
+  set_blas_num_threads(threads);
   const double t = best_time(5, [&] {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
                 c.data(), n);
   });
-  openblas_set_num_threads(1);
+  set_blas_num_threads(1);
   return 2.0 * n * n * n / t / 1e9;
 }
 

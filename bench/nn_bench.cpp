@@ -3,16 +3,16 @@
 //   three products (y = x W^T, dx = dy W, dW = dy^T x) into preallocated buffers
 //   (target: within 15%; the difference is the bias add, its gradient, allocation and the graph);
 //   and one MLP 64-128-10 forward + cross-entropy + backward at batch 32 (per-step overhead).
-// The last argument is the thread count (set_num_threads / openblas_set_num_threads).
+// The last argument is the thread count (set_num_threads / set_blas_num_threads).
 // Run: build/bin/nn_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
 #include <vector>
 
+#include "minidl/core/blas.hpp"
 #include "minidl/nn.hpp"
 
-extern "C" void openblas_set_num_threads(int);
 
 using namespace minidl;
 
@@ -42,7 +42,7 @@ void BM_LinearForwardBackward(benchmark::State& state) {
 }
 
 void BM_RawSgemmThreeProducts(benchmark::State& state) {
-  openblas_set_num_threads(static_cast<int>(state.range(0)));
+  set_blas_num_threads(static_cast<int>(state.range(0)));
   Generator gen(0);
   const Tensor x = Tensor::normal({kBatch, kIn}, 0, 1, gen), w = Tensor::normal({kOut, kIn}, 0, 1, gen);
   const Tensor dy = Tensor::normal({kBatch, kOut}, 0, 1, gen);
@@ -57,7 +57,7 @@ void BM_RawSgemmThreeProducts(benchmark::State& state) {
     benchmark::DoNotOptimize(dw.data());
     benchmark::ClobberMemory();
   }
-  openblas_set_num_threads(1);
+  set_blas_num_threads(1);
   set_flops(state);
 }
 

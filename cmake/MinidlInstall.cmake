@@ -7,4 +7,5 @@ configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/minidlConfig.cmake.in
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/minidlConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/minidlConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/minidlConfigVersion.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/yaml-cpp-target.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/minidl)

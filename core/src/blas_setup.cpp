@@ -143,7 +143,7 @@ struct Choice {
 };
 
 Choice choose_once() {
-  openblas_set_num_threads(1);
+  set_blas_num_threads(1);
   const CpuFeatures cpu = detect_cpu_features();
   const std::string openblas_core = openblas_get_corename();
   if (const char* user = std::getenv(kCoreVariable); user && *user)
@@ -165,6 +165,8 @@ const Choice& choice() {
 }
 
 }  // namespace
+
+void set_blas_num_threads(int n) { openblas_set_num_threads(n); }
 
 CpuFeatures detect_cpu_features() {
   CpuFeatures cpu;

@@ -8,8 +8,6 @@
 #include "minidl/core/elementwise.hpp"
 #include "minidl/core/parallel.hpp"
 
-extern "C" void openblas_set_num_threads(int);
-
 namespace minidl {
 
 namespace {
@@ -54,7 +52,7 @@ TileShape tile_shape(int64_t m, int64_t n) {
 
 void ensure_blas_single_threaded() {
   static const bool once = [] {
-    openblas_set_num_threads(1);
+    set_blas_num_threads(1);
     (void)blas_info();  // the CPU's best kernels, chosen before the first GEMM
     return true;
   }();
@@ -62,6 +60,8 @@ void ensure_blas_single_threaded() {
 }
 
 // C[M,N] (row-major, leading dim ldc) = beta*C + alpha*A@B, tiled over the output on TBB.
+// With beta = 0, C is only written, as in BLAS: it may be uninitialised (even NaN), so the
+// plain loops below never multiply it by 0 (0 * NaN is NaN).
 void sgemm_tiled(const GemmOperand& a, const GemmOperand& b, float* c, int64_t m, int64_t n, int64_t k,
                  int64_t ldc, float beta, float alpha) {
   ensure_blas_single_threaded();

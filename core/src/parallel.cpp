@@ -1,7 +1,5 @@
 #include "minidl/core/parallel.hpp"
 
-#include <cblas.h>
-
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,9 +10,8 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
+#include "minidl/core/blas.hpp"
 #include "minidl/core/error.hpp"
-
-extern "C" void openblas_set_num_threads(int);
 
 namespace minidl {
 
@@ -27,7 +24,7 @@ int thread_count = 0;
 // OpenBLAS runs single-threaded always: GEMMs are tiled on TBB instead, so the two pools never
 // compete for the cores and results do not depend on the thread count.
 const bool openblas_single = [] {
-  openblas_set_num_threads(1);
+  set_blas_num_threads(1);
   return true;
 }();
 }  // namespace
@@ -39,7 +36,7 @@ void set_num_threads(int n) {
   thread_limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                        static_cast<size_t>(n));
   thread_count = n;
-  openblas_set_num_threads(1);
+  set_blas_num_threads(1);
 }
 
 int get_num_threads() {

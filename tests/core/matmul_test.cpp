@@ -1,6 +1,9 @@
 // matmul / addmm / gemm_into against a naive triple loop, including transposed views.
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <tuple>
+
 #include "minidl/core.hpp"
 #include "test_helpers.hpp"
 
@@ -117,6 +120,19 @@ TEST(Addmm, ScalesByBetaAndAlpha) {
   expect_tensor(addmm(c, a, b, 0.5f, 2.0f), {2, 2}, {2.5f, 4.5f, 6.5f, 8.5f});
   expect_tensor(addmm(c, a, b, 0.0f), {2, 2}, {1, 2, 3, 4});
   expect_mentions(error_of<ShapeError>([&] { addmm(Tensor::zeros({3}), a, b); }), {"addmm", "[3]"});
+}
+
+TEST(GemmInto, BetaZeroNeverReadsTheOutput) {
+  // As in BLAS, beta = 0 overwrites `out`: NaN there (or uninitialised memory) must not leak
+  // into the product through 0 * NaN. Covers the plain loop, the empty inner dimension and sgemm.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (const auto& [m, k, n] : {std::tuple{3, 4, 2}, std::tuple{3, 0, 2}, std::tuple{40, 30, 20}}) {
+    SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
+    const Tensor a = randn({m, k}, 30), b = randn({k, n}, 31);
+    Tensor out = Tensor::full({m, n}, nan);
+    gemm_into(out, a, b, 0.0f, 1.0f);
+    EXPECT_TRUE(allclose(out, k == 0 ? Tensor::zeros({m, n}) : naive_matmul(a, b), 1e-5f, 1e-5f));
+  }
 }
 
 TEST(GemmInto, AccumulatesIntoAnExistingMatrix) {

@@ -31,12 +31,7 @@ train: {epochs: 20}
 
 // The message of the ConfigError that parsing `text` (with `overrides`) throws.
 std::string error_of(const std::string& text, std::vector<std::string> overrides = {}) {
-  try {
-    parse_config(text, "exp.yaml", overrides);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return minidl::test::error_of<ConfigError>([&] { parse_config(text, "exp.yaml", overrides); });
 }
 
 // kDigits with `from` replaced by `to`.

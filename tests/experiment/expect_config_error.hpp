@@ -7,6 +7,7 @@
 #include <string>
 
 #include "minidl/experiment/config_error.hpp"
+#include "minidl_test/errors.hpp"
 
 namespace minidl::experiment::config_testing {
 
@@ -17,13 +18,7 @@ inline bool contains(const std::string& text, const std::string& part) {
 /// The ConfigError that `action()` throws; a test failure (and an empty error) when none is.
 template <class Action>
 ConfigError config_error_from(Action&& action) {
-  try {
-    action();
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ConfigError";
-  return ConfigError(Location{}, "no error");
+  return test::thrown_by<ConfigError>(action).value_or(ConfigError(Location{}, "no error"));
 }
 
 /// `e` points at `origin`:`line`:`column` (line 0: no position, e.g. an override) and its

@@ -12,6 +12,7 @@
 
 #include "minidl/experiment/run_folder.hpp"
 #include "minidl/nn/file_io.hpp"
+#include "minidl_test/errors.hpp"
 #include "run_helpers.hpp"
 #include "train_helpers.hpp"
 
@@ -22,15 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The IOError message of `f()` ("" when it throws none).
+// The IOError message of `f()`.
 template <class F>
 std::string io_error_of(F f) {
-  try {
-    f();
-  } catch (const IOError& e) {
-    return e.what();
-  }
-  return "";
+  return error_of<IOError>(f);
 }
 
 }  // namespace

@@ -5,19 +5,12 @@
 
 #include "minidl/autograd/ops.hpp"
 #include "minidl/core/elementwise.hpp"
+#include "minidl_test/errors.hpp"
 
 namespace minidl::nn {
 namespace {
 
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
 
 class LossTest : public ::testing::Test {
  protected:
@@ -59,7 +52,7 @@ TEST_F(LossTest, GradientsReachTheInput) {
 
 TEST_F(LossTest, MismatchedShapesAreAShapeErrorNamingBoth) {
   // The classic bug: predictions [N, 1] against targets [N] would broadcast to [N, N].
-  const std::string msg = error_of([&] { MSELoss()(Tensor::zeros({4, 1}), Tensor::zeros({4})); });
+  const std::string msg = error_of<ShapeError>([&] { MSELoss()(Tensor::zeros({4, 1}), Tensor::zeros({4})); });
   EXPECT_EQ(msg, "MSELoss: input shape [4, 1] and target shape [4] differ");
   EXPECT_THROW(L1Loss()(input, Tensor::zeros({3, 4})), ShapeError);
   EXPECT_THROW(HuberLoss()(input, Tensor::zeros({4})), ShapeError);
@@ -67,9 +60,9 @@ TEST_F(LossTest, MismatchedShapesAreAShapeErrorNamingBoth) {
 }
 
 TEST_F(LossTest, ClassTargetsMustBeInt64IndicesInRange) {
-  EXPECT_EQ(error_of([&] { CrossEntropyLoss()(input, Tensor::from_int64({2, 0, 3, 1})); }),
+  EXPECT_EQ(error_of<IndexError>([&] { CrossEntropyLoss()(input, Tensor::from_int64({2, 0, 3, 1})); }),
             "CrossEntropyLoss: target[2] = 3 is out of range for 3 classes");
-  EXPECT_EQ(error_of([&] { NLLLoss()(input, Tensor::from_int64({-1, 0, 0, 1})); }),
+  EXPECT_EQ(error_of<IndexError>([&] { NLLLoss()(input, Tensor::from_int64({-1, 0, 0, 1})); }),
             "NLLLoss: target[0] = -1 is out of range for 3 classes");
   EXPECT_THROW(CrossEntropyLoss()(input, Tensor::from({2, 0, 1, 2})), DTypeError);
   EXPECT_THROW(CrossEntropyLoss()(input, Tensor::from_int64({2, 0, 1})), ShapeError);

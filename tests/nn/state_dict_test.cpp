@@ -7,6 +7,7 @@
 #include "minidl/nn/activation.hpp"
 #include "minidl/nn/linear.hpp"
 #include "minidl/nn/sequential.hpp"
+#include "minidl_test/errors.hpp"
 
 namespace minidl::nn {
 namespace {
@@ -15,12 +16,7 @@ Sequential mlp() { return Sequential{Linear(4, 3), ReLU(), Linear(3, 2)}; }
 
 template <class Fn>
 std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::error_of<Error>(fn);
 }
 
 TEST(StateDict, KeepsInsertionOrderAndUniqueNames) {

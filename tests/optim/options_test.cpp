@@ -3,19 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "minidl/optim.hpp"
+#include "minidl_test/errors.hpp"
 
 namespace minidl::optim {
 namespace {
 
-// The message of the ValueError `f` throws ("" if it throws none).
+// The message of the ValueError `f` throws.
 template <class F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "";
+  return test::error_of<ValueError>(f);
 }
 
 std::vector<Variable> one_param() { return {Variable(Tensor::zeros({2}), true)}; }

@@ -40,31 +40,33 @@ Variable reduce(const Variable& v, Reduction r) {
   return v;
 }
 
-void check_same_shape(const Variable& input, const Variable& target, const char* op) {
-  check_dtype(input.data(), DType::Float32, op);
-  check_dtype(target.data(), DType::Float32, op);
+// Element-wise losses take defined float32 input and target of one shape: PyTorch only warns
+// when they differ, and the broadcast it then performs ([N, 1] against [N] gives [N, N]) is
+// almost always a bug.
+void check_same_shape(const Variable& input, const Variable& target, std::string_view name) {
+  if (!input.defined() || !target.defined()) throw ValueError(std::string(name) + ": input and target must be defined");
+  check_dtype(input.data(), DType::Float32, (std::string(name) + " input").c_str());
+  check_dtype(target.data(), DType::Float32, (std::string(name) + " target").c_str());
   if (input.shape() != target.shape())
-    throw ShapeError(std::string(op) + ": input shape " + to_string(input.shape()) + " and target shape " +
+    throw ShapeError(std::string(name) + ": input shape " + to_string(input.shape()) + " and target shape " +
                      to_string(target.shape()) + " differ");
 }
 
-// Checks logits/log-probs [N, C] against int64 class indices [N] in [0, C).
-void check_class_targets(const Tensor& scores, const Tensor& target, const char* op) {
-  check_dtype(scores, DType::Float32, op);
-  if (scores.dim() != 2)
-    throw ShapeError(std::string(op) + ": expects input [N, C], got shape " + to_string(scores.shape()));
-  if (!target.defined() || target.dtype() != DType::Int64)
-    throw DTypeError(std::string(op) + ": target must be int64 class indices, got " +
-                     (target.defined() ? dtype_name(target.dtype()) : "undefined"));
-  if (target.dim() != 1 || target.size(0) != scores.size(0))
-    throw ShapeError(std::string(op) + ": target shape " + to_string(target.shape()) + " does not match input " +
-                     to_string(scores.shape()) + " (expected [" + std::to_string(scores.size(0)) + "])");
+// Classification losses: float32 scores [N, C] and int64 class indices [N], each in [0, C).
+void check_class_targets(const Variable& scores, const Tensor& target, std::string_view name) {
+  if (!scores.defined() || !target.defined()) throw ValueError(std::string(name) + ": input and target must be defined");
+  check_dtype(scores.data(), DType::Float32, (std::string(name) + " input").c_str());
+  if (target.dtype() != DType::Int64)
+    throw DTypeError(std::string(name) + ": target must hold int64 class indices, got " + dtype_name(target.dtype()));
+  if (scores.dim() != 2 || target.dim() != 1 || target.size(0) != scores.size(0))
+    throw ShapeError(std::string(name) + ": expected input [N, C] and target [N], got input " +
+                     to_string(scores.shape()) + " and target " + to_string(target.shape()));
   const Tensor t = target.contiguous();
   const int64_t* idx = t.data<int64_t>();
   const int64_t classes = scores.size(1);
   for (int64_t i = 0; i < t.numel(); ++i)
     if (idx[i] < 0 || idx[i] >= classes)
-      throw IndexError(std::string(op) + ": target " + std::to_string(idx[i]) + " at position " + std::to_string(i) +
+      throw IndexError(std::string(name) + ": target[" + std::to_string(i) + "] = " + std::to_string(idx[i]) +
                        " is out of range for " + std::to_string(classes) + " classes");
 }
 
@@ -88,18 +90,44 @@ Tensor reduce_samples(const std::vector<float>& per_sample, Reduction r) {
 }  // namespace
 
 Variable mse_loss(const Variable& input, const Variable& target, Reduction r) {
-  check_same_shape(input, target, "mse_loss");
-  return reduce(pow(input - target, 2.0f), r);
+  return detail::mse_loss(input, target, r, "mse_loss");
 }
 
 Variable l1_loss(const Variable& input, const Variable& target, Reduction r) {
-  check_same_shape(input, target, "l1_loss");
-  return reduce(abs(input - target), r);
+  return detail::l1_loss(input, target, r, "l1_loss");
 }
 
 Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta) {
-  check_same_shape(input, target, "huber_loss");
-  if (!(delta > 0)) throw ValueError("huber_loss: delta must be positive, got " + std::to_string(delta));
+  return detail::huber_loss(input, target, r, delta, "huber_loss");
+}
+
+Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r) {
+  return detail::binary_cross_entropy_with_logits(logits, target, r, "binary_cross_entropy_with_logits");
+}
+
+Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r) {
+  return detail::cross_entropy(logits, target, r, "cross_entropy");
+}
+
+Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r) {
+  return detail::nll_loss(log_probs, target, r, "nll_loss");
+}
+
+namespace detail {
+
+Variable mse_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name) {
+  check_same_shape(input, target, name);
+  return reduce(pow(input - target, 2.0f), r);
+}
+
+Variable l1_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name) {
+  check_same_shape(input, target, name);
+  return reduce(abs(input - target), r);
+}
+
+Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta, std::string_view name) {
+  check_same_shape(input, target, name);
+  if (!(delta > 0)) throw ValueError(std::string(name) + ": delta must be positive, got " + std::to_string(delta));
   const Tensor diff = minidl::sub(input.data(), target.data()).contiguous();
   Tensor loss = Tensor::empty(diff.shape());
   Tensor dloss = Tensor::empty(diff.shape());  // d loss / d input
@@ -125,8 +153,9 @@ Variable huber_loss(const Variable& input, const Variable& target, Reduction r, 
   return reduce(per_element, r);
 }
 
-Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r) {
-  check_same_shape(logits, target, "binary_cross_entropy_with_logits");
+Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r,
+                                          std::string_view name) {
+  check_same_shape(logits, target, name);
   const Tensor x = logits.data().contiguous(), t = target.data().contiguous();
   Tensor loss = Tensor::empty(x.shape());
   const float* px = x.data<float>();
@@ -149,8 +178,8 @@ Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable
   return reduce(per_element, r);
 }
 
-Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r) {
-  check_class_targets(logits.data(), target, "cross_entropy");
+Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r, std::string_view name) {
+  check_class_targets(logits, target, name);
   const Tensor logp = minidl::log_softmax(logits.data(), 1).contiguous();
   const Tensor idx = target.contiguous();
   const int64_t n = logp.size(0), c = logp.size(1);
@@ -175,8 +204,8 @@ Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r
                 });
 }
 
-Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r) {
-  check_class_targets(log_probs.data(), target, "nll_loss");
+Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r, std::string_view name) {
+  check_class_targets(log_probs, target, name);
   const Tensor lp = log_probs.data().contiguous();
   const Tensor idx = target.contiguous();
   const int64_t n = lp.size(0), c = lp.size(1);
@@ -192,5 +221,7 @@ Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r) 
                   gi[0] = grad;
                 });
 }
+
+}  // namespace detail
 
 }  // namespace minidl

@@ -26,4 +26,16 @@ Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r =
 Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target,
                                           Reduction r = Reduction::Mean);
 
+namespace detail {
+// The losses above with `name` starting their error messages: nn's loss modules pass their
+// class name ("CrossEntropyLoss"), so their inputs are checked once, by the same code.
+Variable mse_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name);
+Variable l1_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name);
+Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta, std::string_view name);
+Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r, std::string_view name);
+Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r, std::string_view name);
+Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r,
+                                          std::string_view name);
+}  // namespace detail
+
 }  // namespace minidl

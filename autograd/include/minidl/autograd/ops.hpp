@@ -18,7 +18,7 @@ Variable div(const Variable& a, float b);
 Variable neg(const Variable& a);
 Variable pow(const Variable& a, float exponent);
 
-// unary functions and activations (unary.cpp, activation.cpp)
+// unary functions and activations (unary.cpp)
 Variable exp(const Variable& a);
 Variable log(const Variable& a);
 Variable sqrt(const Variable& a);

@@ -47,6 +47,11 @@ struct BlasInfo {
 /// reports what runs. Call it before calling BLAS directly to get the same kernels there.
 BlasInfo blas_info();
 
+/// Sets OpenBLAS's own thread count. minidl keeps it at 1 (its GEMMs are tiled on TBB, so
+/// results do not depend on the thread count); benchmarks that time OpenBLAS's own threading
+/// raise it and set it back to 1.
+void set_blas_num_threads(int n);
+
 /// Re-initialises OpenBLAS with `core`'s kernels (an OPENBLAS_CORETYPE name) and checks them
 /// against a float64 product; if they are refused or fail, the kernels that ran before are
 /// restored. Returns whether `core` runs now. Only for tests and tools: no BLAS call may be in

@@ -12,8 +12,7 @@ namespace minidl::data {
 class TensorDataset : public Dataset {
  public:
   /// Throws ShapeError if the row counts differ or targets have more than 2 dims, DTypeError
-  /// for float64-like misuse (features must be float32), ValueError for an empty dataset or
-  /// a negative class label.
+  /// when the features are not float32, ValueError for an empty dataset or a negative class label.
   TensorDataset(Tensor features, Tensor targets);
   /// From a (features, targets) pair, as synthetic_linear returns it.
   explicit TensorDataset(std::pair<Tensor, Tensor> data)

@@ -72,7 +72,7 @@ struct Evaluation {
 };
 Evaluation evaluate(Experiment& run, const data::Dataset& dataset);
 
-/// "0.1.0".
+/// minidl's version, "major.minor.patch" from project(VERSION) in CMakeLists.txt (its one source).
 const char* version();
 
 }  // namespace minidl::experiment
