@@ -5,6 +5,12 @@
 
 namespace minidl::experiment {
 
+std::optional<OptionValue> ComponentConfig::value(std::string_view name) const {
+  for (const auto& [key, value] : options)
+    if (key == name) return value;
+  return std::nullopt;
+}
+
 const Location& ComponentConfig::where_of(std::string_view name) const {
   const auto it = written.find(name);
   return it == written.end() ? where : it->second;

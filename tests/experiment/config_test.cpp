@@ -49,20 +49,20 @@ TEST(Config, ReadsTypedValuesAndFillsDefaults) {
   EXPECT_EQ(c.name, "digits-mlp");
   EXPECT_EQ(c.seed, 3u);
   EXPECT_EQ(c.data.train.type, "csv");
-  EXPECT_EQ(c.data.train.options.string("path"), "examples/datasets/digits.csv");
-  EXPECT_EQ(c.data.train.options.string("target"), "target");  // default
+  EXPECT_EQ(c.data.train.value("path"), OptionValue("examples/datasets/digits.csv"));
+  EXPECT_EQ(c.data.train.value("target"), OptionValue("target"));  // default
   EXPECT_DOUBLE_EQ(c.data.validation_split, 0.2);
   EXPECT_DOUBLE_EQ(c.data.transform.scale, 0.0625);
   EXPECT_EQ(c.data.batch_size, 32);
   EXPECT_TRUE(c.data.shuffle);
   ASSERT_EQ(c.model.layers.size(), 3u);
   EXPECT_EQ(c.model.layers[1].layer.type, "relu");  // a bare name is a layer without options
-  EXPECT_FALSE(c.model.layers[2].layer.options.has("in"));  // inferred when the model is built
-  EXPECT_TRUE(c.model.layers[2].layer.options.flag("bias"));
+  EXPECT_FALSE(c.model.layers[2].layer.value("in"));  // inferred when the model is built
+  EXPECT_EQ(c.model.layers[2].layer.value("bias"), OptionValue(true));
   EXPECT_EQ(c.loss.type, "cross_entropy");
   EXPECT_EQ(c.optimizer.optimizer.type, "adam");
-  EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("lr"), 0.001);
-  EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("eps"), 1e-8);  // optim's own default
+  EXPECT_EQ(c.optimizer.optimizer.value("lr"), OptionValue(0.001));
+  EXPECT_EQ(c.optimizer.optimizer.value("eps"), OptionValue(1e-8));  // optim's own default
   EXPECT_EQ(c.train.epochs, 20);
   EXPECT_EQ(c.output, "");  // none: each run gets runs/<name>/version_<N>
 }
@@ -71,8 +71,8 @@ TEST(Config, OverridesAreTypedBySchema) {
   const Config c = parse_config(kDigits, "exp.yaml",
                                 {{"optimizer.lr=0.01", "model.0.out=256", "train.epochs=5",
                                   "output=runs/x", "threads=1", "data.validation.split=0.25"}});
-  EXPECT_DOUBLE_EQ(c.optimizer.optimizer.options.number("lr"), 0.01);
-  EXPECT_EQ(c.model.layers[0].layer.options.integer("out"), 256);
+  EXPECT_EQ(c.optimizer.optimizer.value("lr"), OptionValue(0.01));
+  EXPECT_EQ(c.model.layers[0].layer.value("out"), OptionValue(256));
   EXPECT_EQ(c.train.epochs, 5);
   EXPECT_EQ(c.output, "runs/x");
   EXPECT_EQ(c.threads, 1);

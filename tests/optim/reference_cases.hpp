@@ -7,7 +7,7 @@
 #include <string>
 
 #include "minidl/core/tensor.hpp"
-#include "minidl/optim/option_value.hpp"
+#include "minidl/optim/options.hpp"
 
 namespace minidl::test {
 

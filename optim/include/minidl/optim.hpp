@@ -6,8 +6,6 @@
 #include "minidl/optim/adamw.hpp"
 #include "minidl/optim/clip_grad.hpp"
 #include "minidl/optim/optimizer.hpp"
-#include "minidl/optim/option.hpp"
-#include "minidl/optim/option_value.hpp"
 #include "minidl/optim/options.hpp"
 #include "minidl/optim/param_group.hpp"
 #include "minidl/optim/param_state.hpp"

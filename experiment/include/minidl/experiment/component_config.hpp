@@ -3,6 +3,7 @@
 // `relu`), read through the registry that knows it. The options are checked by the component's
 // own declaration (no component is built); an option error points at that option's key.
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ struct ComponentConfig {
   Location where;
   std::string path;
 
+  /// Option `name` as resolved (nullopt when unset, like an inferred size before building).
+  std::optional<OptionValue> value(std::string_view name) const;
   /// The options by name, as a factory takes them.
   OptionMap map() const { return {options.begin(), options.end()}; }
   /// Where option `name` was written; the component's place when it was not.
@@ -75,6 +78,10 @@ YAML::Node to_yaml(const ComponentConfig& component);
 template <OptionsStruct O>
 O read_section(const ConfigNode& node, std::span<const std::string> reserved = {}) {
   if (!node.is_null()) node.expect_map();
+  // Unknown keys are told against every key the section knows, its subsections too.
+  std::vector<std::string> known(reserved.begin(), reserved.end());
+  for (std::string_view name : option_names<O>()) known.emplace_back(name);
+  if (!node.is_null()) node.check_keys(known);
   auto [given, written] = read_written_options(node, reserved);
   const ComponentConfig section{node.path(), {}, std::move(written), node.location(), node.path()};
   return section.build([&] { return options_from_map<O>(given, node.path()); });
