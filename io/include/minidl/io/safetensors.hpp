@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "minidl/nn/state_dict.hpp"
+#include "minidl/io/state_dict.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 
 /// Free-form string pairs stored under "__metadata__" (e.g. {"format": "pt"}).
 using SafetensorsMetadata = std::map<std::string, std::string>;
@@ -50,4 +50,4 @@ void save_safetensors(const std::filesystem::path& path, const StateDict& tensor
 /// Reads and parses `path`; throws IOError naming the path.
 SafetensorsFile load_safetensors(const std::filesystem::path& path);
 
-}  // namespace minidl::nn
+}  // namespace minidl::io

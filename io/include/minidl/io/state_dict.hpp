@@ -9,7 +9,7 @@
 
 #include "minidl/core/tensor.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 
 /// An ordered map from unique names to tensors ("0.weight" -> [128, 64] float32, ...).
 /// Iteration follows insertion order; lookups by name are logarithmic.
@@ -40,4 +40,4 @@ class StateDict {
   std::map<std::string, size_t, std::less<>> index_;
 };
 
-}  // namespace minidl::nn
+}  // namespace minidl::io

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace minidl::nn {
+namespace minidl::io {
 
 /// The bytes of the regular file at `path`; throws IOError naming it.
 std::vector<uint8_t> read_file(const std::filesystem::path& path);
@@ -26,4 +26,4 @@ void append_file_durably(const std::filesystem::path& path, std::string_view tex
 /// killed mid-write. Only safe while no other process writes into `dir`.
 void remove_interrupted_writes(const std::filesystem::path& dir);
 
-}  // namespace minidl::nn
+}  // namespace minidl::io

@@ -1,8 +1,8 @@
-#include "minidl/nn/state_dict.hpp"
+#include "minidl/io/state_dict.hpp"
 
 #include "minidl/core/error.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 
 StateDict::StateDict(std::initializer_list<Entry> entries) {
   for (const auto& [name, value] : entries) insert(name, value);
@@ -34,4 +34,4 @@ std::vector<std::string> StateDict::names() const {
   return out;
 }
 
-}  // namespace minidl::nn
+}  // namespace minidl::io

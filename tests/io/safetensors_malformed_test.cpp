@@ -4,10 +4,10 @@
 
 #include <fstream>
 
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 #include "safetensors_test_util.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 using testing::file_bytes;
@@ -234,4 +234,4 @@ TEST(SafetensorsMalformed, TruncatedFileOnDiskNamesThePath) {
 }
 
 }  // namespace
-}  // namespace minidl::nn
+}  // namespace minidl::io

@@ -1,4 +1,4 @@
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -8,10 +8,10 @@
 #include <optional>
 #include <tuple>
 
-#include "minidl/nn/file_io.hpp"
+#include "minidl/io/file_io.hpp"
 #include "minidl/core/error.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 // Tensor bytes are copied as they are in memory, and the format is little-endian.
@@ -307,4 +307,4 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path) {
   return parse_safetensors(bytes, path.string());
 }
 
-}  // namespace minidl::nn
+}  // namespace minidl::io

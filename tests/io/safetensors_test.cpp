@@ -1,6 +1,6 @@
 // The safetensors reader and writer: round trips, the exact bytes written, and the two
 // files written from PyTorch in tests/reference/.
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "minidl/core/elementwise.hpp"
 #include "safetensors_test_util.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 using testing::ScratchDir;
@@ -153,4 +153,4 @@ TEST(SafetensorsReference, TorchInitialisedMlpMatchesItsDescription) {
 }
 
 }  // namespace
-}  // namespace minidl::nn
+}  // namespace minidl::io

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <random>
 
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 std::vector<uint8_t> seed_file() {
@@ -90,4 +90,4 @@ TEST(SafetensorsFuzz, MutatedFilesLoadOrThrowMinidlErrors) {
 }
 
 }  // namespace
-}  // namespace minidl::nn
+}  // namespace minidl::io
