@@ -34,4 +34,30 @@ std::vector<std::string> StateDict::names() const {
   return out;
 }
 
+StateDict StateDict::clone() const {
+  StateDict out;
+  for (const auto& [name, value] : entries_) out.insert(name, value.clone());
+  out.metadata = metadata;
+  return out;
+}
+
+void StateDict::merge(const StateDict& other, std::string_view prefix) {
+  const std::string p(prefix);
+  for (const auto& [name, _] : other)
+    if (contains(p + name)) throw ValueError("StateDict.merge: duplicate name \"" + p + name + "\"");
+  for (const auto& [key, _] : other.metadata)
+    if (metadata.contains(p + key)) throw ValueError("StateDict.merge: duplicate metadata key \"" + p + key + "\"");
+  for (const auto& [name, value] : other) insert(p + name, value);
+  for (const auto& [key, value] : other.metadata) metadata.emplace(p + key, value);
+}
+
+StateDict StateDict::extract(std::string_view prefix) const {
+  StateDict out;
+  for (const auto& [name, value] : entries_)
+    if (name.starts_with(prefix)) out.insert(name.substr(prefix.size()), value);
+  for (auto it = metadata.lower_bound(std::string(prefix)); it != metadata.end() && it->first.starts_with(prefix); ++it)
+    out.metadata.emplace(it->first.substr(prefix.size()), it->second);
+  return out;
+}
+
 }  // namespace minidl::io
