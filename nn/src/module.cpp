@@ -1,5 +1,6 @@
 #include "minidl/nn/module.hpp"
 
+#include <algorithm>
 #include <ostream>
 #include <set>
 
