@@ -6,7 +6,7 @@
 #include <span>
 
 #include "fuzz_support.hpp"
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 
 namespace {
 
@@ -26,18 +26,18 @@ bool same_tensor(const minidl::Tensor& a, const minidl::Tensor& b) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace minidl;
-  nn::SafetensorsFile file;
+  io::StateDict file;
   try {
-    file = nn::parse_safetensors(std::span(data, size), "fuzz.safetensors");
+    file = io::parse_safetensors(std::span(data, size), "fuzz.safetensors");
   } catch (const Error&) {
     return 0;
   }
-  const std::vector<uint8_t> written = nn::serialize_safetensors(file.tensors, file.metadata);
-  const nn::SafetensorsFile reread = nn::parse_safetensors(written, "rewritten.safetensors");
-  if (reread.metadata != file.metadata || reread.tensors.size() != file.tensors.size())
+  const std::vector<uint8_t> written = io::serialize_safetensors(file);
+  const io::StateDict reread = io::parse_safetensors(written, "rewritten.safetensors");
+  if (reread.metadata != file.metadata || reread.size() != file.size())
     fuzz::finding("re-reading a written file gave other metadata or another tensor count");
-  for (const auto& [name, tensor] : file.tensors) {
-    const Tensor* again = reread.tensors.find(name);
+  for (const auto& [name, tensor] : file) {
+    const Tensor* again = reread.find(name);
     if (!again || !same_tensor(*again, tensor)) fuzz::finding("re-reading a written file changed tensor " + name);
   }
   return 0;

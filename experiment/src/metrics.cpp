@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "minidl/core/error.hpp"
-#include "minidl/nn/file_io.hpp"
 #include "minidl/core/number_text.hpp"
+#include "minidl/io/file_io.hpp"
 
 namespace minidl::experiment {
 
@@ -40,7 +40,7 @@ EpochMetrics parse_csv_row(const std::string& row) {
 }
 
 std::vector<EpochMetrics> read_metrics_csv(const std::filesystem::path& path, int64_t rows) {
-  const std::vector<uint8_t> bytes = nn::read_file(path);
+  const std::vector<uint8_t> bytes = io::read_file(path);
   std::istringstream in(std::string(bytes.begin(), bytes.end()));
   std::string line;
   if (!std::getline(in, line) || line != metrics_csv_header())

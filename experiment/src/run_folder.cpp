@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "minidl/core/error.hpp"
-#include "minidl/nn/file_io.hpp"
 #include "minidl/core/number_text.hpp"
+#include "minidl/io/file_io.hpp"
 
 namespace minidl::experiment {
 
@@ -102,7 +102,7 @@ RunFolder::RunFolder(const std::string& output, const std::string& name, RunMode
   lock_fd_ = lock(path_);
   try {
     // Only this process writes here now: any temporary file is a killed run's.
-    nn::remove_interrupted_writes(path_);
+    io::remove_interrupted_writes(path_);
     const fs::path run_files[] = {config_file(), metrics_file(), checkpoint_file(), model_file(), summary_file()};
     std::string present;
     for (const fs::path& file : run_files)

@@ -19,7 +19,7 @@
 #include "minidl/experiment/checkpoint.hpp"
 #include "minidl/experiment/progress.hpp"
 #include "minidl/experiment/run_folder.hpp"
-#include "minidl/nn/file_io.hpp"
+#include "minidl/io/file_io.hpp"
 #include "minidl/nn/serialize.hpp"
 #include "minidl/optim/clip_grad.hpp"
 
@@ -88,7 +88,7 @@ void write_summary(const fs::path& path, const Experiment& run, const TrainResul
       {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
   };
-  nn::write_file_atomically(path, summary.dump(2) + "\n");
+  io::write_file_atomically(path, summary.dump(2) + "\n");
 }
 
 // The end of a divergence message: what was kept, naming only a file that exists.
@@ -174,6 +174,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
 
   int64_t epochs_done = 0;
   std::vector<EpochMetrics> history;
+  data::DataLoader loader = make_train_loader(run);
   if (options.resume) {
     if (!fs::exists(folder.checkpoint_file()))
       throw IOError("cannot resume: no checkpoint at '" + folder.checkpoint_file().string() + "'");
@@ -181,7 +182,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
     check_resumable(checkpoint, config);
     // Rows past the checkpoint belong to an epoch a kill interrupted before its checkpoint.
     history = read_metrics_csv(folder.metrics_file(), checkpoint.epochs_done);
-    restore_checkpoint(checkpoint, run);
+    restore_checkpoint(checkpoint, run, loader);
     epochs_done = checkpoint.epochs_done;
   }
   TrainResult result;
@@ -204,11 +205,9 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   Config resolved = config;
   resolved.output = folder.path().string();
   const std::string config_yaml = to_yaml_text(resolved);
-  nn::write_file_atomically(folder.config_file(), config_yaml);
-  nn::write_file_atomically(folder.metrics_file(), to_csv(history));
+  io::write_file_atomically(folder.config_file(), config_yaml);
+  io::write_file_atomically(folder.metrics_file(), to_csv(history));
 
-  data::DataLoader loader = make_train_loader(run);
-  loader.set_epoch(epochs_done);
   const int64_t samples_per_epoch =
       config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
 
@@ -237,8 +236,8 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
       if (run.reports_accuracy()) m.val_accuracy = e.accuracy;
     }
     // The row first: a kill before the checkpoint leaves a row that the resume drops.
-    nn::append_file_durably(folder.metrics_file(), to_csv_row(m) + "\n");
-    save_checkpoint(folder.checkpoint_file(), run, epoch, config_yaml);
+    io::append_file_durably(folder.metrics_file(), to_csv_row(m) + "\n");
+    save_checkpoint(folder.checkpoint_file(), run, epoch, loader, config_yaml);
     result.train_seconds += m.seconds;
     result.last = m;
     if (options.display != Display::Quiet) out << epoch_line(m, epochs) << "\n" << std::flush;

@@ -30,4 +30,10 @@ Variable Dropout::forward(const Variable& input) {
 
 std::string Dropout::extra_repr() const { return "p=" + detail::format_float(p_); }
 
+StateDict Dropout::get_extra_state() const { return {{"generator", generator_state(gen_)}}; }
+
+void Dropout::set_extra_state(const StateDict& state) {
+  gen_.set_state(generator_state_from(state.at("generator"), "Dropout: \"generator\""));
+}
+
 }  // namespace minidl::nn

@@ -1,5 +1,6 @@
 #include "minidl/nn/module.hpp"
 
+#include <algorithm>
 #include <ostream>
 #include <set>
 
@@ -47,10 +48,7 @@ Variable Module::register_parameter(std::string param_name, Variable parameter) 
   if (param_name.empty() || param_name.find('.') != std::string::npos)
     throw ValueError(name() + ".register_parameter: name \"" + param_name +
                      "\" must be non-empty and contain no '.'");
-  for (const auto& [n, _] : parameters_)
-    if (n == param_name) throw ValueError(name() + ": parameter \"" + param_name + "\" already exists");
-  for (const auto& [n, _] : children_)
-    if (n == param_name) throw ValueError(name() + ": \"" + param_name + "\" is already a child module");
+  check_new_name("parameter", param_name);
   if (!parameter.defined())
     throw ValueError(name() + ".register_parameter: parameter \"" + param_name + "\" is undefined");
   if (!parameter.is_leaf())
@@ -60,15 +58,33 @@ Variable Module::register_parameter(std::string param_name, Variable parameter) 
   return parameter;
 }
 
+Tensor Module::register_buffer(std::string buffer_name, Tensor buffer) {
+  if (buffer_name.empty() || buffer_name.find('.') != std::string::npos)
+    throw ValueError(name() + ".register_buffer: name \"" + buffer_name + "\" must be non-empty and contain no '.'");
+  check_new_name("buffer", buffer_name);
+  if (!buffer.defined())
+    throw ValueError(name() + ".register_buffer: buffer \"" + buffer_name + "\" is undefined");
+  buffers_.emplace_back(std::move(buffer_name), buffer);
+  return buffer;
+}
+
+// Parameters, buffers and children share one namespace, as their state_dict names do.
+void Module::check_new_name(const std::string& what, const std::string& new_name) const {
+  auto taken = [&](const auto& named) {
+    return std::any_of(named.begin(), named.end(), [&](const auto& entry) { return entry.first == new_name; });
+  };
+  const char* kind = taken(parameters_) ? "parameter" : taken(buffers_) ? "buffer" : taken(children_) ? "child module" : nullptr;
+  if (kind == nullptr) return;
+  if (what == kind) throw ValueError(name() + ": " + what + " \"" + new_name + "\" already exists");
+  throw ValueError(name() + ": \"" + new_name + "\" is already a " + kind);
+}
+
 void Module::add_child(std::string child_name, std::shared_ptr<Module> child) {
   if (child_name.empty() || child_name.find('.') != std::string::npos)
     throw ValueError(name() + ".register_module: name \"" + child_name +
                      "\" must be non-empty and contain no '.'");
   if (!child) throw ValueError(name() + ".register_module: module \"" + child_name + "\" is null");
-  for (const auto& [n, _] : children_)
-    if (n == child_name) throw ValueError(name() + ": child module \"" + child_name + "\" already exists");
-  for (const auto& [n, _] : parameters_)
-    if (n == child_name) throw ValueError(name() + ": \"" + child_name + "\" is already a parameter");
+  check_new_name("child module", child_name);
   children_.emplace_back(std::move(child_name), std::move(child));
 }
 
@@ -76,6 +92,17 @@ void Module::collect_parameters(const std::string& prefix,
                                 std::vector<std::pair<std::string, Variable>>& out) const {
   for (const auto& [n, p] : parameters_) out.emplace_back(prefix + n, p);
   for (const auto& [n, child] : children_) child->collect_parameters(prefix + n + ".", out);
+}
+
+void Module::collect_buffers(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out) const {
+  for (const auto& [n, b] : buffers_) out.emplace_back(prefix + n, b);
+  for (const auto& [n, child] : children_) child->collect_buffers(prefix + n + ".", out);
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_buffers() const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  collect_buffers("", out);
+  return out;
 }
 
 std::vector<std::pair<std::string, Variable>> Module::named_parameters() const {
@@ -119,17 +146,23 @@ int64_t Module::num_parameters() const {
   return n;
 }
 
+void Module::collect_state(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out) const {
+  for (const auto& [n, p] : parameters_) out.emplace_back(prefix + n, p.data());
+  for (const auto& [n, b] : buffers_) out.emplace_back(prefix + n, b);
+  for (const auto& [n, child] : children_) child->collect_state(prefix + n + ".", out);
+}
+
 StateDict Module::state_dict() const {
-  std::vector<std::pair<std::string, Variable>> all;
-  collect_parameters("", all);
+  std::vector<std::pair<std::string, Tensor>> all;
+  collect_state("", all);
   StateDict dict;
-  for (const auto& [n, p] : all) dict.insert(n, p.data());
+  for (const auto& [n, t] : all) dict.insert(n, t);
   return dict;
 }
 
 LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
-  std::vector<std::pair<std::string, Variable>> own;
-  collect_parameters("", own);
+  std::vector<std::pair<std::string, Tensor>> own;
+  collect_state("", own);
 
   LoadResult result;
   std::vector<std::string> mismatches;
@@ -161,9 +194,69 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
   }
 
   NoGradGuard no_grad;
-  for (auto& [n, p] : own)
-    if (const Tensor* value = dict.find(n)) p.data().copy_(*value);
+  for (auto& [n, t] : own)
+    if (const Tensor* value = dict.find(n)) t.copy_(*value);
   return result;
+}
+
+void Module::set_extra_state(const StateDict& state) {
+  if (!state.empty() || !state.metadata.empty())
+    throw ValueError(name() + ".set_extra_state: this module has no extra state");
+}
+
+StateDict Module::extra_state_dict() const {
+  StateDict out = get_extra_state();
+  for (const auto& [n, child] : children_) out.merge(child->extra_state_dict(), n + ".");
+  return out;
+}
+
+void Module::load_extra_state_dict(const StateDict& dict) {
+  struct Pending {
+    std::string name;
+    Module* module;
+    StateDict before, loaded;
+  };
+  std::vector<Pending> pending;
+  std::vector<std::string> missing, unexpected;
+  std::set<std::string, std::less<>> used;
+  for (const auto& [module_name, module] : named_modules()) {
+    StateDict before = module->get_extra_state();
+    if (before.empty() && before.metadata.empty()) continue;
+    const std::string prefix = module_name.empty() ? "" : module_name + ".";
+    StateDict loaded;
+    for (const auto& [n, _] : before) {
+      if (const Tensor* t = dict.find(prefix + n)) loaded.insert(n, *t);
+      else missing.push_back(prefix + n);
+      used.insert(prefix + n);
+    }
+    for (const auto& [key, _] : before.metadata) {
+      if (auto it = dict.metadata.find(prefix + key); it != dict.metadata.end()) loaded.metadata.emplace(key, it->second);
+      else missing.push_back(prefix + key);
+      used.insert(prefix + key);
+    }
+    pending.push_back({module_name, module, before.clone(), std::move(loaded)});
+  }
+  for (const auto& [n, _] : dict)
+    if (!used.contains(n)) unexpected.push_back(n);
+  for (const auto& [key, _] : dict.metadata)
+    if (!used.contains(key)) unexpected.push_back(key);
+  if (!missing.empty() || !unexpected.empty()) {
+    std::string msg = "error(s) loading extra state into " + name() + ":";
+    if (!missing.empty()) msg += " missing: " + quoted_list(missing) + ";";
+    if (!unexpected.empty()) msg += " unexpected: " + quoted_list(unexpected) + ";";
+    msg.pop_back();
+    throw ValueError(msg);
+  }
+  // A module that refuses its state undoes the modules restored before it.
+  for (size_t i = 0; i < pending.size(); ++i) {
+    try {
+      pending[i].module->set_extra_state(pending[i].loaded);
+    } catch (const ValueError& e) {
+      for (size_t j = 0; j < i; ++j) pending[j].module->set_extra_state(pending[j].before);
+      const std::string& where = pending[i].name.empty() ? std::string("the root module") : "\"" + pending[i].name + "\"";
+      throw ValueError("extra state of " + where + ": " + e.what());
+    }
+  }
 }
 
 std::ostream& operator<<(std::ostream& os, const Module& module) { return os << module.describe(); }

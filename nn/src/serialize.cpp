@@ -5,13 +5,15 @@
 namespace minidl::nn {
 
 void save(const Module& module, const std::filesystem::path& path, const SafetensorsMetadata& metadata) {
-  save_safetensors(path, module.state_dict(), metadata);
+  StateDict state = module.state_dict();
+  state.metadata = metadata;
+  io::save_safetensors(path, state);
 }
 
 LoadResult load(Module& module, const std::filesystem::path& path, bool strict) {
-  SafetensorsFile file = load_safetensors(path);
+  const StateDict file = io::load_safetensors(path);
   try {
-    return module.load_state_dict(file.tensors, strict);
+    return module.load_state_dict(file, strict);
   } catch (const ValueError& e) {
     throw ValueError(path.string() + ": " + e.what());
   }

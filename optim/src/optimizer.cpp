@@ -159,9 +159,8 @@ StateDict Optimizer::state_dict() const {
       if (s.empty()) continue;
       const std::string prefix = std::string(kStatePrefix) + groups_[g].params[i].first + ".";
       const int64_t step = s.step();
-      dict.tensors.emplace_back(prefix + "step", Tensor::from_int64(std::span(&step, 1), Shape{}));
-      for (const auto& [buffer, tensor] : s.buffers())
-        dict.tensors.emplace_back(prefix + buffer, tensor);
+      dict.insert(prefix + "step", Tensor::from_int64(std::span(&step, 1), Shape{}));
+      for (const auto& [buffer, tensor] : s.buffers()) dict.insert(prefix + buffer, tensor);
     }
   }
   return dict;
@@ -194,7 +193,7 @@ void Optimizer::load_state_dict(const StateDict& state) {
   }
   std::vector<std::vector<ParamState>> loaded(groups_.size());
   for (size_t g = 0; g < groups_.size(); ++g) loaded[g].resize(groups_[g].params.size());
-  for (const auto& [key, tensor] : state.tensors) {
+  for (const auto& [key, tensor] : state) {
     if (!key.starts_with(kStatePrefix)) continue;
     const std::string_view rest = std::string_view(key).substr(kStatePrefix.size());
     const size_t dot = rest.rfind('.');

@@ -58,10 +58,10 @@ void expect_close(const Tensor& actual, const Tensor& expected, double rtol, dou
 TEST(InitFrom, TheModelStartsFromTheFilesWeights) {
   const YAML::Node ref = YAML::LoadFile(kReference);
   Experiment run(parse_config(reference_config(ref), "init_from.yaml"));
-  const nn::SafetensorsFile file = nn::load_safetensors(ref["init_from"].as<std::string>());
+  const nn::StateDict file = nn::load_safetensors(ref["init_from"].as<std::string>());
   const auto params = run.model().named_parameters();
-  ASSERT_EQ(params.size(), file.tensors.size());
-  for (const auto& [name, param] : params) expect_close(param.data(), file.tensors.at(name), 0, 0, name);
+  ASSERT_EQ(params.size(), file.size());
+  for (const auto& [name, param] : params) expect_close(param.data(), file.at(name), 0, 0, name);
 }
 
 TEST(InitFrom, TrainingFollowsPyTorchsTrajectory) {
@@ -79,9 +79,9 @@ TEST(InitFrom, TrainingFollowsPyTorchsTrajectory) {
     const EpochMetrics m = train_epoch(run, loader, static_cast<int64_t>(step) + 1);
     EXPECT_NEAR(m.train_loss, losses[step], rtol * std::abs(losses[step])) << "step " << step;
   }
-  const nn::SafetensorsFile final = nn::load_safetensors(ref["final_weights"].as<std::string>());
+  const nn::StateDict final = nn::load_safetensors(ref["final_weights"].as<std::string>());
   for (const auto& [name, param] : run.model().named_parameters())
-    expect_close(param.data(), final.tensors.at(name), rtol, 1e-6, name);
+    expect_close(param.data(), final.at(name), rtol, 1e-6, name);
 }
 
 TEST(InitFrom, AMissingFileIsAnErrorAtTheKey) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 #include "run_helpers.hpp"
 #include "train_helpers.hpp"
 
@@ -27,9 +27,25 @@ TrainResult resume_linreg(const std::string& out, std::vector<std::string> overr
 
 // Rewrites one metadata entry of a checkpoint, as a damaged or hostile file would have it.
 void set_metadata(const fs::path& checkpoint, const std::string& key, const std::string& value) {
-  nn::SafetensorsFile file = nn::load_safetensors(checkpoint);
+  io::StateDict file = io::load_safetensors(checkpoint);
   file.metadata[key] = value;
-  nn::save_safetensors(checkpoint, file.tensors, file.metadata);
+  io::save_safetensors(checkpoint, file);
+}
+
+// Rewrites one tensor of a checkpoint.
+void set_tensor(const fs::path& checkpoint, const std::string& name, const Tensor& value) {
+  const io::StateDict before = io::load_safetensors(checkpoint);
+  io::StateDict file;
+  file.metadata = before.metadata;
+  for (const auto& [n, t] : before) file.insert(n, n == name ? value : t);
+  io::save_safetensors(checkpoint, file);
+}
+
+// Removes metadata entries, as a checkpoint of an older minidl lacks them.
+void remove_metadata(const fs::path& checkpoint, const std::vector<std::string>& keys) {
+  io::StateDict file = io::load_safetensors(checkpoint);
+  for (const std::string& key : keys) file.metadata.erase(key);
+  io::save_safetensors(checkpoint, file);
 }
 
 // A small linreg with every kind of checkpointed state: a scheduler and a dropout generator.
@@ -137,9 +153,60 @@ INSTANTIATE_TEST_SUITE_P(
                     BadMetadata{"minidl.epoch", ""}, BadMetadata{"minidl.epoch", "-1"},
                     BadMetadata{"minidl.epoch", "99999999999999999999"},
                     BadMetadata{"scheduler.last_epoch", "9223372036854775807"},
-                    BadMetadata{"minidl.rng.1", "1 2 3"}, BadMetadata{"minidl.rng.1", "1 2 3 4 5"},
+                    BadMetadata{"minidl.loader.epoch", "1"}, BadMetadata{"minidl.loader.epoch", "3"},
+                    BadMetadata{"minidl.loader.epoch", "abc"}, BadMetadata{"minidl.loader.position", "1"},
+                    BadMetadata{"minidl.loader.position", "-1"},
                     BadMetadata{"minidl.config", "{unclosed: ["}, BadMetadata{"minidl.config", "just text"}),
     [](const auto& info) { return "case" + std::to_string(info.index); });
+
+TEST(HostileCheckpointExtraState, ADamagedGeneratorIsAnIOErrorNamingTheFileAndTheModule) {
+  const std::string out = scratch("hostile_generator");
+  train_linreg(out, stateful({"train.epochs=1"}));
+  const fs::path checkpoint = fs::path(out) / "checkpoint.safetensors";
+  set_tensor(checkpoint, "extra_state.1.generator", Tensor::from_int64({1, 2, 3}));
+  try {
+    resume_linreg(out, stateful({"train.epochs=2"}));
+    FAIL() << "no IOError";
+  } catch (const IOError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(checkpoint.string() + ": ", 0), 0u) << message;
+    EXPECT_NE(message.find("\"1\""), std::string::npos) << message;
+    EXPECT_NE(message.find("generator"), std::string::npos) << message;
+  }
+}
+
+TEST(HostileCheckpointExtraState, AMissingGeneratorIsAnIOErrorNamingIt) {
+  const std::string out = scratch("missing_generator");
+  train_linreg(out, stateful({"train.epochs=1"}));
+  const fs::path checkpoint = fs::path(out) / "checkpoint.safetensors";
+  const io::StateDict before = io::load_safetensors(checkpoint);
+  io::StateDict without;
+  without.metadata = before.metadata;
+  for (const auto& [n, t] : before)
+    if (n != "extra_state.1.generator") without.insert(n, t);
+  io::save_safetensors(checkpoint, without);
+  try {
+    resume_linreg(out, stateful({"train.epochs=2"}));
+    FAIL() << "no IOError";
+  } catch (const IOError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing: \"1.generator\""), std::string::npos) << e.what();
+  }
+}
+
+// ---- The loader's place ----
+
+// The trainer's loader runs the epoch after the ones done; a checkpoint that records another
+// place for it (above: a loader epoch other than minidl.epoch, a position inside an epoch) is
+// refused. One written before the loader was recorded resumes exactly.
+TEST(ResumeLoader, ACheckpointWithoutTheLoaderKeysResumesToTheSameRows) {
+  const std::string whole = scratch("loader_whole"), parts = scratch("loader_parts");
+  train_linreg(whole, stateful({"train.epochs=3"}));
+  train_linreg(parts, stateful({"train.epochs=1"}));
+  remove_metadata(fs::path(parts) / "checkpoint.safetensors", {"minidl.loader.epoch", "minidl.loader.position"});
+  resume_linreg(parts, stateful({"train.epochs=3"}));
+  EXPECT_EQ(metrics_without_time(fs::path(parts) / "metrics.csv"), metrics_without_time(fs::path(whole) / "metrics.csv"));
+  EXPECT_EQ(read_file(fs::path(parts) / "model.safetensors"), read_file(fs::path(whole) / "model.safetensors"));
+}
 
 TEST(HostileMetrics, AnEmptyOrDamagedMetricsFileIsAnIOErrorNamingIt) {
   const std::string out = scratch("hostile_metrics");
@@ -164,10 +231,26 @@ TEST(HostileMetrics, AnEmptyOrDamagedMetricsFileIsAnIOErrorNamingIt) {
 TEST(CheckpointFile, RecordsOnlyWhatAResumeReads) {
   const std::string out = scratch("checkpoint_keys");
   train_linreg(out, stateful({"train.epochs=1"}));
+  const io::StateDict checkpoint = io::load_safetensors(fs::path(out) / "checkpoint.safetensors");
   std::vector<std::string> minidl_keys;
-  for (const auto& [key, value] : nn::load_safetensors(fs::path(out) / "checkpoint.safetensors").metadata)
+  for (const auto& [key, value] : checkpoint.metadata)
     if (key.rfind("minidl.", 0) == 0) minidl_keys.push_back(key);
-  EXPECT_EQ(minidl_keys, (std::vector<std::string>{"minidl.config", "minidl.epoch", "minidl.rng.1"}));
+  EXPECT_EQ(minidl_keys, (std::vector<std::string>{"minidl.config", "minidl.epoch", "minidl.loader.epoch",
+                                                   "minidl.loader.position"}));
+  EXPECT_EQ(checkpoint.metadata.at("minidl.loader.epoch"), "1");
+  EXPECT_EQ(checkpoint.metadata.at("minidl.loader.position"), "0");
+  EXPECT_EQ(checkpoint.names(),
+            (std::vector<std::string>{"extra_state.1.generator", "optimizer.state.0.bias.step",
+                                      "optimizer.state.0.weight.step", "model.0.bias", "model.0.weight"}))
+      << "int64 tensors first, then by name, as safetensors writes them";
+}
+
+TEST(CheckpointFile, TheWeightsFileHoldsWhatPyTorchsStateDictHolds) {
+  const std::string out = scratch("weights_file_keys");
+  train_linreg(out, stateful({"train.epochs=1"}));
+  const io::StateDict weights = io::load_safetensors(fs::path(out) / "model.safetensors");
+  EXPECT_EQ(weights.names(), (std::vector<std::string>{"0.bias", "0.weight"})) << "no Dropout entries";
+  EXPECT_TRUE(weights.metadata.empty());
 }
 
 TEST(CheckpointFile, ItsSizeDoesNotGrowWithTheEpochs) {

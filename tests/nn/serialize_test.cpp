@@ -9,7 +9,7 @@
 #include "minidl/nn/activation.hpp"
 #include "minidl/nn/linear.hpp"
 #include "minidl/nn/sequential.hpp"
-#include "safetensors_test_util.hpp"
+#include "../io/safetensors_test_util.hpp"
 
 namespace minidl::nn {
 namespace {
@@ -41,7 +41,7 @@ TEST(Serialize, PyTorchMlpLoadsIntoTheSameSequential) {
 }
 
 TEST(Serialize, SaveThenLoadRestoresEveryParameter) {
-  testing::ScratchDir dir;
+  io::testing::ScratchDir dir;
   Generator a(1), b(2);
   Sequential trained{Linear(5, 4, true, a), Tanh(), Linear(4, 2, true, a)};
   Sequential fresh{Linear(5, 4, true, b), Tanh(), Linear(4, 2, true, b)};
@@ -51,7 +51,7 @@ TEST(Serialize, SaveThenLoadRestoresEveryParameter) {
 }
 
 TEST(Serialize, ResavingALoadedModelGivesTheSameBytes) {
-  testing::ScratchDir dir;
+  io::testing::ScratchDir dir;
   Sequential net = mlp_64_128_10();
   save(net, dir / "a.safetensors", {{"format", "pt"}});
   Sequential other = mlp_64_128_10();
@@ -61,13 +61,13 @@ TEST(Serialize, ResavingALoadedModelGivesTheSameBytes) {
 }
 
 TEST(Serialize, TheMlpFileFromPyTorchSurvivesARoundTripThroughMinidl) {
-  testing::ScratchDir dir;
+  io::testing::ScratchDir dir;
   Sequential net = mlp_64_128_10();
   load(net, "tests/reference/mlp_64_128_10_torch_init.safetensors");
   save(net, dir / "resaved.safetensors");
-  SafetensorsFile original = load_safetensors("tests/reference/mlp_64_128_10_torch_init.safetensors");
-  SafetensorsFile resaved = load_safetensors(dir / "resaved.safetensors");
-  for (const auto& [name, value] : original.tensors) EXPECT_TRUE(equal(resaved.tensors.at(name), value)) << name;
+  const StateDict original = load_safetensors("tests/reference/mlp_64_128_10_torch_init.safetensors");
+  const StateDict resaved = load_safetensors(dir / "resaved.safetensors");
+  for (const auto& [name, value] : original) EXPECT_TRUE(equal(resaved.at(name), value)) << name;
 }
 
 TEST(Serialize, LoadingIntoTheWrongArchitectureNamesThePathAndTheEntries) {

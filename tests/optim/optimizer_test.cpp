@@ -136,9 +136,7 @@ TEST(OptimizerState, KeysAreParameterNames) {
   params[0].second.set_grad(Tensor::ones({2, 2}));
   adam->step();
   const StateDict state = adam->state_dict();
-  std::vector<std::string> keys;
-  for (const auto& [key, tensor] : state.tensors) keys.push_back(key);
-  EXPECT_EQ(keys,
+  EXPECT_EQ(state.names(),
             (std::vector<std::string>{"state.w.step", "state.w.exp_avg", "state.w.exp_avg_sq"}))
       << "b has no state: it never had a gradient";
   EXPECT_EQ(state.metadata.at("optimizer"), "Adam");
@@ -186,8 +184,7 @@ TEST_P(OptimizerResume, SixStepsEqualThreePlusSaveLoadPlusThreeBitForBit) {
 
   auto first = make(name, resumed, options);
   run_steps(*first, resumed, 0, 3);
-  StateDict saved = first->state_dict();
-  for (auto& [key, tensor] : saved.tensors) tensor = tensor.clone();  // as if written to a file
+  const StateDict saved = first->state_dict().clone();  // as if written to a file
   first.reset();
   NamedParameters reloaded = copy_of(resumed);
   auto second = make(name, reloaded, {{"lr", 0.5}});  // options come from the state
@@ -225,9 +222,10 @@ TEST(OptimizerState, LoadRejectsStepCountsThatAreNotWholeNumbers) {
   params[0].second.set_grad(Tensor::ones({2, 2}));
   adam->step();
   auto with_step = [&](const Tensor& step) {
-    StateDict state = adam->state_dict();
-    for (auto& [key, tensor] : state.tensors)
-      if (key == "state.w.step") tensor = step;
+    const StateDict saved = adam->state_dict();
+    StateDict state;
+    state.metadata = saved.metadata;
+    for (const auto& [key, tensor] : saved) state.insert(key, key == "state.w.step" ? step : tensor);
     return state;
   };
   for (const float bad : {std::nanf(""), 2.5f, -1.0f, 1e30f}) {

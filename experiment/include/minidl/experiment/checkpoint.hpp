@@ -1,14 +1,16 @@
 #pragma once
-// Checkpoints: one safetensors file with everything a run needs to continue exactly — weights,
-// optimizer and scheduler state, epochs done, dropout generators and the resolved config. Its
-// size does not grow with the epochs: the metrics history lives in metrics.csv alone.
+// Checkpoints: one safetensors file with everything a run needs to continue exactly — weights
+// and buffers, optimizer and scheduler state, every module's extra state (a Dropout's
+// generator), epochs done, the training loader's epoch and position, and the resolved config.
+// Its size does not grow with the epochs: the metrics history lives in metrics.csv alone.
 #include <cstdint>
 #include <filesystem>
 #include <string>
 
+#include "minidl/data/data_loader.hpp"
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/experiment.hpp"
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/state_dict.hpp"
 
 namespace minidl::experiment {
 
@@ -17,19 +19,30 @@ struct Checkpoint {
   std::filesystem::path path;
   /// Epochs completed when it was written (metadata "minidl.epoch").
   int64_t epochs_done = 0;
+  /// Where the training loader stood (metadata "minidl.loader.epoch" and
+  /// "minidl.loader.position"): always the start of the epoch after the last one done.
+  struct LoaderState {
+    int64_t epoch = 0;
+    int64_t position = 0;
+  } loader;
   /// The resolved config of the run that wrote it (metadata "minidl.config").
   YAML::Node config;
-  nn::SafetensorsFile contents;
+  /// Everything in the file: tensors and metadata.
+  io::StateDict contents;
 };
 
-/// Writes the checkpoint atomically (temporary file, fsync, rename): a crash leaves the
-/// previous checkpoint intact. Tensors: "model.<name>" and "optimizer.<name>"; the rest is
-/// metadata ("minidl.epoch", "minidl.config" = `config_yaml`, "minidl.rng.<dropout>", ...).
+/// Writes the checkpoint atomically (io::write_file_atomically): a crash leaves the previous
+/// checkpoint intact. Tensors: "model.<state_dict name>", "optimizer.<name>" and
+/// "extra_state.<module>.<name>"; metadata: the optimizer's and scheduler's keys,
+/// "extra_state.<module>.<key>", "minidl.epoch", "minidl.loader.epoch" and
+/// "minidl.loader.position" (from `loader`), "minidl.config" = `config_yaml`.
 void save_checkpoint(const std::filesystem::path& path, Experiment& run, int64_t epochs_done,
-                     const std::string& config_yaml);
+                     const data::DataLoader& loader, const std::string& config_yaml);
 
 /// Reads `path` and parses its minidl metadata strictly. Throws IOError naming the path, and
-/// the metadata key when one is missing or malformed.
+/// the metadata key when one is missing or malformed, or when the loader is not at the start
+/// of the epoch after the epochs done (minidl resumes at epoch boundaries). A checkpoint
+/// without the loader keys (an older minidl's) has its loader there.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
 
 /// Throws ConfigError listing every key on which `config` differs from the checkpoint's own,
@@ -37,8 +50,9 @@ Checkpoint read_checkpoint(const std::filesystem::path& path);
 /// epochs done), `threads` and `output`.
 void check_resumable(const Checkpoint& checkpoint, const Config& config);
 
-/// Restores `run` (weights, optimizer, scheduler, dropout generators) from `checkpoint`.
-/// Throws IOError naming the path when the contents do not fit the run.
-void restore_checkpoint(const Checkpoint& checkpoint, Experiment& run);
+/// Restores `run` (weights and buffers, optimizer, scheduler, every module's extra state) and
+/// `loader` (its epoch and position) from `checkpoint`. Throws IOError naming the path when
+/// the contents do not fit the run.
+void restore_checkpoint(const Checkpoint& checkpoint, Experiment& run, data::DataLoader& loader);
 
 }  // namespace minidl::experiment

@@ -39,8 +39,12 @@ class Dropout : public Module {
   std::string name() const override { return "Dropout"; }
   std::string extra_repr() const override;
   float p() const { return p_; }
-  /// The mask generator, e.g. to save or restore its state in a checkpoint.
+  /// The mask generator.
   Generator& generator() { return gen_; }
+  /// Extra state {"generator": generator_state(generator())}: a checkpoint continues the masks
+  /// exactly. Not in state_dict(), as in PyTorch.
+  StateDict get_extra_state() const override;
+  void set_extra_state(const StateDict& state) override;
 
  private:
   float p_;

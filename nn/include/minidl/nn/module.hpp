@@ -1,6 +1,6 @@
 #pragma once
-// Module: the base of every layer and model — named parameters, named child modules,
-// training mode, and state_dict load/save, with PyTorch's naming and semantics.
+// Module: the base of every layer and model — named parameters, buffers and child modules,
+// training mode, state_dict load/save and extra state, with PyTorch's naming and semantics.
 #include <concepts>
 #include <cstdint>
 #include <iosfwd>
@@ -22,8 +22,8 @@ struct LoadResult {
   std::vector<std::string> unexpected_keys;
 };
 
-/// Base class of layers and models. Parameters and children keep their registration order,
-/// which fixes the order of parameters(), named_parameters() and state_dict().
+/// Base class of layers and models. Parameters, buffers and children keep their registration
+/// order, which fixes the order of parameters(), named_parameters() and state_dict().
 /// Modules move but do not copy: a copy would silently share parameters.
 class Module {
  public:
@@ -50,6 +50,11 @@ class Module {
   /// Registers a parameter under `name` (no dots; unique within this module) and returns
   /// it. It must be a defined leaf; its requires_grad is kept (false freezes it).
   Variable register_parameter(std::string name, Variable parameter);
+  /// Registers a buffer under `name` (no dots; unique within this module) and returns it: a
+  /// tensor that is state but not trained, such as BatchNorm's running_mean. It is in
+  /// state_dict() under its name, as in PyTorch, and not in parameters(). load_state_dict
+  /// copies into it in place, so the module's own handle sees the loaded values.
+  Tensor register_buffer(std::string name, Tensor buffer);
   /// Registers a child under `name`; its parameters appear as "name.<param>".
   template <std::derived_from<Module> M>
   std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
@@ -62,6 +67,8 @@ class Module {
   std::vector<Variable> parameters() const;
   /// The same with hierarchical names: "0.weight", "encoder.fc1.bias".
   std::vector<std::pair<std::string, Variable>> named_parameters() const;
+  /// All buffers with hierarchical names ("0.running_mean"), own first, then each child's.
+  std::vector<std::pair<std::string, Tensor>> named_buffers() const;
   /// Direct children in registration order.
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const {
     return children_;
@@ -79,21 +86,43 @@ class Module {
   /// Number of parameter elements (each tied parameter counted once).
   int64_t num_parameters() const;
 
-  /// Every parameter under its hierarchical name (tied ones under each of their names).
-  /// The tensors share storage with the parameters: clone them for a snapshot.
+  /// Every parameter and buffer under its hierarchical name (tied ones under each of their
+  /// names): each module's parameters, then its buffers, then its children's, as in PyTorch.
+  /// The tensors share storage with the module: clone them for a snapshot.
   StateDict state_dict() const;
-  /// Copies `dict` into the parameters in place (under no-grad), after checking everything
-  /// first, so a failed load changes nothing. Wrong shapes or dtypes always throw. With
-  /// `strict`, missing or unexpected names throw too, all named in one ValueError; without
-  /// it they are returned.
+  /// Copies `dict` into the parameters and buffers in place (under no-grad), after checking
+  /// everything first, so a failed load changes nothing. Wrong shapes or dtypes always throw.
+  /// With `strict`, missing or unexpected names throw too, all named in one ValueError;
+  /// without it they are returned.
   LoadResult load_state_dict(const StateDict& dict, bool strict = true);
+
+  /// State of this module alone that is neither a parameter nor a buffer (PyTorch's
+  /// get_extra_state), e.g. a Dropout's generator: tensors and metadata under names of the
+  /// module's choosing. Empty by default. Checkpoints save it; state_dict() and weights
+  /// files do not, so they stay what PyTorch writes for the same model.
+  virtual StateDict get_extra_state() const { return {}; }
+  /// Restores what get_extra_state() returned; it receives exactly the names that
+  /// get_extra_state() has now. Throws ValueError, changing nothing, for a state it cannot take.
+  virtual void set_extra_state(const StateDict& state);
+  /// Every module's extra state, names prefixed with the module's hierarchical name and a dot
+  /// ("1.generator"; the root module's own names unprefixed).
+  StateDict extra_state_dict() const;
+  /// Restores extra_state_dict(). Names a module does not have or misses throw ValueError
+  /// (all named) before any module changes.
+  void load_extra_state_dict(const StateDict& dict);
 
  private:
   void add_child(std::string name, std::shared_ptr<Module> child);
   void collect_parameters(const std::string& prefix,
                           std::vector<std::pair<std::string, Variable>>& out) const;
 
+  void collect_buffers(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out) const;
+  // Parameters (their data) and buffers in state_dict order.
+  void collect_state(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out) const;
+  void check_new_name(const std::string& what, const std::string& new_name) const;
+
   std::vector<std::pair<std::string, Variable>> parameters_;
+  std::vector<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
 };

@@ -1,53 +1,13 @@
 #pragma once
-// Reading and writing the safetensors format (https://github.com/huggingface/safetensors):
-// an 8-byte little-endian header length N, N bytes of JSON mapping each tensor name to
-// {"dtype", "shape", "data_offsets": [begin, end]} (plus an optional "__metadata__" map of
-// strings), then the raw little-endian data. minidl reads and writes F32 and I64.
-#include <cstdint>
-#include <filesystem>
-#include <map>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
-
+// nn's names for io's safetensors reading and writing.
+#include "minidl/io/safetensors.hpp"
 #include "minidl/nn/state_dict.hpp"
 
 namespace minidl::nn {
-
-/// Free-form string pairs stored under "__metadata__" (e.g. {"format": "pt"}).
-using SafetensorsMetadata = std::map<std::string, std::string>;
-
-/// The contents of a safetensors file: tensors in file (data offset) order, and metadata.
-struct SafetensorsFile {
-  StateDict tensors;
-  SafetensorsMetadata metadata;
-};
-
-/// Largest header accepted, as in the reference implementation: a bigger one is hostile.
-inline constexpr uint64_t kSafetensorsMaxHeaderBytes = 100'000'000;
-
-/// The bytes of a safetensors file, laid out as the Python library writes them: tensors
-/// sorted by dtype (8-byte types first) then name, "__metadata__" first in the header
-/// (omitted when empty), the header padded with spaces to a multiple of 8. The same
-/// tensors and metadata therefore always give the same bytes. Throws ValueError for an
-/// undefined tensor or the reserved name "__metadata__".
-std::vector<uint8_t> serialize_safetensors(const StateDict& tensors,
-                                           const SafetensorsMetadata& metadata = {});
-
-/// Parses and validates safetensors bytes, never reading outside `bytes`. Every problem
-/// (short or oversized header, bad JSON, malformed entry, dtype other than F32/I64,
-/// shape/size mismatch, offsets out of range, overlapping or leaving gaps) throws IOError
-/// starting with `source` (the path, for files).
-SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_view source = "<memory>");
-
-/// Writes serialize_safetensors(tensors, metadata) to `path` through a temporary file in the
-/// same directory, fsync'd then renamed over `path`: a crash leaves the old file or the new
-/// one, never half of one. Throws IOError naming the path.
-void save_safetensors(const std::filesystem::path& path, const StateDict& tensors,
-                      const SafetensorsMetadata& metadata = {});
-
-/// Reads and parses `path`; throws IOError naming the path.
-SafetensorsFile load_safetensors(const std::filesystem::path& path);
-
+using SafetensorsMetadata = io::Metadata;
+using io::kSafetensorsMaxHeaderBytes;
+using io::load_safetensors;
+using io::parse_safetensors;
+using io::save_safetensors;
+using io::serialize_safetensors;
 }  // namespace minidl::nn

@@ -1,23 +1,10 @@
 #pragma once
-// StateDict: optimizer or scheduler state as a checkpoint stores it — named tensors plus
-// string metadata, the two parts of a safetensors file.
-#include <map>
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "minidl/core/tensor.hpp"
+// optim's name for io::StateDict: optimizer or scheduler state as a checkpoint stores it —
+// tensors "state.<param name>.<buffer>" and "state.<param name>.step" (int64 scalar), and
+// metadata "optimizer", "param_groups.<g>.<option>", "scheduler.last_epoch", ... — so
+// io::save_safetensors writes it as it is.
+#include "minidl/io/state_dict.hpp"
 
 namespace minidl::optim {
-
-struct StateDict {
-  /// "state.<param name>.<buffer>" and "state.<param name>.step" (int64 scalar).
-  std::vector<std::pair<std::string, Tensor>> tensors;
-  /// "optimizer", "param_groups.<g>.<option>", "scheduler.last_epoch", ... -> text.
-  std::map<std::string, std::string> metadata;
-
-  /// Appends `other`'s tensors and metadata (an optimizer's and a scheduler's state in one).
-  void merge(const StateDict& other);
-};
-
+using io::StateDict;
 }  // namespace minidl::optim

@@ -1,6 +1,6 @@
 // The safetensors reader and writer: round trips, the exact bytes written, and the two
 // files written from PyTorch in tests/reference/.
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "minidl/core/elementwise.hpp"
 #include "safetensors_test_util.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 using testing::ScratchDir;
@@ -32,19 +32,20 @@ TEST(Safetensors, RoundTripsFloatAndInt64TensorsWithMetadata) {
                     {"scalar", Tensor::scalar(-2.5f)},
                     {"step", Tensor::from_int64({7, -1, 1LL << 40})},
                     {"empty", Tensor::zeros({0, 3})}};
-  SafetensorsFile back = parse_safetensors(serialize_safetensors(tensors, {{"epoch", "3"}}));
+  tensors.metadata = {{"epoch", "3"}};
+  StateDict back = parse_safetensors(serialize_safetensors(tensors));
 
-  EXPECT_EQ(back.metadata, (SafetensorsMetadata{{"epoch", "3"}}));
-  ASSERT_EQ(back.tensors.size(), 4u);
-  for (const auto& [name, value] : tensors) EXPECT_TRUE(equal(back.tensors.at(name), value)) << name;
-  EXPECT_EQ(back.tensors.at("scalar").dim(), 0);
-  EXPECT_EQ(back.tensors.at("step").dtype(), DType::Int64);
+  EXPECT_EQ(back.metadata, (Metadata{{"epoch", "3"}}));
+  ASSERT_EQ(back.size(), 4u);
+  for (const auto& [name, value] : tensors) EXPECT_TRUE(equal(back.at(name), value)) << name;
+  EXPECT_EQ(back.at("scalar").dim(), 0);
+  EXPECT_EQ(back.at("step").dtype(), DType::Int64);
 }
 
 TEST(Safetensors, WritesNonContiguousViewsInRowMajorOrder) {
   Tensor t = Tensor::from({{1, 2, 3}, {4, 5, 6}}).t();  // [[1, 4], [2, 5], [3, 6]]
-  SafetensorsFile back = parse_safetensors(serialize_safetensors({{"t", t}}));
-  EXPECT_EQ(back.tensors.at("t").to_vector(), (std::vector<float>{1, 4, 2, 5, 3, 6}));
+  StateDict back = parse_safetensors(serialize_safetensors({{"t", t}}));
+  EXPECT_EQ(back.at("t").to_vector(), (std::vector<float>{1, 4, 2, 5, 3, 6}));
 }
 
 // The layout of the Python library (safetensors.torch.save_file): "__metadata__" first, then
@@ -53,7 +54,8 @@ TEST(Safetensors, WritesTheBytesThePythonLibraryWrites) {
   StateDict tensors{{"weight", Tensor::from({{1, 2}, {3, 4}, {5, 6}})},
                     {"bias", Tensor::from({0.5f, -0.5f, 0.25f})},
                     {"count", Tensor::from_int64({3})}};
-  std::vector<uint8_t> bytes = serialize_safetensors(tensors, {{"format", "pt"}});
+  tensors.metadata = {{"format", "pt"}};
+  std::vector<uint8_t> bytes = serialize_safetensors(tensors);
 
   const std::string expected =
       R"({"__metadata__":{"format":"pt"},)"
@@ -78,7 +80,7 @@ TEST(Safetensors, WritesTheBytesThePythonLibraryWrites) {
 TEST(Safetensors, OmitsEmptyMetadataAndWritesAnEmptyFile) {
   std::vector<uint8_t> bytes = serialize_safetensors({});
   EXPECT_EQ(header_text(bytes), "{}      ");
-  EXPECT_TRUE(parse_safetensors(bytes).tensors.empty());
+  EXPECT_TRUE(parse_safetensors(bytes).empty());
 }
 
 TEST(Safetensors, ResavingWhatWasLoadedGivesTheSameBytes) {
@@ -87,9 +89,9 @@ TEST(Safetensors, ResavingWhatWasLoadedGivesTheSameBytes) {
                     {"a.bias", Tensor::uniform({17}, -1, 1, gen)},
                     {"state.step", Tensor::from_int64({12})}};
   ScratchDir dir;
-  save_safetensors(dir / "first.safetensors", tensors, {{"format", "pt"}, {"by", "minidl"}});
-  SafetensorsFile loaded = load_safetensors(dir / "first.safetensors");
-  save_safetensors(dir / "second.safetensors", loaded.tensors, loaded.metadata);
+  tensors.metadata = {{"format", "pt"}, {"by", "minidl"}};
+  save_safetensors(dir / "first.safetensors", tensors);
+  save_safetensors(dir / "second.safetensors", load_safetensors(dir / "first.safetensors"));
   EXPECT_EQ(read_bytes(dir / "first.safetensors"), read_bytes(dir / "second.safetensors"));
 }
 
@@ -98,7 +100,7 @@ TEST(Safetensors, SaveReplacesAnExistingFileAndLeavesNoTemporaryFiles) {
   const auto path = dir / "model.safetensors";
   save_safetensors(path, {{"x", Tensor::ones({1000})}});
   save_safetensors(path, {{"x", Tensor::from({42})}});
-  EXPECT_EQ(load_safetensors(path).tensors.at("x").to_vector(), std::vector<float>{42});
+  EXPECT_EQ(load_safetensors(path).at("x").to_vector(), std::vector<float>{42});
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
   EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::others_read,
             std::filesystem::perms::others_read);
@@ -122,25 +124,25 @@ TEST(Safetensors, RejectsTheReservedNameAndUndefinedTensors) {
 
 // Written by PyTorch: weight [[1, 2], [3, 4], [5, 6]], bias [0.5, -0.5, 0.25].
 TEST(SafetensorsReference, Linear2To3LoadsWithExactValues) {
-  SafetensorsFile file = load_safetensors("tests/reference/linear_2to3.safetensors");
-  EXPECT_EQ(file.tensors.names(), (std::vector<std::string>{"weight", "bias"}));  // file order
-  EXPECT_EQ(file.tensors.at("weight").shape(), (Shape{3, 2}));
-  EXPECT_EQ(file.tensors.at("weight").to_vector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));
-  EXPECT_EQ(file.tensors.at("bias").to_vector(), (std::vector<float>{0.5f, -0.5f, 0.25f}));
-  EXPECT_EQ(file.metadata, (SafetensorsMetadata{{"format", "pt"}}));
+  StateDict file = load_safetensors("tests/reference/linear_2to3.safetensors");
+  EXPECT_EQ(file.names(), (std::vector<std::string>{"weight", "bias"}));  // file order
+  EXPECT_EQ(file.at("weight").shape(), (Shape{3, 2}));
+  EXPECT_EQ(file.at("weight").to_vector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(file.at("bias").to_vector(), (std::vector<float>{0.5f, -0.5f, 0.25f}));
+  EXPECT_EQ(file.metadata, (Metadata{{"format", "pt"}}));
 }
 
 // A PyTorch-initialised Linear(64,128)-ReLU-Linear(128,10); the .json beside it holds each
 // tensor's shape, sum and first values as PyTorch computed them.
 TEST(SafetensorsReference, TorchInitialisedMlpMatchesItsDescription) {
-  SafetensorsFile file = load_safetensors("tests/reference/mlp_64_128_10_torch_init.safetensors");
+  StateDict file = load_safetensors("tests/reference/mlp_64_128_10_torch_init.safetensors");
   std::ifstream json_file("tests/reference/mlp_64_128_10_torch_init.json");
   const auto expected = nlohmann::json::parse(json_file);
 
-  ASSERT_EQ(file.tensors.size(), expected.size());
+  ASSERT_EQ(file.size(), expected.size());
   for (const auto& [name, info] : expected.items()) {
     SCOPED_TRACE(name);
-    const Tensor& t = file.tensors.at(name);
+    const Tensor& t = file.at(name);
     EXPECT_EQ(t.shape().to_vector(), info["shape"].get<std::vector<int64_t>>());
     const std::vector<float> values = t.to_vector();
     double sum = 0;
@@ -153,4 +155,4 @@ TEST(SafetensorsReference, TorchInitialisedMlpMatchesItsDescription) {
 }
 
 }  // namespace
-}  // namespace minidl::nn
+}  // namespace minidl::io

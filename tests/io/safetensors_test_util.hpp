@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-namespace minidl::nn::testing {
+namespace minidl::io::testing {
 
 /// The bytes of a safetensors file with this header text (unpadded) and data region.
 inline std::vector<uint8_t> file_bytes(const std::string& header, const std::vector<uint8_t>& data = {}) {
@@ -50,4 +50,4 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-}  // namespace minidl::nn::testing
+}  // namespace minidl::io::testing

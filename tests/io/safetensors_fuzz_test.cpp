@@ -5,18 +5,19 @@
 #include <cstring>
 #include <random>
 
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 std::vector<uint8_t> seed_file() {
   Generator gen(7);
-  return serialize_safetensors({{"layer.weight", Tensor::normal({3, 4}, 0, 1, gen)},
-                                {"layer.bias", Tensor::from({1, 2, 3})},
-                                {"step", Tensor::from_int64({5, 6})},
-                                {"empty", Tensor::zeros({0})}},
-                               {{"format", "pt"}});
+  StateDict state{{"layer.weight", Tensor::normal({3, 4}, 0, 1, gen)},
+                  {"layer.bias", Tensor::from({1, 2, 3})},
+                  {"step", Tensor::from_int64({5, 6})},
+                  {"empty", Tensor::zeros({0})}};
+  state.metadata = {{"format", "pt"}};
+  return serialize_safetensors(state);
 }
 
 uint64_t header_length(const std::vector<uint8_t>& bytes) {
@@ -77,8 +78,8 @@ TEST(SafetensorsFuzz, MutatedFilesLoadOrThrowMinidlErrors) {
     // An exactly sized copy, so that any over-read is outside the allocation.
     const std::vector<uint8_t> exact(bytes.begin(), bytes.end());
     try {
-      SafetensorsFile f = parse_safetensors(exact, "fuzz");
-      for (const auto& [name, t] : f.tensors) ASSERT_TRUE(t.defined()) << name;
+      StateDict f = parse_safetensors(exact, "fuzz");
+      for (const auto& [name, t] : f) ASSERT_TRUE(t.defined()) << name;
       ++loaded;
     } catch (const Error&) {
       ++rejected;
@@ -90,4 +91,4 @@ TEST(SafetensorsFuzz, MutatedFilesLoadOrThrowMinidlErrors) {
 }
 
 }  // namespace
-}  // namespace minidl::nn
+}  // namespace minidl::io

@@ -4,10 +4,10 @@
 
 #include <fstream>
 
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 #include "safetensors_test_util.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 using testing::file_bytes;
@@ -186,9 +186,9 @@ TEST(SafetensorsMalformed, MetadataThatIsNotStringToString) {
 
 TEST(SafetensorsMalformed, AcceptsHeaderPaddingAndUnknownFields) {
   // Spaces after the JSON and fields it does not know are what other writers produce.
-  SafetensorsFile f = parse_safetensors(
+  StateDict f = parse_safetensors(
       file_bytes("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"note\":1}}   ", float_bytes(2)));
-  EXPECT_EQ(f.tensors.at("w").to_vector(), (std::vector<float>{0, 1}));
+  EXPECT_EQ(f.at("w").to_vector(), (std::vector<float>{0, 1}));
 }
 
 TEST(SafetensorsMalformed, MissingFileAndDirectoryNameThePath) {
@@ -234,4 +234,4 @@ TEST(SafetensorsMalformed, TruncatedFileOnDiskNamesThePath) {
 }
 
 }  // namespace
-}  // namespace minidl::nn
+}  // namespace minidl::io

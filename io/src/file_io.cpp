@@ -1,4 +1,4 @@
-#include "minidl/nn/file_io.hpp"
+#include "minidl/io/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 
 #include "minidl/core/error.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 // The temporary files write_file_atomically makes: hidden, next to their target.
@@ -129,4 +129,4 @@ void remove_interrupted_writes(const std::filesystem::path& dir) {
   }
 }
 
-}  // namespace minidl::nn
+}  // namespace minidl::io

@@ -1,4 +1,4 @@
-#include "minidl/nn/safetensors.hpp"
+#include "minidl/io/safetensors.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -8,10 +8,10 @@
 #include <optional>
 #include <tuple>
 
-#include "minidl/nn/file_io.hpp"
+#include "minidl/io/file_io.hpp"
 #include "minidl/core/error.hpp"
 
-namespace minidl::nn {
+namespace minidl::io {
 namespace {
 
 // Tensor bytes are copied as they are in memory, and the format is little-endian.
@@ -122,9 +122,9 @@ Entry parse_entry(const std::string& name, const json& info, uint64_t data_size,
   return e;
 }
 
-SafetensorsMetadata parse_metadata(const json& meta, const Reporter& r) {
+Metadata parse_metadata(const json& meta, const Reporter& r) {
   if (!meta.is_object()) r.fail(std::string("\"__metadata__\" must be an object, got ") + meta.type_name());
-  SafetensorsMetadata out;
+  Metadata out;
   for (const auto& [key, value] : meta.items()) {
     if (!value.is_string())
       r.fail("\"__metadata__\" must map strings to strings, but \"" + key + "\" holds a " + value.type_name());
@@ -164,9 +164,9 @@ void append_bytes(std::vector<uint8_t>& out, const T* data, size_t count) {
 
 }  // namespace
 
-std::vector<uint8_t> serialize_safetensors(const StateDict& tensors, const SafetensorsMetadata& metadata) {
+std::vector<uint8_t> serialize_safetensors(const StateDict& state) {
   std::vector<const StateDict::Entry*> order;
-  for (const auto& entry : tensors) {
+  for (const auto& entry : state) {
     if (entry.first == "__metadata__")
       throw ValueError("safetensors: \"__metadata__\" is reserved and cannot name a tensor");
     if (!entry.second.defined()) throw ValueError("safetensors: tensor \"" + entry.first + "\" is undefined");
@@ -180,7 +180,7 @@ std::vector<uint8_t> serialize_safetensors(const StateDict& tensors, const Safet
 
   // ordered_json keeps insertion order, which fixes the header bytes.
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
-  if (!metadata.empty()) header["__metadata__"] = metadata;
+  if (!state.metadata.empty()) header["__metadata__"] = state.metadata;
   uint64_t offset = 0;
   for (const auto* entry : order) {
     const Tensor& t = entry->second;
@@ -222,7 +222,7 @@ std::string clipped(std::string_view text) {
   return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
 }
 
-SafetensorsFile parse_file(std::span<const uint8_t> bytes, const Reporter& r) {
+StateDict parse_file(std::span<const uint8_t> bytes, const Reporter& r) {
   if (bytes.size() < 8)
     r.fail("file has " + std::to_string(bytes.size()) + " bytes, fewer than the 8-byte header length");
   uint64_t header_size = 0;
@@ -251,7 +251,7 @@ SafetensorsFile parse_file(std::span<const uint8_t> bytes, const Reporter& r) {
   }
   if (!header.is_object()) r.fail(std::string("header must be a JSON object, got ") + header.type_name());
 
-  SafetensorsFile file;
+  StateDict file;
   std::vector<Entry> entries;
   for (const auto& [name, info] : header.items()) {
     if (name == "__metadata__")
@@ -268,14 +268,14 @@ SafetensorsFile parse_file(std::span<const uint8_t> bytes, const Reporter& r) {
       void* dst = e.dtype == DType::Float32 ? static_cast<void*>(t.data<float>()) : t.data<int64_t>();
       std::memcpy(dst, data + e.begin, e.end - e.begin);
     }
-    file.tensors.insert(std::move(e.name), std::move(t));
+    file.insert(std::move(e.name), std::move(t));
   }
   return file;
 }
 
 }  // namespace
 
-SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_view source) {
+StateDict parse_safetensors(std::span<const uint8_t> bytes, std::string_view source) {
   const Reporter r(source);
   // The checks in parse_file cover the format; this makes sure that whatever they might miss
   // still names the file instead of escaping as a library's own exception.
@@ -292,12 +292,11 @@ SafetensorsFile parse_safetensors(std::span<const uint8_t> bytes, std::string_vi
   }
 }
 
-void save_safetensors(const std::filesystem::path& path, const StateDict& tensors,
-                      const SafetensorsMetadata& metadata) {
-  write_file_atomically(path, serialize_safetensors(tensors, metadata));
+void save_safetensors(const std::filesystem::path& path, const StateDict& state) {
+  write_file_atomically(path, serialize_safetensors(state));
 }
 
-SafetensorsFile load_safetensors(const std::filesystem::path& path) {
+StateDict load_safetensors(const std::filesystem::path& path) {
   std::vector<uint8_t> bytes;
   try {
     bytes = read_file(path);
@@ -307,4 +306,4 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path) {
   return parse_safetensors(bytes, path.string());
 }
 
-}  // namespace minidl::nn
+}  // namespace minidl::io
