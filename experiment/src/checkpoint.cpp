@@ -8,7 +8,6 @@
 #include "minidl/core/number_text.hpp"
 #include "minidl/io/safetensors.hpp"
 #include "minidl/optim/state_dict.hpp"
-#include "whole_number.hpp"
 
 namespace minidl::experiment {
 
