@@ -163,8 +163,8 @@ void throw_unknown_option(std::string_view owner, std::string_view name,
 void throw_option_type(std::string_view owner, std::string_view name, std::string_view expected_type,
                        const OptionValue& got) {
   throw OptionError(std::string(owner), std::string(name),
-                    "option " + std::string(name) + " must be " + with_article(expected_type) +
-                        ", got " + got.to_string());
+                    "option " + std::string(name) + " must be " + with_article(expected_type) + ", got " +
+                        (got.is_string() ? "string '" + got.to_string() + "'" : got.to_string()));
 }
 
 void throw_option_check(std::string_view owner, std::string_view name, std::string_view expected,

@@ -30,6 +30,9 @@ namespace {
 OptionValue read_scalar(const ConfigNode& node) {
   if (node.is_bool()) return node.as_bool();
   if (node.is_int()) return node.as_int();
+  // Digits beyond int64 would reach the option rounded: as_int says so with the exact text.
+  const std::string& text = node.yaml().Scalar();
+  if (node.is_number() && text.find_first_not_of("+-0123456789") == std::string::npos) node.as_int();
   if (node.is_number()) return node.as_number();
   return node.as_string();
 }
@@ -66,14 +69,21 @@ ComponentConfig read_component(const ConfigNode& node, const ComponentKind& kind
     node.fail("expected a " + kind.kind + " name or a map with 'type', got " + node.describe());
   const ConfigNode type_node = node.is_scalar() ? node : node.require("type");
   const std::string type = type_node.as_string();
-  const auto* resolve = kind.resolver(type);
-  if (!resolve)
+  const std::optional<ComponentKind::Entry> entry = kind.find(type);
+  if (!entry)
     type_node.fail("unknown " + kind.kind + " '" + type + "'" + did_you_mean(type, kind.names) + "; known: " +
                    join_names(kind.names));
+  if (node.is_map()) {
+    // Unknown keys read as every other unknown key in a config: at the key, with the known ones.
+    std::vector<std::string> known{"type"};
+    for (const OptionInfo& option : *entry->options) known.push_back(option.name);
+    known.insert(known.end(), reserved.begin(), reserved.end());
+    node.check_keys(known);
+  }
   ComponentConfig out{type, {}, {}, node.location(), node.path()};
   auto [given, written] = read_written_options(node, reserved);
   out.written = std::move(written);
-  out.options = out.build([&] { return (*resolve)(given); });
+  out.options = out.build([&] { return (*entry->resolve)(given); });
   return out;
 }
 

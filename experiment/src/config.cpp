@@ -104,10 +104,13 @@ OptimizerConfig read_optimizer(const ConfigNode& node) {
   groups.expect_list();
   // A group names only what differs for it; the rest falls back to the optimizer's options,
   // and the two together must be valid options of the optimizer.
-  const auto& resolve = optim::optimizers().find(o.optimizer.type).resolve;
+  const optim::OptimizerEntry& optimizer = optim::optimizers().find(o.optimizer.type);
   static const std::string kParams[] = {"params"};
+  std::vector<std::string> known{"params"};
+  for (const OptionInfo& option : optimizer.options) known.push_back(option.name);
   for (const ConfigNode& g : groups.items()) {
     g.expect_map();
+    g.check_keys(known);
     auto [given, written] = read_written_options(g, kParams);
     ParamGroupConfig group{read_patterns(g.require("params")),
                            ComponentConfig{o.optimizer.type, OptionList(given.begin(), given.end()), std::move(written),
@@ -115,7 +118,7 @@ OptimizerConfig read_optimizer(const ConfigNode& node) {
                            g.location()};
     OptionMap merged = o.optimizer.map();
     for (const auto& [name, value] : given) merged.insert_or_assign(name, value);
-    group.options.build([&] { return resolve(merged); });
+    group.options.build([&] { return optimizer.resolve(merged); });
     o.param_groups.push_back(std::move(group));
   }
   return o;

@@ -165,30 +165,75 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
   return m;
 }
 
+namespace {
+
+// Where a run continues: the epochs its checkpoint holds and the metrics rows before them.
+struct StartPoint {
+  int64_t epochs_done = 0;
+  std::vector<EpochMetrics> history;
+};
+
+StartPoint resume_point(const RunFolder& folder, Experiment& run, data::DataLoader& loader) {
+  if (!fs::exists(folder.checkpoint_file()))
+    throw IOError("cannot resume: no checkpoint at '" + folder.checkpoint_file().string() + "'");
+  const Checkpoint checkpoint = read_checkpoint(folder.checkpoint_file());
+  check_resumable(checkpoint, run.config());
+  // Rows past the checkpoint belong to an epoch a kill interrupted before its checkpoint.
+  StartPoint start{checkpoint.epochs_done, read_metrics_csv(folder.metrics_file(), checkpoint.epochs_done)};
+  restore_checkpoint(checkpoint, run, loader);
+  return start;
+}
+
+// One epoch: training (with a progress bar on a terminal), the scheduler's step, validation.
+// A DivergenceError says what became non-finite, and where.
+EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, const TrainOptions& options,
+                       std::ostream& out) {
+  std::optional<ProgressBar> bar;
+  if (options.display == Display::Progress) bar.emplace(out, epoch, run.config().train.epochs, loader.size());
+  EpochMetrics m;
+  try {
+    m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr);
+  } catch (const DivergenceError&) {
+    if (bar) bar->clear();
+    throw;
+  }
+  if (bar) bar->clear();
+  if (run.scheduler()) run.scheduler()->step();
+  if (const data::Dataset* validation = run.validation_data()) {
+    const Evaluation e = evaluate(run, *validation);
+    if (!std::isfinite(e.loss))
+      throw DivergenceError(fmt::format("validation loss became {} at epoch {}", non_finite_name(e.loss), epoch));
+    m.val_loss = e.loss;
+    if (run.reports_accuracy()) m.val_accuracy = e.accuracy;
+  }
+  return m;
+}
+
+// "iris: 20 epochs, train_loss 0.05, val_loss 0.06, ..., 0.1s training (9000 samples/s) -> runs/iris".
+std::string final_line(const std::string& name, const TrainResult& result) {
+  std::string line = fmt::format("{}: {} epochs, train_loss {:.6g}", name, result.epochs, result.last.train_loss);
+  if (result.last.val_loss) line += fmt::format(", val_loss {:.6g}", *result.last.val_loss);
+  if (result.last.val_accuracy) line += fmt::format(", val_accuracy {:.4f}", *result.last.val_accuracy);
+  return line + fmt::format(", {:.3f}s training ({:.0f} samples/s) -> {}\n", result.train_seconds,
+                            result.samples_per_second, result.output.string());
+}
+
+}  // namespace
+
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out) {
   if (options.resume && options.overwrite) throw ValueError("train: resume and overwrite exclude each other");
   const Config& config = run.config();
   const RunFolder folder(config.output, config.name,
                          options.resume ? RunMode::Resume : options.overwrite ? RunMode::Overwrite : RunMode::Fresh);
   const int64_t epochs = config.train.epochs;
-
-  int64_t epochs_done = 0;
-  std::vector<EpochMetrics> history;
   data::DataLoader loader = make_train_loader(run);
-  if (options.resume) {
-    if (!fs::exists(folder.checkpoint_file()))
-      throw IOError("cannot resume: no checkpoint at '" + folder.checkpoint_file().string() + "'");
-    const Checkpoint checkpoint = read_checkpoint(folder.checkpoint_file());
-    check_resumable(checkpoint, config);
-    // Rows past the checkpoint belong to an epoch a kill interrupted before its checkpoint.
-    history = read_metrics_csv(folder.metrics_file(), checkpoint.epochs_done);
-    restore_checkpoint(checkpoint, run, loader);
-    epochs_done = checkpoint.epochs_done;
-  }
+  StartPoint start = options.resume ? resume_point(folder, run, loader) : StartPoint{};
+  int64_t epochs_done = start.epochs_done;
+
   TrainResult result;
   result.output = folder.path();
-  for (const EpochMetrics& m : history) result.train_seconds += m.seconds;
-  if (!history.empty()) result.last = history.back();
+  for (const EpochMetrics& m : start.history) result.train_seconds += m.seconds;
+  if (!start.history.empty()) result.last = start.history.back();
   if (epochs_done == epochs && fs::exists(folder.summary_file()) && fs::exists(folder.model_file())) {
     // As PyTorch Lightning's fit() with max_epochs reached: say so, change nothing.
     out << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
@@ -206,34 +251,16 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   resolved.output = folder.path().string();
   const std::string config_yaml = to_yaml_text(resolved);
   io::write_file_atomically(folder.config_file(), config_yaml);
-  io::write_file_atomically(folder.metrics_file(), to_csv(history));
+  io::write_file_atomically(folder.metrics_file(), to_csv(start.history));
 
-  const int64_t samples_per_epoch =
-      config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
-
-  // Each check comes before the epoch's files: a diverged epoch leaves no row and no checkpoint.
-  auto diverged = [&](const std::string& what) {
-    return DivergenceError(what + "; " + last_good_checkpoint(epochs_done, folder.checkpoint_file()));
-  };
   for (; epochs_done < epochs; ++epochs_done) {
     const int64_t epoch = epochs_done + 1;
-    std::optional<ProgressBar> bar;
-    if (options.display == Display::Progress) bar.emplace(out, epoch, epochs, loader.size());
     EpochMetrics m;
     try {
-      m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr);
+      // Each check comes before the epoch's files: a diverged epoch leaves no row and no checkpoint.
+      m = run_epoch(run, loader, epoch, options, out);
     } catch (const DivergenceError& e) {
-      if (bar) bar->clear();
-      throw diverged(e.what());
-    }
-    if (bar) bar->clear();
-    if (run.scheduler()) run.scheduler()->step();
-    if (const data::Dataset* validation = run.validation_data()) {
-      const Evaluation e = evaluate(run, *validation);
-      if (!std::isfinite(e.loss))
-        throw diverged(fmt::format("validation loss became {} at epoch {}", non_finite_name(e.loss), epoch));
-      m.val_loss = e.loss;
-      if (run.reports_accuracy()) m.val_accuracy = e.accuracy;
+      throw DivergenceError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder.checkpoint_file()));
     }
     // The row first: a kill before the checkpoint leaves a row that the resume drops.
     io::append_file_durably(folder.metrics_file(), to_csv_row(m) + "\n");
@@ -244,15 +271,13 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   }
 
   result.epochs = epochs_done;
+  const int64_t samples_per_epoch =
+      config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
   const double samples = static_cast<double>(samples_per_epoch) * static_cast<double>(epochs_done);
   result.samples_per_second = result.train_seconds > 0 ? samples / result.train_seconds : 0;
   nn::save(run.model(), folder.model_file());
   write_summary(folder.summary_file(), run, result);
-  out << fmt::format("{}: {} epochs, train_loss {:.6g}", config.name, result.epochs, result.last.train_loss);
-  if (result.last.val_loss) out << fmt::format(", val_loss {:.6g}", *result.last.val_loss);
-  if (result.last.val_accuracy) out << fmt::format(", val_accuracy {:.4f}", *result.last.val_accuracy);
-  out << fmt::format(", {:.3f}s training ({:.0f} samples/s) -> {}\n", result.train_seconds,
-                     result.samples_per_second, folder.path().string());
+  out << final_line(config.name, result);
   return result;
 }
 

@@ -14,12 +14,12 @@ namespace minidl::nn {
 std::shared_ptr<Linear> Linear::build(LinearOptions& options, const LayerInput& input) {
   if (input.shape.empty())
     throw OptionError("linear", "in",
-                      "linear needs inputs with a feature dimension, but " + input.source + " has shape " +
+                      "needs inputs with a feature dimension, but " + input.source + " has shape " +
                           to_string(input.shape));
   const int64_t features = input.shape.back();
   if (options.in && *options.in != features)
     throw OptionError("linear", "in",
-                      "linear expects in: " + std::to_string(*options.in) + " features, but " + input.source +
+                      "expects in: " + std::to_string(*options.in) + " features, but " + input.source +
                           " has " + std::to_string(features) + " (omit 'in' to take it from the input)");
   options.in = features;
   const int64_t out = options.out;

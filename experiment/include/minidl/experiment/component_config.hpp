@@ -39,20 +39,26 @@ struct ComponentConfig {
   auto build(Build&& build) const -> decltype(build());
 };
 
-/// The names and options resolver of one registry, as a config reader needs them.
+/// What a config reader needs of one registry: its names, and each entry's options and resolver.
 struct ComponentKind {
+  /// One entry's declared options and the function that resolves them.
+  struct Entry {
+    const std::vector<OptionInfo>* options;
+    const std::function<OptionList(const OptionMap&)>* resolve;
+  };
   std::string kind;  // "layer", "optimizer", ...
   std::vector<std::string> names;
-  /// The options resolver of `type`, or null for an unknown name.
-  std::function<const std::function<OptionList(const OptionMap&)>*(std::string_view type)> resolver;
+  /// The entry `type`, or nullopt for an unknown name.
+  std::function<std::optional<Entry>(std::string_view type)> find;
 };
 
 /// The kind view of `registry`.
-template <class Entry>
-ComponentKind kind_of(const Registry<Entry>& registry) {
-  return {registry.kind(), registry.names(), [&registry](std::string_view type) {
-            const Entry* entry = registry.get(type);
-            return entry ? &entry->resolve : nullptr;
+template <class E>
+ComponentKind kind_of(const Registry<E>& registry) {
+  return {registry.kind(), registry.names(), [&registry](std::string_view type) -> std::optional<ComponentKind::Entry> {
+            const E* entry = registry.get(type);
+            if (!entry) return std::nullopt;
+            return ComponentKind::Entry{&entry->options, &entry->resolve};
           }};
 }
 
