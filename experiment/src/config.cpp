@@ -180,27 +180,26 @@ Config parse_config(const std::string& text, const std::string& origin,
   return read_config(parse_config_tree(text, origin, overrides));
 }
 
-YAML::Node to_yaml(const Config& c) {
-  YAML::Node root(YAML::NodeType::Map);
-  root["name"] = c.name;
-  root["seed"] = std::to_string(c.seed);
-  root["threads"] = std::to_string(c.threads);
+namespace {
 
+YAML::Node data_yaml(const DataConfig& d) {
   YAML::Node data(YAML::NodeType::Map);
-  data["train"] = flow(to_yaml(c.data.train));
-  if (c.data.validation) {
-    data["validation"] = flow(to_yaml(*c.data.validation));
-  } else if (c.data.validation_split > 0) {
+  data["train"] = flow(to_yaml(d.train));
+  if (d.validation) {
+    data["validation"] = flow(to_yaml(*d.validation));
+  } else if (d.validation_split > 0) {
     YAML::Node split(YAML::NodeType::Map);
-    split["split"] = number(c.data.validation_split);
+    split["split"] = number(d.validation_split);
     data["validation"] = flow(split);
   }
-  data["transform"] = flow(section_yaml(c.data.transform));
-  for (const auto& kv : section_yaml(c.data)) data[kv.first] = kv.second;
-  root["data"] = data;
+  data["transform"] = flow(section_yaml(d.transform));
+  for (const auto& kv : section_yaml(d)) data[kv.first] = kv.second;
+  return data;
+}
 
+YAML::Node model_yaml(const ModelConfig& m) {
   YAML::Node layers(YAML::NodeType::Sequence);
-  for (const LayerConfig& l : c.model.layers) {
+  for (const LayerConfig& l : m.layers) {
     YAML::Node layer = flow(to_yaml(l.layer));
     if (!l.init.empty()) {
       YAML::Node init(YAML::NodeType::Map);
@@ -209,34 +208,41 @@ YAML::Node to_yaml(const Config& c) {
     }
     layers.push_back(layer);
   }
-  if (c.model.init_from.empty()) {
-    root["model"] = layers;
-  } else {
-    YAML::Node model(YAML::NodeType::Map);
-    model["layers"] = layers;
-    model["init_from"] = c.model.init_from;
-    root["model"] = model;
-  }
+  if (m.init_from.empty()) return layers;
+  YAML::Node model(YAML::NodeType::Map);
+  model["layers"] = layers;
+  model["init_from"] = m.init_from;
+  return model;
+}
 
+YAML::Node optimizer_yaml(const OptimizerConfig& o) {
+  YAML::Node optimizer = to_yaml(o.optimizer);
+  if (o.param_groups.empty()) return flow(optimizer);
+  YAML::Node groups(YAML::NodeType::Sequence);
+  for (const ParamGroupConfig& g : o.param_groups) {
+    YAML::Node group(YAML::NodeType::Map);
+    YAML::Node patterns(YAML::NodeType::Sequence);
+    for (const std::string& p : g.params) patterns.push_back(p);
+    group["params"] = flow(patterns);
+    for (const auto& [name, value] : g.options.options) group[name] = to_yaml(value);
+    groups.push_back(flow(group));
+  }
+  optimizer["param_groups"] = groups;
+  return optimizer;
+}
+
+}  // namespace
+
+YAML::Node to_yaml(const Config& c) {
+  YAML::Node root(YAML::NodeType::Map);
+  root["name"] = c.name;
+  root["seed"] = std::to_string(c.seed);
+  root["threads"] = std::to_string(c.threads);
+  root["data"] = data_yaml(c.data);
+  root["model"] = model_yaml(c.model);
   root["loss"] = flow(to_yaml(c.loss));
-  YAML::Node optimizer = to_yaml(c.optimizer.optimizer);
-  if (c.optimizer.param_groups.empty()) {
-    flow(optimizer);
-  } else {
-    YAML::Node groups(YAML::NodeType::Sequence);
-    for (const ParamGroupConfig& g : c.optimizer.param_groups) {
-      YAML::Node group(YAML::NodeType::Map);
-      YAML::Node patterns(YAML::NodeType::Sequence);
-      for (const std::string& p : g.params) patterns.push_back(p);
-      group["params"] = flow(patterns);
-      for (const auto& [name, value] : g.options.options) group[name] = to_yaml(value);
-      groups.push_back(flow(group));
-    }
-    optimizer["param_groups"] = groups;
-  }
-  root["optimizer"] = optimizer;
+  root["optimizer"] = optimizer_yaml(c.optimizer);
   if (c.scheduler) root["scheduler"] = flow(to_yaml(*c.scheduler));
-
   root["train"] = flow(section_yaml(c.train));
   if (!c.metrics.empty()) {
     YAML::Node metrics(YAML::NodeType::Sequence);
