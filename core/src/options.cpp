@@ -152,6 +152,21 @@ std::string OptionTraits<std::vector<double>>::format(const std::vector<double>&
   return join_numbers(x, "[", "]");
 }
 
+std::optional<Size2> OptionTraits<Size2>::from(const OptionValue& v) {
+  if (auto n = OptionTraits<int64_t>::from(v)) return Size2{*n, *n};
+  auto pair = OptionTraits<std::vector<int64_t>>::from(v);
+  if (!pair || pair->size() != 2) return std::nullopt;
+  return Size2{(*pair)[0], (*pair)[1]};
+}
+OptionValue OptionTraits<Size2>::to(const Size2& x) {
+  if (x[0] == x[1]) return x[0];
+  return std::vector<double>{static_cast<double>(x[0]), static_cast<double>(x[1])};
+}
+std::string OptionTraits<Size2>::format(const Size2& x) {
+  if (x[0] == x[1]) return std::to_string(x[0]);
+  return "(" + std::to_string(x[0]) + ", " + std::to_string(x[1]) + ")";
+}
+
 namespace detail {
 
 void throw_unknown_option(std::string_view owner, std::string_view name,

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <optional>
 #include <ostream>
 
@@ -105,17 +106,31 @@ const char* version() { return MINIDL_VERSION; }
 Evaluation evaluate(Experiment& run, const data::Dataset& dataset) {
   NoGradGuard no_grad;
   run.model().eval();
-  const data::Batch all = dataset.all();  // validation sets here are small: one exact batch
-  const Variable output = run.model()(all.features);
-  Evaluation e;
-  e.loss = run.loss()(output, all.targets).item();
-  if (run.is_classification()) {
-    const std::vector<int64_t> predicted = argmax(output.data(), 1).to_int64_vector();
-    const std::vector<int64_t> target = all.targets.to_int64_vector();
-    int64_t correct = 0;
-    for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == target[i];
-    e.accuracy = static_cast<double>(correct) / static_cast<double>(predicted.size());
+  // In chunks of samples, so an image test set does not hold every activation at once; a set
+  // up to one chunk is one exact batch, as before.
+  constexpr int64_t kChunk = 4096;
+  const bool summed = run.config().loss.value("reduction") == OptionValue("sum");
+  const int64_t n = dataset.size();
+  double loss = 0.0;
+  int64_t correct = 0;
+  std::vector<int64_t> indices;
+  for (int64_t begin = 0; begin < n; begin += kChunk) {
+    const int64_t end = std::min(n, begin + kChunk);
+    indices.resize(static_cast<size_t>(end - begin));
+    std::iota(indices.begin(), indices.end(), begin);
+    const data::Batch batch = begin == 0 && end == n ? dataset.all() : dataset.get(indices);
+    const Variable output = run.model()(batch.features);
+    const double chunk_loss = run.loss()(output, batch.targets).item();
+    loss += summed || (begin == 0 && end == n) ? chunk_loss : chunk_loss * static_cast<double>(end - begin);
+    if (run.is_classification()) {
+      const std::vector<int64_t> predicted = argmax(output.data(), 1).to_int64_vector();
+      const std::vector<int64_t> target = batch.targets.to_int64_vector();
+      for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == target[i];
+    }
   }
+  Evaluation e;
+  e.loss = summed || n <= kChunk ? loss : loss / static_cast<double>(n);
+  if (run.is_classification()) e.accuracy = static_cast<double>(correct) / static_cast<double>(n);
   run.model().train();
   return e;
 }

@@ -10,6 +10,7 @@
 //       return std::tuple{option("lr", &AdamOptions::lr, check::non_negative, "learning rate")};
 //     }
 //   };
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -22,6 +23,9 @@
 #include "minidl/core/option_value.hpp"
 
 namespace minidl {
+
+/// A height and a width (a kernel size, a stride): a config gives one number for both or a pair.
+using Size2 = std::array<int64_t, 2>;
 
 /// A condition on an option's value and its description for messages ("must be >= 0").
 template <class T>
@@ -72,6 +76,18 @@ inline constexpr Check<std::vector<int64_t>> increasing{
       return true;
     },
     "non-negative and increasing"};
+/// Both sizes > 0, like a kernel size or a stride.
+inline constexpr Check<Size2> positive_size{[](const Size2& s) { return s[0] > 0 && s[1] > 0; }, "> 0"};
+/// Both sizes >= 0, like a padding.
+inline constexpr Check<Size2> non_negative_size{[](const Size2& s) { return s[0] >= 0 && s[1] >= 0; }, ">= 0"};
+/// Every size > 0, like a shape.
+inline constexpr Check<std::vector<int64_t>> positive_sizes{
+    [](const std::vector<int64_t>& v) {
+      for (int64_t x : v)
+        if (x <= 0) return false;
+      return true;
+    },
+    "sizes > 0"};
 inline constexpr Check<std::vector<double>> any_numbers{[](const std::vector<double>&) { return true; },
                                                         "any numbers"};
 }  // namespace check
@@ -187,6 +203,17 @@ struct OptionTraits<std::vector<double>> {
   static std::optional<std::vector<double>> from(const OptionValue& v);
   static OptionValue to(const std::vector<double>& x) { return x; }
   static std::string format(const std::vector<double>& x);
+};
+
+template <>
+struct OptionTraits<Size2> {
+  static constexpr std::string_view type = "integer or pair";
+  /// An integer n is (n, n); a list of two integers is (height, width).
+  static std::optional<Size2> from(const OptionValue& v);
+  /// One integer when height and width agree, else the pair.
+  static OptionValue to(const Size2& x);
+  /// "5" or "(5, 3)", as PyTorch prints a size it was given.
+  static std::string format(const Size2& x);
 };
 
 /// An optional option converts like its value; an unset one prints as "none".

@@ -1,0 +1,88 @@
+#include "minidl/nn/pooling.hpp"
+
+#include "minidl/autograd/image_ops.hpp"
+#include "minidl/core/error.hpp"
+#include "minidl/nn/conv2d.hpp"
+
+namespace minidl::nn {
+
+namespace {
+
+std::string pair_text(const Size2& s) { return OptionTraits<Size2>::format(s); }
+
+// A pooling window must fit the padded image and PyTorch's padding rule (at most half the
+// window), or the layer is refused at the option at fault.
+void check_window(std::string_view layer, const Size2& kernel, const Size2& stride, const Size2& padding,
+                  const LayerInput& input) {
+  if (input.shape.size() != 3)
+    throw OptionError(std::string(layer), "kernel_size",
+                      "needs [C, H, W] samples, but " + input.source + " has shape " + to_string(input.shape));
+  for (int d = 0; d < 2; ++d) {
+    if (2 * padding[d] > kernel[d])
+      throw OptionError(std::string(layer), "padding",
+                        "padding " + pair_text(padding) + " must be at most half the kernel " + pair_text(kernel));
+    if (conv_output_size(input.shape[1 + d], kernel[d], stride[d], padding[d]) <= 0)
+      throw OptionError(std::string(layer), "kernel_size",
+                        "the window " + pair_text(kernel) + " does not fit " + input.source + ": " +
+                            std::to_string(input.shape[1 + d]) + (d == 0 ? " rows" : " columns") + " with padding " +
+                            std::to_string(padding[d]));
+  }
+}
+
+std::string window_repr(const Size2& kernel, const Size2& stride, const Size2& padding) {
+  return "kernel_size=" + pair_text(kernel) + ", stride=" + pair_text(stride) + ", padding=" + pair_text(padding);
+}
+
+}  // namespace
+
+std::shared_ptr<MaxPool2d> MaxPool2d::build(MaxPool2dOptions& options, const LayerInput& input) {
+  check_window("max_pool2d", options.kernel_size, options.stride.value_or(options.kernel_size), options.padding,
+               input);
+  return std::make_shared<MaxPool2d>(options);
+}
+
+MaxPool2d::MaxPool2d(const MaxPool2dOptions& options) : options_(options) {
+  validate_options(options_, "MaxPool2d");
+  if (!options_.stride) options_.stride = options_.kernel_size;
+}
+
+Variable MaxPool2d::forward(const Variable& input) {
+  return max_pool2d(input, options_.kernel_size, *options_.stride, options_.padding);
+}
+
+std::string MaxPool2d::extra_repr() const {
+  return window_repr(options_.kernel_size, *options_.stride, options_.padding) + ", dilation=1, ceil_mode=False";
+}
+
+std::shared_ptr<AvgPool2d> AvgPool2d::build(AvgPool2dOptions& options, const LayerInput& input) {
+  check_window("avg_pool2d", options.kernel_size, options.stride.value_or(options.kernel_size), options.padding,
+               input);
+  return std::make_shared<AvgPool2d>(options);
+}
+
+AvgPool2d::AvgPool2d(const AvgPool2dOptions& options) : options_(options) {
+  validate_options(options_, "AvgPool2d");
+  if (!options_.stride) options_.stride = options_.kernel_size;
+}
+
+Variable AvgPool2d::forward(const Variable& input) {
+  return avg_pool2d(input, options_.kernel_size, *options_.stride, options_.padding, options_.count_include_pad);
+}
+
+std::string AvgPool2d::extra_repr() const {
+  return window_repr(options_.kernel_size, *options_.stride, options_.padding);
+}
+
+std::shared_ptr<AdaptiveAvgPool2d> AdaptiveAvgPool2d::build(AdaptiveAvgPool2dOptions& options,
+                                                            const LayerInput& input) {
+  if (input.shape.size() != 3)
+    throw OptionError("adaptive_avg_pool2d", "output_size",
+                      "needs [C, H, W] samples, but " + input.source + " has shape " + to_string(input.shape));
+  return std::make_shared<AdaptiveAvgPool2d>(options);
+}
+
+Variable AdaptiveAvgPool2d::forward(const Variable& input) { return adaptive_avg_pool2d(input, options_.output_size); }
+
+std::string AdaptiveAvgPool2d::extra_repr() const { return "output_size=" + pair_text(options_.output_size); }
+
+}  // namespace minidl::nn
