@@ -1,6 +1,6 @@
 // LeNet's image layers, forward + backward at batch 256, beside the sgemm rate of the machine:
 //   conv1 1x28x28 -> 6 (5x5, pad 2), conv2 6x14x14 -> 16 (5x5), as FLOP/s of the convolution
-//   (forward 2*N*O*L*K, backward twice that) to compare with sgemm on a LeNet-sized product;
+//   (forward 2*N*O*L*K, backward once more per gradient of x and of the weight) to compare with sgemm on a LeNet-sized product;
 //   avg_pool2d 2x2 and batch_norm (training) on conv1's output.
 // The last argument is the thread count; times are wall clock.
 // Run: build/bin/conv_bench [--benchmark_filter=...]
@@ -20,12 +20,13 @@ Tensor random_tensor(const Shape& shape, uint64_t seed) {
   return Tensor::normal(shape, 0, 1, gen);
 }
 
-// Args: batch, in channels, size, out channels, kernel, padding, threads.
+// Args: batch, in channels, size, out channels, kernel, padding, whether the input needs a
+// gradient (not for LeNet's first layer, whose input is the data), threads.
 void BM_Conv2dForwardBackward(benchmark::State& state) {
   const int64_t n = state.range(0), c = state.range(1), hw = state.range(2), o = state.range(3), k = state.range(4),
                 pad = state.range(5);
-  set_num_threads(static_cast<int>(state.range(6)));
-  Variable x(random_tensor({n, c, hw, hw}, 1), true), w(random_tensor({o, c, k, k}, 2), true),
+  set_num_threads(static_cast<int>(state.range(7)));
+  Variable x(random_tensor({n, c, hw, hw}, 1), state.range(6) != 0), w(random_tensor({o, c, k, k}, 2), true),
       b(random_tensor({o}, 3), true);
   const int64_t out = hw + 2 * pad - k + 1;
   const Tensor g = random_tensor({n, o, out, out}, 4);
@@ -35,15 +36,15 @@ void BM_Conv2dForwardBackward(benchmark::State& state) {
     benchmark::DoNotOptimize(w.grad().data<float>());
     x.zero_grad(), w.zero_grad(), b.zero_grad();
   }
-  const double flops = 3 * 2.0 * static_cast<double>(n * o * out * out * c * k * k);
+  const double flops = (state.range(6) ? 3 : 2) * 2.0 * static_cast<double>(n * o * out * out * c * k * k);
   state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Conv2dForwardBackward)
-    ->Args({256, 1, 28, 6, 5, 2, 1})
-    ->Args({256, 6, 14, 16, 5, 0, 1})
-    ->Args({256, 1, 28, 6, 5, 2, 2})
-    ->Args({256, 6, 14, 16, 5, 0, 2})
-    ->ArgNames({"N", "C", "HW", "O", "k", "pad", "threads"})
+    ->Args({256, 1, 28, 6, 5, 2, 0, 1})
+    ->Args({256, 6, 14, 16, 5, 0, 1, 1})
+    ->Args({256, 1, 28, 6, 5, 2, 0, 2})
+    ->Args({256, 6, 14, 16, 5, 0, 1, 2})
+    ->ArgNames({"N", "C", "HW", "O", "k", "pad", "dx", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -87,7 +87,10 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
   const std::vector<Case> cases = {{{2, 3, 7, 6}, {4, 3, 3, 3}, {1, 1}, {0, 0}, {1, 1}, 1, true},
                                    {{2, 4, 9, 8}, {6, 2, 3, 2}, {2, 1}, {1, 2}, {2, 1}, 2, true},
                                    {{1, 6, 5, 5}, {6, 1, 3, 3}, {1, 2}, {1, 1}, {1, 1}, 6, false},
-                                   {{3, 2, 6, 6}, {5, 2, 1, 1}, {2, 2}, {0, 0}, {1, 1}, 1, true}};
+                                   {{3, 2, 6, 6}, {5, 2, 1, 1}, {2, 2}, {0, 0}, {1, 1}, 1, true},
+                                   {{1, 2, 7, 9}, {2, 2, 2, 3}, {1, 2}, {1, 2}, {1, 2}, 1, true},
+                                   // kernel columns that lie wholly in the padding
+                                   {{1, 1, 3, 2}, {1, 1, 3, 7}, {1, 1}, {1, 3}, {1, 1}, 1, false}};
   uint64_t seed = 0;
   for (const Case& c : cases) {
     const Variable x = random(c.x, ++seed), w = random(c.w, ++seed);

@@ -1,4 +1,5 @@
 // conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over the batch.
+#include <algorithm>
 #include <vector>
 
 #include "image_geometry.hpp"
@@ -6,6 +7,7 @@
 #include "minidl/autograd/node.hpp"
 #include "minidl/core/matmul.hpp"
 #include "minidl/core/parallel.hpp"
+#include "minidl/core/reduction.hpp"
 
 namespace minidl {
 
@@ -30,36 +32,49 @@ struct ConvGeometry {
   int64_t sample_size() const { return channels * height * width; }
 };
 
-// Visits every (im2col row, output position, input index or -1 for padding) of one sample, row
-// by row: im2col and col2im are the same walk, reading or scattering.
+// Walks one sample's im2col matrix [C*kh*kw, out_h*out_w] output row by output row: for each
+// run of out_w columns, visit(col, lo, hi, in) where columns [lo, hi) of the run read input
+// pixels in + (ox - lo) * stride_w (the rest lie in the padding). im2col and col2im are the
+// same walk, one gathering and one scattering.
 template <class Visit>
 void walk_columns(const ConvGeometry& g, Visit&& visit) {
-  const int64_t positions = g.positions();
+  const int64_t positions = g.positions(), sw = g.stride[1];
   for (int64_t c = 0; c < g.channels; ++c)
     for (int64_t ki = 0; ki < g.kh; ++ki)
       for (int64_t kj = 0; kj < g.kw; ++kj) {
         const int64_t row = (c * g.kh + ki) * g.kw + kj;
+        // ix = ox * sw + off lies in [0, width) for ox in [lo, hi).
+        const int64_t off = kj * g.dilation[1] - g.padding[1];
+        const int64_t lo = std::min(g.out_w, off >= 0 ? int64_t{0} : (-off + sw - 1) / sw);
+        const int64_t hi = std::max(lo, off >= g.width ? int64_t{0} : std::min(g.out_w, (g.width - 1 - off) / sw + 1));
         for (int64_t oy = 0; oy < g.out_h; ++oy) {
           const int64_t iy = oy * g.stride[0] - g.padding[0] + ki * g.dilation[0];
-          const bool row_inside = iy >= 0 && iy < g.height;
-          for (int64_t ox = 0; ox < g.out_w; ++ox) {
-            const int64_t ix = ox * g.stride[1] - g.padding[1] + kj * g.dilation[1];
-            const bool inside = row_inside && ix >= 0 && ix < g.width;
-            visit(row * positions + oy * g.out_w + ox, inside ? (c * g.height + iy) * g.width + ix : int64_t{-1});
-          }
+          const int64_t col = row * positions + oy * g.out_w;
+          if (iy < 0 || iy >= g.height) visit(col, int64_t{0}, int64_t{0}, int64_t{0});
+          else visit(col, lo, hi, (c * g.height + iy) * g.width + lo * sw + off);
         }
       }
 }
 
 // cols [C*kh*kw, out_h*out_w] from one sample x [C, H, W] (zeros where the window hits padding).
 void im2col(const ConvGeometry& g, const float* x, float* cols) {
-  walk_columns(g, [&](int64_t col, int64_t in) { cols[col] = in >= 0 ? x[in] : 0.0f; });
+  const int64_t sw = g.stride[1], out_w = g.out_w;
+  walk_columns(g, [&](int64_t col, int64_t lo, int64_t hi, int64_t in) {
+    float* dst = cols + col;
+    std::fill(dst, dst + lo, 0.0f);
+    if (sw == 1) std::copy(x + in, x + in + (hi - lo), dst + lo);
+    else
+      for (int64_t ox = lo; ox < hi; ++ox) dst[ox] = x[in + (ox - lo) * sw];
+    std::fill(dst + hi, dst + out_w, 0.0f);
+  });
 }
 
 // dx [C, H, W] += the columns scattered back to the pixels they were read from.
 void col2im(const ConvGeometry& g, const float* cols, float* dx) {
-  walk_columns(g, [&](int64_t col, int64_t in) {
-    if (in >= 0) dx[in] += cols[col];
+  const int64_t sw = g.stride[1];
+  walk_columns(g, [&](int64_t col, int64_t lo, int64_t hi, int64_t in) {
+    const float* src = cols + col;
+    for (int64_t ox = lo; ox < hi; ++ox) dx[in + (ox - lo) * sw] += src[ox];
   });
 }
 
@@ -163,25 +178,6 @@ void conv_backward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, con
   for (size_t i = 1; i < dw_parts.size(); ++i) dw->add_(dw_parts[i]);
 }
 
-// Sum of go [N, O, L] over N and L per channel, in double in a fixed order.
-Tensor bias_grad(const ConvGeometry& g, const Tensor& go) {
-  Tensor db = Tensor::empty({g.out_channels});
-  const float* p = go.data<float>();
-  float* out = db.data<float>();
-  const int64_t positions = g.positions();
-  parallel_for(g.out_channels, 1, [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; ++c) {
-      double s = 0.0;
-      for (int64_t n = 0; n < g.batch; ++n) {
-        const float* row = p + (n * g.out_channels + c) * positions;
-        for (int64_t l = 0; l < positions; ++l) s += row[l];
-      }
-      out[c] = static_cast<float>(s);
-    }
-  });
-  return db;
-}
-
 }  // namespace
 
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
@@ -201,7 +197,7 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                                 node.needs_input_grad(1) ? &dw : nullptr);
                   if (dx.defined()) gi[0] = std::move(dx);
                   if (dw.defined()) gi[1] = dw.view({g.out_channels, g.channels / g.groups, g.kh, g.kw});
-                  if (node.needs_input_grad(2)) gi[2] = bias_grad(g, go);
+                  if (node.needs_input_grad(2)) gi[2] = sum_to(go, {g.out_channels, 1}).view({g.out_channels});
                 });
 }
 
