@@ -57,15 +57,17 @@ void walk_columns(const ConvGeometry& g, Visit&& visit) {
 }
 
 // cols [C*kh*kw, out_h*out_w] from one sample x [C, H, W] (zeros where the window hits padding).
+// Runs are short (out_w floats), so plain loops beat memcpy/memset calls.
 void im2col(const ConvGeometry& g, const float* x, float* cols) {
   const int64_t sw = g.stride[1], out_w = g.out_w;
   walk_columns(g, [&](int64_t col, int64_t lo, int64_t hi, int64_t in) {
     float* dst = cols + col;
-    std::fill(dst, dst + lo, 0.0f);
-    if (sw == 1) std::copy(x + in, x + in + (hi - lo), dst + lo);
+    for (int64_t ox = 0; ox < lo; ++ox) dst[ox] = 0.0f;
+    if (sw == 1)
+      for (int64_t ox = lo; ox < hi; ++ox) dst[ox] = x[in + ox - lo];
     else
       for (int64_t ox = lo; ox < hi; ++ox) dst[ox] = x[in + (ox - lo) * sw];
-    std::fill(dst + hi, dst + out_w, 0.0f);
+    for (int64_t ox = hi; ox < out_w; ++ox) dst[ox] = 0.0f;
   });
 }
 
@@ -74,7 +76,10 @@ void col2im(const ConvGeometry& g, const float* cols, float* dx) {
   const int64_t sw = g.stride[1];
   walk_columns(g, [&](int64_t col, int64_t lo, int64_t hi, int64_t in) {
     const float* src = cols + col;
-    for (int64_t ox = lo; ox < hi; ++ox) dx[in + (ox - lo) * sw] += src[ox];
+    if (sw == 1)
+      for (int64_t ox = lo; ox < hi; ++ox) dx[in + ox - lo] += src[ox];
+    else
+      for (int64_t ox = lo; ox < hi; ++ox) dx[in + (ox - lo) * sw] += src[ox];
   });
 }
 
