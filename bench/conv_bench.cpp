@@ -2,7 +2,8 @@
 //   conv1 1x28x28 -> 6 (5x5, pad 2), conv2 6x14x14 -> 16 (5x5), as FLOP/s of the convolution
 //   (forward 2*N*O*L*K, backward once more per gradient of x and of the weight) to compare with sgemm on a LeNet-sized product;
 //   avg_pool2d 2x2 and batch_norm (training) on conv1's output.
-// The last argument is the thread count; times are wall clock.
+// The last argument is the thread count; times are wall clock, CPU times the whole process's
+// (all threads): on a busy machine the CPU time per thread count is the steadier figure.
 // Run: build/bin/conv_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 #include <cblas.h>
@@ -46,6 +47,7 @@ BENCHMARK(BM_Conv2dForwardBackward)
     ->Args({256, 6, 14, 16, 5, 0, 1, 2})
     ->ArgNames({"N", "C", "HW", "O", "k", "pad", "dx", "threads"})
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 
 // The sgemm rate beside: one single-threaded cblas_sgemm of M x K @ K x N (the per-sample
