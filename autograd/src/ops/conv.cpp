@@ -32,55 +32,77 @@ struct ConvGeometry {
   int64_t sample_size() const { return channels * height * width; }
 };
 
-// Walks one sample's im2col matrix [C*kh*kw, out_h*out_w] output row by output row: for each
-// run of out_w columns, visit(col, lo, hi, in) where columns [lo, hi) of the run read input
-// pixels in + (ox - lo) * stride_w (the rest lie in the padding). im2col and col2im are the
-// same walk, one gathering and one scattering.
+// im2col and col2im work on the sample zero-padded on every side [C, Hp, Wp]: the window never
+// leaves it, so every run of out_w columns is a branch-free copy (bounds checks per run cost
+// more than the copy itself at LeNet's sizes).
+int64_t padded_h(const ConvGeometry& g) { return g.height + 2 * g.padding[0]; }
+int64_t padded_w(const ConvGeometry& g) { return g.width + 2 * g.padding[1]; }
+bool has_padding(const ConvGeometry& g) { return g.padding[0] != 0 || g.padding[1] != 0; }
+
+// Walks one sample's im2col matrix [C*kh*kw, out_h*out_w] run by run: visit(col, in) where
+// column ox of the run starting at `col` is padded pixel in + ox * stride_w.
 template <class Visit>
 void walk_columns(const ConvGeometry& g, Visit&& visit) {
-  const int64_t positions = g.positions(), sw = g.stride[1];
+  const int64_t positions = g.positions(), hp = padded_h(g), wp = padded_w(g);
   for (int64_t c = 0; c < g.channels; ++c)
     for (int64_t ki = 0; ki < g.kh; ++ki)
       for (int64_t kj = 0; kj < g.kw; ++kj) {
         const int64_t row = (c * g.kh + ki) * g.kw + kj;
-        // ix = ox * sw + off lies in [0, width) for ox in [lo, hi).
-        const int64_t off = kj * g.dilation[1] - g.padding[1];
-        const int64_t lo = std::min(g.out_w, off >= 0 ? int64_t{0} : (-off + sw - 1) / sw);
-        const int64_t hi = std::max(lo, off >= g.width ? int64_t{0} : std::min(g.out_w, (g.width - 1 - off) / sw + 1));
-        for (int64_t oy = 0; oy < g.out_h; ++oy) {
-          const int64_t iy = oy * g.stride[0] - g.padding[0] + ki * g.dilation[0];
-          const int64_t col = row * positions + oy * g.out_w;
-          if (iy < 0 || iy >= g.height) visit(col, int64_t{0}, int64_t{0}, int64_t{0});
-          else visit(col, lo, hi, (c * g.height + iy) * g.width + lo * sw + off);
-        }
+        for (int64_t oy = 0; oy < g.out_h; ++oy)
+          visit(row * positions + oy * g.out_w, (c * hp + oy * g.stride[0] + ki * g.dilation[0]) * wp + kj * g.dilation[1]);
       }
 }
 
-// cols [C*kh*kw, out_h*out_w] from one sample x [C, H, W] (zeros where the window hits padding).
-// Runs are short (out_w floats), so plain loops beat memcpy/memset calls.
-void im2col(const ConvGeometry& g, const float* x, float* cols) {
+// One sample x [C, H, W] zero-padded into `buf` (x itself when there is no padding). The border
+// of `buf` is zeroed when it is first sized and never written after, so only the interior is copied.
+const float* pad_sample(const ConvGeometry& g, const float* x, std::vector<float>& buf) {
+  if (!has_padding(g)) return x;
+  const int64_t hp = padded_h(g), wp = padded_w(g);
+  if (buf.empty()) buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t y = 0; y < g.height; ++y)
+      std::copy_n(x + (c * g.height + y) * g.width, g.width,
+                  buf.data() + (c * hp + y + g.padding[0]) * wp + g.padding[1]);
+  return buf.data();
+}
+
+// cols [C*kh*kw, out_h*out_w] from one padded sample.
+void im2col(const ConvGeometry& g, const float* padded, float* cols) {
   const int64_t sw = g.stride[1], out_w = g.out_w;
-  walk_columns(g, [&](int64_t col, int64_t lo, int64_t hi, int64_t in) {
+  walk_columns(g, [&](int64_t col, int64_t in) {
     float* dst = cols + col;
-    for (int64_t ox = 0; ox < lo; ++ox) dst[ox] = 0.0f;
+    const float* src = padded + in;
     if (sw == 1)
-      for (int64_t ox = lo; ox < hi; ++ox) dst[ox] = x[in + ox - lo];
+      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox];
     else
-      for (int64_t ox = lo; ox < hi; ++ox) dst[ox] = x[in + (ox - lo) * sw];
-    for (int64_t ox = hi; ox < out_w; ++ox) dst[ox] = 0.0f;
+      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox * sw];
   });
 }
 
-// dx [C, H, W] += the columns scattered back to the pixels they were read from.
-void col2im(const ConvGeometry& g, const float* cols, float* dx) {
-  const int64_t sw = g.stride[1];
-  walk_columns(g, [&](int64_t col, int64_t lo, int64_t hi, int64_t in) {
+// dx [C, H, W] += the columns scattered back to the pixels they were read from, through the
+// zeroed padded buffer `buf` when there is padding.
+void col2im(const ConvGeometry& g, const float* cols, float* dx, std::vector<float>& buf) {
+  const int64_t sw = g.stride[1], out_w = g.out_w, hp = padded_h(g), wp = padded_w(g);
+  float* target = dx;
+  if (has_padding(g)) {
+    buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
+    target = buf.data();
+  }
+  walk_columns(g, [&](int64_t col, int64_t in) {
     const float* src = cols + col;
+    float* out = target + in;
     if (sw == 1)
-      for (int64_t ox = lo; ox < hi; ++ox) dx[in + ox - lo] += src[ox];
+      for (int64_t ox = 0; ox < out_w; ++ox) out[ox] += src[ox];
     else
-      for (int64_t ox = lo; ox < hi; ++ox) dx[in + (ox - lo) * sw] += src[ox];
+      for (int64_t ox = 0; ox < out_w; ++ox) out[ox * sw] += src[ox];
   });
+  if (target == dx) return;
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t y = 0; y < g.height; ++y) {
+      const float* src = target + (c * hp + y + g.padding[0]) * wp + g.padding[1];
+      float* dst = dx + (c * g.height + y) * g.width;
+      for (int64_t x = 0; x < g.width; ++x) dst[x] += src[x];
+    }
 }
 
 ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* bias, Pair stride, Pair padding,
@@ -136,8 +158,9 @@ Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, co
   const int64_t positions = g.positions();
   parallel_for(g.batch, 1, [&](int64_t b, int64_t e) {
     Tensor cols = Tensor::empty({g.col_rows(), positions});
+    std::vector<float> padded;
     for (int64_t n = b; n < e; ++n) {
-      im2col(g, xp + n * g.sample_size(), cols.data<float>());
+      im2col(g, pad_sample(g, xp + n * g.sample_size(), padded), cols.data<float>());
       Tensor out_n = out.select(0, n).view({g.out_channels, positions});
       grouped_forward(g, w2, cols, out_n);
       if (!bp) continue;
@@ -157,10 +180,11 @@ void conv_backward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, con
   parallel_chunks(g.batch, kBatchChunk, [&](int64_t b, int64_t e) {
     Tensor cols = Tensor::empty({g.col_rows(), positions});
     Tensor dw_part = dw ? Tensor::zeros({g.out_channels, g.group_rows()}) : Tensor();
+    std::vector<float> padded, padded_grad;
     for (int64_t n = b; n < e; ++n) {
       const Tensor go_n = go.select(0, n);
       if (dw) {
-        im2col(g, x.data<float>() + n * g.sample_size(), cols.data<float>());
+        im2col(g, pad_sample(g, x.data<float>() + n * g.sample_size(), padded), cols.data<float>());
         for (int64_t grp = 0; grp < g.groups; ++grp) {
           Tensor part_g = dw_part.narrow(0, grp * g.group_out(), g.group_out());
           gemm_into(part_g, go_n.narrow(0, grp * g.group_out(), g.group_out()),
@@ -173,7 +197,7 @@ void conv_backward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, con
           gemm_into(cols_g, w2.narrow(0, grp * g.group_out(), g.group_out()).t(),
                     go_n.narrow(0, grp * g.group_out(), g.group_out()), 0.0f, 1.0f);
         }
-        col2im(g, cols.data<float>(), dx->data<float>() + n * g.sample_size());
+        col2im(g, cols.data<float>(), dx->data<float>() + n * g.sample_size(), padded_grad);
       }
     }
     if (dw) dw_parts[static_cast<size_t>(b / kBatchChunk)] = std::move(dw_part);
@@ -202,7 +226,7 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                                 node.needs_input_grad(1) ? &dw : nullptr);
                   if (dx.defined()) gi[0] = std::move(dx);
                   if (dw.defined()) gi[1] = dw.view({g.out_channels, g.channels / g.groups, g.kh, g.kw});
-                  if (node.needs_input_grad(2)) gi[2] = sum_to(go, {g.out_channels, 1}).view({g.out_channels});
+                  if (node.needs_input_grad(2)) gi[2] = minidl::sum(minidl::sum(go, 2), 0);
                 });
 }
 
