@@ -85,7 +85,7 @@ void BM_AvgPool2dForwardBackward(benchmark::State& state) {
     x.zero_grad();
   }
 }
-BENCHMARK(BM_AvgPool2dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AvgPool2dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 void BM_BatchNorm2dForwardBackward(benchmark::State& state) {
   set_num_threads(static_cast<int>(state.range(0)));
@@ -97,7 +97,7 @@ void BM_BatchNorm2dForwardBackward(benchmark::State& state) {
     x.zero_grad(), w.zero_grad(), b.zero_grad();
   }
 }
-BENCHMARK(BM_BatchNorm2dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BatchNorm2dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 }  // namespace
 
