@@ -133,6 +133,16 @@ TEST(Conv2d, computes_only_the_gradients_asked_for) {
   EXPECT_EQ(to_string(w.grad().shape()), "[2, 1, 3, 3]");
 }
 
+TEST(Conv2d, an_empty_batch_gives_an_empty_output_and_zero_weight_gradients) {
+  Variable x(Tensor::zeros({0, 2, 5, 5}), true), w(Tensor::ones({3, 2, 3, 3}), true), b(Tensor::ones({3}), true);
+  Variable y = conv2d(x, w, b);
+  EXPECT_EQ(to_string(y.shape()), "[0, 3, 3, 3]");
+  sum(y).backward();
+  EXPECT_EQ(to_string(x.grad().shape()), "[0, 2, 5, 5]");
+  EXPECT_EQ(w.grad().to_vector(), std::vector<float>(54, 0.0f));
+  EXPECT_EQ(b.grad().to_vector(), std::vector<float>(3, 0.0f));
+}
+
 TEST(Conv2d, rejects_channels_not_divisible_by_groups) {
   const std::string m = error_of<ShapeError>([] {
     conv2d(Variable(Tensor::zeros({1, 3, 5, 5})), Variable(Tensor::zeros({2, 1, 3, 3})), Variable(), {1, 1}, {0, 0},
@@ -209,6 +219,14 @@ TEST(Pooling, gradients_match_finite_differences) {
   expect_gradcheck([](auto& in) { return avg_pool2d(in[0], {3, 3}, {2, 2}, {1, 1}, true); }, {random({2, 2, 5, 5}, 3)});
   expect_gradcheck([](auto& in) { return avg_pool2d(in[0], {3, 2}, {1, 2}, {1, 1}, false); }, {random({1, 2, 5, 6}, 4)});
   expect_gradcheck([](auto& in) { return adaptive_avg_pool2d(in[0], {3, 2}); }, {random({2, 2, 7, 5}, 5)});
+}
+
+TEST(Pooling, an_empty_batch_gives_empty_outputs_and_gradients) {
+  Variable x(Tensor::zeros({0, 2, 4, 4}), true);
+  Variable y = max_pool2d(x, {2, 2}, {2, 2}) + avg_pool2d(x, {2, 2}, {2, 2}) + adaptive_avg_pool2d(x, {2, 2});
+  EXPECT_EQ(to_string(y.shape()), "[0, 2, 2, 2]");
+  sum(y).backward();
+  EXPECT_EQ(to_string(x.grad().shape()), "[0, 2, 4, 4]");
 }
 
 TEST(Pooling, rejects_windows_that_do_not_fit) {

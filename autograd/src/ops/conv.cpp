@@ -203,6 +203,10 @@ void conv_backward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, con
     if (dw) dw_parts[static_cast<size_t>(b / kBatchChunk)] = std::move(dw_part);
   });
   if (!dw) return;
+  if (dw_parts.empty()) {  // an empty batch
+    *dw = Tensor::zeros({g.out_channels, g.group_rows()});
+    return;
+  }
   *dw = std::move(dw_parts[0]);
   for (size_t i = 1; i < dw_parts.size(); ++i) dw->add_(dw_parts[i]);
 }
