@@ -34,3 +34,22 @@ TEST(ReadmeExamples, d2l_linear_regression_from_scratch_recovers_w_and_b) {
   EXPECT_NEAR(w.data().at({1, 0}), -3.4f, 2e-3);
   EXPECT_NEAR(b.data().item(), 4.2f, 2e-3);
 }
+
+TEST(ReadmeExamples, image_ops_chain_as_in_lenet) {
+  Generator gen(1);
+  const Variable x(Tensor::normal({4, 1, 28, 28}, 0, 1, gen));
+  Variable w(Tensor::normal({6, 1, 5, 5}, 0, 0.1f, gen), true), b(Tensor::zeros({6}), true);
+  Variable gamma(Tensor::ones({6}), true), beta(Tensor::zeros({6}), true);
+  Variable weight(Tensor::ones({6, 14, 14}), true), bias(Tensor::zeros({6, 14, 14}), true);
+  Tensor running_mean = Tensor::zeros({6}), running_var = Tensor::ones({6});
+
+  Variable y = conv2d(x, w, b, /*stride=*/{1, 1}, /*padding=*/{2, 2}, /*dilation=*/{1, 1}, /*groups=*/1);
+  y = avg_pool2d(sigmoid(y), {2, 2}, {2, 2});          // also max_pool2d, adaptive_avg_pool2d(x, {1, 1})
+  y = batch_norm(y, gamma, beta, &running_mean, &running_var, /*training=*/true, /*momentum=*/0.1, /*eps=*/1e-5);
+  y = layer_norm(y, {6, 14, 14}, weight, bias, 1e-5);
+
+  EXPECT_EQ(to_string(y.shape()), "[4, 6, 14, 14]");
+  sum(mul(y, y)).backward();
+  EXPECT_EQ(to_string(w.grad().shape()), "[6, 1, 5, 5]");
+  EXPECT_NE(running_mean.to_vector(), std::vector<float>(6, 0.0f));
+}

@@ -1,13 +1,16 @@
-// Conformance: every case of tests/reference/grad_cases.yaml (or $MINIDL_GRAD_CASES), generated
-// with PyTorch, must give the same output and input gradients within the case's tolerance.
+// Conformance: every case of tests/reference/grad_cases.yaml and grad_cases_images.yaml (or of
+// the one file $MINIDL_GRAD_CASES names), generated with PyTorch, must give the same output and
+// input gradients within the case's tolerance.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <sstream>
+#include <utility>
 
 #include "minidl/autograd.hpp"
 
@@ -23,6 +26,13 @@ Tensor parse_tensor(const YAML::Node& node) {
 }
 
 using OpFn = std::function<Variable(const std::vector<Variable>&, const YAML::Node& attrs)>;
+
+// A (height, width) attribute such as stride: [2, 2].
+std::array<int64_t, 2> pair_of(const YAML::Node& attrs, const char* key) {
+  const auto v = attrs[key].as<std::vector<int64_t>>();
+  if (v.size() != 2) throw Error(std::string("attribute ") + key + " must be a pair");
+  return {v[0], v[1]};
+}
 
 Reduction reduction_of(const YAML::Node& attrs) {
   return attrs["reduction"] ? parse_reduction(attrs["reduction"].as<std::string>()) : Reduction::Mean;
@@ -61,6 +71,30 @@ const std::map<std::string, OpFn>& ops() {
        }},
       {"reshape", [](auto& in, auto& a) { return reshape(in[0], Shape(a["shape"].template as<std::vector<int64_t>>())); }},
       {"linear", [](auto& in, auto&) { return linear(in[0], in[1], in.size() > 2 ? in[2] : Variable()); }},
+      {"flatten", [](auto& in, auto& a) {
+         return flatten(in[0], a["start_dim"].template as<int64_t>(), a["end_dim"].template as<int64_t>());
+       }},
+      {"conv2d", [](auto& in, auto& a) {
+         return conv2d(in[0], in[1], in.size() > 2 ? in[2] : Variable(), pair_of(a, "stride"), pair_of(a, "padding"),
+                       pair_of(a, "dilation"), a["groups"].template as<int64_t>());
+       }},
+      {"max_pool2d", [](auto& in, auto& a) {
+         return max_pool2d(in[0], pair_of(a, "kernel_size"), pair_of(a, "stride"), pair_of(a, "padding"));
+       }},
+      {"avg_pool2d", [](auto& in, auto& a) {
+         return avg_pool2d(in[0], pair_of(a, "kernel_size"), pair_of(a, "stride"), pair_of(a, "padding"),
+                           a["count_include_pad"].template as<bool>());
+       }},
+      {"adaptive_avg_pool2d", [](auto& in, auto& a) { return adaptive_avg_pool2d(in[0], pair_of(a, "output_size")); }},
+      {"batch_norm", [](auto& in, auto& a) {
+         return batch_norm(in[0], in.size() > 1 ? in[1] : Variable(), in.size() > 2 ? in[2] : Variable(), nullptr,
+                           nullptr, true, 0.1, a["eps"].template as<double>());
+       }},
+      {"layer_norm", [](auto& in, auto& a) {
+         return layer_norm(in[0], Shape(a["normalized_shape"].template as<std::vector<int64_t>>()),
+                           in.size() > 1 ? in[1] : Variable(), in.size() > 2 ? in[2] : Variable(),
+                           a["eps"].template as<double>());
+       }},
       {"mse_loss", [](auto& in, auto& a) { return mse_loss(in[0], in[1], reduction_of(a)); }},
       {"l1_loss", [](auto& in, auto& a) { return l1_loss(in[0], in[1], reduction_of(a)); }},
       {"huber_loss", [](auto& in, auto& a) {
@@ -100,16 +134,17 @@ std::string compare(const Tensor& actual, const Tensor& expected, double rtol, d
   return msg.str();
 }
 
-std::string cases_path() {
+// The case files to run: $MINIDL_GRAD_CASES alone when set, else the shipped ones.
+std::vector<std::string> case_files() {
   const char* env = std::getenv("MINIDL_GRAD_CASES");
-  return env && *env ? env : "tests/reference/grad_cases.yaml";
+  if (env && *env) return {env};
+  return {"tests/reference/grad_cases.yaml", "tests/reference/grad_cases_images.yaml"};
 }
 
-}  // namespace
-
-TEST(AutogradReference, every_reference_case_matches_pytorch) {
-  const YAML::Node file = YAML::LoadFile(cases_path());
-  ASSERT_EQ(file["format"].as<std::string>(), "minidl-grad-cases/1");
+// Runs every case of `path`, adding a failure per mismatch; returns {passed, total}.
+std::pair<int, int> run_cases(const std::string& path) {
+  const YAML::Node file = YAML::LoadFile(path);
+  EXPECT_EQ(file["format"].as<std::string>(), "minidl-grad-cases/1") << path;
   int passed = 0, total = 0;
   for (const YAML::Node& c : file["cases"]) {
     ++total;
@@ -141,9 +176,18 @@ TEST(AutogradReference, every_reference_case_matches_pytorch) {
       failures.push_back(std::string("threw: ") + e.what());
     }
     if (failures.empty()) ++passed;
-    for (const auto& f : failures) ADD_FAILURE() << "case " << name << " (" << op << "): " << f;
+    for (const auto& f : failures) ADD_FAILURE() << path << ": case " << name << " (" << op << "): " << f;
   }
-  std::cout << "reference grad: " << passed << " cases passed" << (passed < total ? " of " + std::to_string(total) : "")
-            << "\n";
-  EXPECT_GT(total, 0);
+  return {passed, total};
+}
+
+}  // namespace
+
+TEST(AutogradReference, every_reference_case_matches_pytorch) {
+  for (const std::string& path : case_files()) {
+    const auto [passed, total] = run_cases(path);
+    std::cout << "reference grad " << path << ": " << passed << " cases passed"
+              << (passed < total ? " of " + std::to_string(total) : "") << "\n";
+    EXPECT_GT(total, 0) << path;
+  }
 }

@@ -1,0 +1,41 @@
+#pragma once
+// Differentiable image ops on NCHW float32 Variables, with PyTorch 1.13 semantics: convolution,
+// pooling and normalisation. Pairs are (height, width). Results do not depend on the thread count.
+#include <array>
+#include <cstdint>
+
+#include "minidl/autograd/variable.hpp"
+
+namespace minidl {
+
+/// F.conv2d: x [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] or undefined. im2col + sgemm
+/// per sample, parallel over the batch; the weight gradient is summed over fixed batch chunks.
+Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias = Variable(),
+                std::array<int64_t, 2> stride = {1, 1}, std::array<int64_t, 2> padding = {0, 0},
+                std::array<int64_t, 2> dilation = {1, 1}, int64_t groups = 1);
+
+/// F.max_pool2d on x [N, C, H, W] (floor mode; implicit -inf padding of at most half the kernel).
+Variable max_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
+                    std::array<int64_t, 2> padding = {0, 0});
+
+/// F.avg_pool2d on x [N, C, H, W]; count_include_pad counts the zero padding in each divisor.
+Variable avg_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
+                    std::array<int64_t, 2> padding = {0, 0}, bool count_include_pad = true);
+
+/// F.adaptive_avg_pool2d on x [N, C, H, W]: window i of n spans [floor(i*H/n), ceil((i+1)*H/n)).
+Variable adaptive_avg_pool2d(const Variable& x, std::array<int64_t, 2> output_size);
+
+/// F.batch_norm over dim 1 of x [N, C] or [N, C, H, W] (any trailing dims). Training normalises
+/// with the batch mean and biased variance and, when running_mean/var are given, updates them in
+/// place: running = (1 - momentum) * running + momentum * batch (unbiased variance for
+/// running_var). Evaluation normalises with the running statistics. weight/bias [C] may be
+/// undefined (affine=false). Statistics are summed in double, so any thread count agrees.
+Variable batch_norm(const Variable& x, const Variable& weight, const Variable& bias, Tensor* running_mean,
+                    Tensor* running_var, bool training, double momentum, double eps);
+
+/// F.layer_norm: normalises over the trailing dims `normalized_shape` of x; weight/bias of that
+/// shape, or undefined.
+Variable layer_norm(const Variable& x, const Shape& normalized_shape, const Variable& weight,
+                    const Variable& bias, double eps);
+
+}  // namespace minidl

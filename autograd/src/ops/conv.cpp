@@ -1,0 +1,237 @@
+// conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over the batch.
+#include <algorithm>
+#include <vector>
+
+#include "image_geometry.hpp"
+#include "minidl/autograd/image_ops.hpp"
+#include "minidl/autograd/node.hpp"
+#include "minidl/core/matmul.hpp"
+#include "minidl/core/parallel.hpp"
+#include "minidl/core/reduction.hpp"
+
+namespace minidl {
+
+using Grads = std::span<Tensor>;
+using image::Pair;
+
+namespace {
+
+// Samples per weight-gradient partial sum. Fixed, so the partials and the order they are added
+// in never depend on the thread count: the gradient is bitwise the same for any count.
+constexpr int64_t kBatchChunk = 8;
+
+struct ConvGeometry {
+  int64_t batch, channels, height, width;  // input
+  int64_t out_channels, kh, kw, out_h, out_w, groups;
+  Pair stride, padding, dilation;
+
+  int64_t positions() const { return out_h * out_w; }
+  int64_t col_rows() const { return channels * kh * kw; }                    // rows of one sample's im2col
+  int64_t group_rows() const { return col_rows() / groups; }                 // ... of one group
+  int64_t group_out() const { return out_channels / groups; }
+  int64_t sample_size() const { return channels * height * width; }
+};
+
+// im2col and col2im work on the sample zero-padded on every side [C, Hp, Wp]: the window never
+// leaves it, so every run of out_w columns is a branch-free copy (bounds checks per run cost
+// more than the copy itself at LeNet's sizes).
+int64_t padded_h(const ConvGeometry& g) { return g.height + 2 * g.padding[0]; }
+int64_t padded_w(const ConvGeometry& g) { return g.width + 2 * g.padding[1]; }
+bool has_padding(const ConvGeometry& g) { return g.padding[0] != 0 || g.padding[1] != 0; }
+
+// Walks one sample's im2col matrix [C*kh*kw, out_h*out_w] run by run: visit(col, in) where
+// column ox of the run starting at `col` is padded pixel in + ox * stride_w.
+template <class Visit>
+void walk_columns(const ConvGeometry& g, Visit&& visit) {
+  const int64_t positions = g.positions(), hp = padded_h(g), wp = padded_w(g);
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t ki = 0; ki < g.kh; ++ki)
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        const int64_t row = (c * g.kh + ki) * g.kw + kj;
+        for (int64_t oy = 0; oy < g.out_h; ++oy)
+          visit(row * positions + oy * g.out_w, (c * hp + oy * g.stride[0] + ki * g.dilation[0]) * wp + kj * g.dilation[1]);
+      }
+}
+
+// One sample x [C, H, W] zero-padded into `buf` (x itself when there is no padding). The border
+// of `buf` is zeroed when it is first sized and never written after, so only the interior is copied.
+const float* pad_sample(const ConvGeometry& g, const float* x, std::vector<float>& buf) {
+  if (!has_padding(g)) return x;
+  const int64_t hp = padded_h(g), wp = padded_w(g);
+  if (buf.empty()) buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t y = 0; y < g.height; ++y)
+      std::copy_n(x + (c * g.height + y) * g.width, g.width,
+                  buf.data() + (c * hp + y + g.padding[0]) * wp + g.padding[1]);
+  return buf.data();
+}
+
+// cols [C*kh*kw, out_h*out_w] from one padded sample.
+void im2col(const ConvGeometry& g, const float* padded, float* cols) {
+  const int64_t sw = g.stride[1], out_w = g.out_w;
+  walk_columns(g, [&](int64_t col, int64_t in) {
+    float* dst = cols + col;
+    const float* src = padded + in;
+    if (sw == 1)
+      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox];
+    else
+      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox * sw];
+  });
+}
+
+// dx [C, H, W] += the columns scattered back to the pixels they were read from, through the
+// zeroed padded buffer `buf` when there is padding.
+void col2im(const ConvGeometry& g, const float* cols, float* dx, std::vector<float>& buf) {
+  const int64_t sw = g.stride[1], out_w = g.out_w, hp = padded_h(g), wp = padded_w(g);
+  float* target = dx;
+  if (has_padding(g)) {
+    buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
+    target = buf.data();
+  }
+  walk_columns(g, [&](int64_t col, int64_t in) {
+    const float* src = cols + col;
+    float* out = target + in;
+    if (sw == 1)
+      for (int64_t ox = 0; ox < out_w; ++ox) out[ox] += src[ox];
+    else
+      for (int64_t ox = 0; ox < out_w; ++ox) out[ox * sw] += src[ox];
+  });
+  if (target == dx) return;
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t y = 0; y < g.height; ++y) {
+      const float* src = target + (c * hp + y + g.padding[0]) * wp + g.padding[1];
+      float* dst = dx + (c * g.height + y) * g.width;
+      for (int64_t x = 0; x < g.width; ++x) dst[x] += src[x];
+    }
+}
+
+ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* bias, Pair stride, Pair padding,
+                           Pair dilation, int64_t groups) {
+  constexpr const char* op = "conv2d";
+  image::check_nchw(x, op);
+  check_dtype(w, DType::Float32, op);
+  if (w.dim() != 4)
+    throw ShapeError(std::string(op) + ": weight must be 4-D [out_channels, in_channels/groups, kh, kw], got shape " +
+                     to_string(w.shape()));
+  image::check_at_least(stride, 1, op, "stride");
+  image::check_at_least(dilation, 1, op, "dilation");
+  image::check_at_least(padding, 0, op, "padding");
+  if (groups < 1) throw ValueError("conv2d: groups must be >= 1, got " + std::to_string(groups));
+  const int64_t channels = x.size(1), out_channels = w.size(0);
+  if (channels % groups != 0)
+    throw ShapeError("conv2d: input channels " + std::to_string(channels) + " of input " + to_string(x.shape()) +
+                     " are not divisible by groups " + std::to_string(groups));
+  if (out_channels % groups != 0)
+    throw ShapeError("conv2d: out_channels " + std::to_string(out_channels) + " of weight " + to_string(w.shape()) +
+                     " are not divisible by groups " + std::to_string(groups));
+  if (w.size(1) != channels / groups)
+    throw ShapeError("conv2d: weight " + to_string(w.shape()) + " expects " + std::to_string(w.size(1) * groups) +
+                     " input channels (groups " + std::to_string(groups) + "), input " + to_string(x.shape()) +
+                     " has " + std::to_string(channels));
+  if (bias) {
+    check_dtype(*bias, DType::Float32, op);
+    if (bias->dim() != 1 || bias->size(0) != out_channels)
+      throw ShapeError("conv2d: bias " + to_string(bias->shape()) + " does not fit weight " + to_string(w.shape()) +
+                       " (expected [" + std::to_string(out_channels) + "])");
+  }
+  const Pair kernel{w.size(2), w.size(3)};
+  if (kernel[0] < 1 || kernel[1] < 1) throw ShapeError("conv2d: weight " + to_string(w.shape()) + " has an empty kernel");
+  const int64_t out_h = image::output_extent(x, 0, kernel, stride, padding, dilation, op);
+  const int64_t out_w = image::output_extent(x, 1, kernel, stride, padding, dilation, op);
+  return {x.size(0), channels, x.size(2), x.size(3), out_channels, kernel[0], kernel[1], out_h, out_w, groups,
+          stride, padding, dilation};
+}
+
+// out [O, L] = weight [O, Kg] @ cols [K, L], group by group.
+void grouped_forward(const ConvGeometry& g, const Tensor& w2, const Tensor& cols, Tensor out) {
+  for (int64_t grp = 0; grp < g.groups; ++grp) {
+    Tensor out_g = out.narrow(0, grp * g.group_out(), g.group_out());
+    gemm_into(out_g, w2.narrow(0, grp * g.group_out(), g.group_out()), cols.narrow(0, grp * g.group_rows(), g.group_rows()),
+              0.0f, 1.0f);
+  }
+}
+
+Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor* bias) {
+  Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
+  const float* xp = x.data<float>();
+  const float* bp = bias ? bias->data<float>() : nullptr;
+  const int64_t positions = g.positions();
+  parallel_for(g.batch, 1, [&](int64_t b, int64_t e) {
+    Tensor cols = Tensor::empty({g.col_rows(), positions});
+    std::vector<float> padded;
+    for (int64_t n = b; n < e; ++n) {
+      im2col(g, pad_sample(g, xp + n * g.sample_size(), padded), cols.data<float>());
+      Tensor out_n = out.select(0, n).view({g.out_channels, positions});
+      grouped_forward(g, w2, cols, out_n);
+      if (!bp) continue;
+      float* o = out_n.data<float>();
+      for (int64_t c = 0; c < g.out_channels; ++c)
+        for (int64_t l = 0; l < positions; ++l) o[c * positions + l] += bp[c];
+    }
+  });
+  return out;
+}
+
+// Gradients of x and of the weight (as [O, Kg]) for the output gradient go [N, O, L].
+void conv_backward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor& go, Tensor* dx,
+                   Tensor* dw) {
+  const int64_t positions = g.positions(), chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
+  std::vector<Tensor> dw_parts(static_cast<size_t>(dw ? chunks : 0));
+  parallel_chunks(g.batch, kBatchChunk, [&](int64_t b, int64_t e) {
+    Tensor cols = Tensor::empty({g.col_rows(), positions});
+    Tensor dw_part = dw ? Tensor::zeros({g.out_channels, g.group_rows()}) : Tensor();
+    std::vector<float> padded, padded_grad;
+    for (int64_t n = b; n < e; ++n) {
+      const Tensor go_n = go.select(0, n);
+      if (dw) {
+        im2col(g, pad_sample(g, x.data<float>() + n * g.sample_size(), padded), cols.data<float>());
+        for (int64_t grp = 0; grp < g.groups; ++grp) {
+          Tensor part_g = dw_part.narrow(0, grp * g.group_out(), g.group_out());
+          gemm_into(part_g, go_n.narrow(0, grp * g.group_out(), g.group_out()),
+                    cols.narrow(0, grp * g.group_rows(), g.group_rows()).t(), 1.0f, 1.0f);
+        }
+      }
+      if (dx) {
+        for (int64_t grp = 0; grp < g.groups; ++grp) {
+          Tensor cols_g = cols.narrow(0, grp * g.group_rows(), g.group_rows());
+          gemm_into(cols_g, w2.narrow(0, grp * g.group_out(), g.group_out()).t(),
+                    go_n.narrow(0, grp * g.group_out(), g.group_out()), 0.0f, 1.0f);
+        }
+        col2im(g, cols.data<float>(), dx->data<float>() + n * g.sample_size(), padded_grad);
+      }
+    }
+    if (dw) dw_parts[static_cast<size_t>(b / kBatchChunk)] = std::move(dw_part);
+  });
+  if (!dw) return;
+  if (dw_parts.empty()) {  // an empty batch
+    *dw = Tensor::zeros({g.out_channels, g.group_rows()});
+    return;
+  }
+  *dw = std::move(dw_parts[0]);
+  for (size_t i = 1; i < dw_parts.size(); ++i) dw->add_(dw_parts[i]);
+}
+
+}  // namespace
+
+Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
+                std::array<int64_t, 2> padding, std::array<int64_t, 2> dilation, int64_t groups) {
+  const ConvGeometry g = conv_geometry(x.data(), weight.data(), bias.defined() ? &bias.data() : nullptr, stride,
+                                       padding, dilation, groups);
+  const Tensor xc = x.data().contiguous();
+  const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});
+  const Tensor bc = bias.defined() ? bias.data().contiguous() : Tensor();
+  Tensor out = conv_forward(g, xc, w2, bias.defined() ? &bc : nullptr);
+  return record("Conv2d", std::move(out), {&x, &weight, &bias},
+                [g, sx = SavedTensor(xc), sw = SavedTensor(w2)](const Tensor& grad, Grads gi, const Node& node) {
+                  const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
+                  Tensor dx = node.needs_input_grad(0) ? Tensor::zeros({g.batch, g.channels, g.height, g.width}) : Tensor();
+                  Tensor dw;
+                  conv_backward(g, sx.get("Conv2d"), sw.get("Conv2d"), go, dx.defined() ? &dx : nullptr,
+                                node.needs_input_grad(1) ? &dw : nullptr);
+                  if (dx.defined()) gi[0] = std::move(dx);
+                  if (dw.defined()) gi[1] = dw.view({g.out_channels, g.channels / g.groups, g.kh, g.kw});
+                  if (node.needs_input_grad(2)) gi[2] = minidl::sum(minidl::sum(go, 2), 0);
+                });
+}
+
+}  // namespace minidl

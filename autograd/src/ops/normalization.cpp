@@ -1,0 +1,306 @@
+// batch_norm and layer_norm: statistics summed in double in a fixed order (one channel or one
+// row per task), so any thread count gives the same bits; backward beside each forward.
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "minidl/autograd/image_ops.hpp"
+#include "minidl/autograd/node.hpp"
+#include "minidl/core/parallel.hpp"
+
+namespace minidl {
+
+using Grads = std::span<Tensor>;
+
+namespace {
+
+// Per-group (channel or row) mean and 1/sqrt(var + eps), kept for backward.
+struct Stats {
+  std::vector<double> mean, invstd;
+};
+
+// Throws unless an affine parameter `what` is undefined or has `shape`.
+void check_affine(const Variable& v, const Shape& shape, const Tensor& x, const char* op, const char* what) {
+  if (!v.defined()) return;
+  check_dtype(v.data(), DType::Float32, op);
+  if (v.shape() != shape)
+    throw ShapeError(std::string(op) + ": " + what + " " + to_string(v.shape()) + " does not fit input " +
+                     to_string(x.shape()) + " (expected " + to_string(shape) + ")");
+}
+
+const float* data_or_null(const Variable& v) { return v.defined() ? v.data().data<float>() : nullptr; }
+
+// Sum of f(i) for i in [0, n) in 8 interleaved double lanes: a fixed order (the same bits every
+// time, for any thread count) without one long chain of dependent additions.
+template <class F>
+double lane_sum(int64_t n, F&& f) {
+  double lanes[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) lanes[j] += f(i + j);
+  for (int j = 0; i + j < n; ++j) lanes[j] += f(i + j);
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
+// Mean and biased variance (two passes) of `count` values in rows: for_each_row(visit) calls
+// visit(row, length) for each row of contiguous values, in a fixed order.
+template <class ForEachRow>
+std::pair<double, double> mean_and_variance(int64_t count, ForEachRow&& for_each_row) {
+  double s = 0.0;
+  for_each_row([&](const float* row, int64_t n) { s += lane_sum(n, [&](int64_t i) { return double(row[i]); }); });
+  const double mean = s / static_cast<double>(count);
+  double sq = 0.0;
+  for_each_row([&](const float* row, int64_t n) {
+    sq += lane_sum(n, [&](int64_t i) {
+      const double d = row[i] - mean;
+      return d * d;
+    });
+  });
+  return {mean, sq / static_cast<double>(count)};
+}
+
+// Grain for loops over groups of `size` elements each.
+int64_t group_grain(int64_t size) { return std::max<int64_t>(1, kGrainSize / std::max<int64_t>(size, 1)); }
+
+void check_running(const Tensor* t, int64_t channels, const Tensor& x, const char* what) {
+  if (!t) return;
+  check_dtype(*t, DType::Float32, "batch_norm");
+  if (t->shape() != Shape{channels} || !t->is_contiguous())
+    throw ShapeError(std::string("batch_norm: ") + what + " " + to_string(t->shape()) + " does not fit input " +
+                     to_string(x.shape()) + " (expected a contiguous [" + std::to_string(channels) + "])");
+}
+
+}  // namespace
+
+Variable batch_norm(const Variable& x, const Variable& weight, const Variable& bias, Tensor* running_mean,
+                    Tensor* running_var, bool training, double momentum, double eps) {
+  constexpr const char* op = "batch_norm";
+  check_dtype(x.data(), DType::Float32, op);
+  if (x.dim() < 2)
+    throw ShapeError(std::string(op) + ": input must be [N, C] or [N, C, ...], got shape " + to_string(x.shape()));
+  const int64_t batch = x.size(0), channels = x.size(1), inner = x.numel() / std::max<int64_t>(batch * channels, 1);
+  const int64_t count = batch * inner;  // values per channel
+  check_affine(weight, {channels}, x.data(), op, "weight");
+  check_affine(bias, {channels}, x.data(), op, "bias");
+  check_running(running_mean, channels, x.data(), "running_mean");
+  check_running(running_var, channels, x.data(), "running_var");
+  if (!(eps >= 0)) throw ValueError("batch_norm: eps must be >= 0, got " + std::to_string(eps));
+  if (training && count <= 1)
+    throw ValueError("batch_norm: expected more than 1 value per channel when training, got input " +
+                     to_string(x.shape()));
+  if (!training && (!running_mean || !running_var))
+    throw ValueError("batch_norm: evaluation (training=false) needs running_mean and running_var");
+
+  const Tensor xc = x.data().contiguous();
+  const float* xp = xc.data<float>();
+  auto stats = std::make_shared<Stats>();
+  stats->mean.resize(static_cast<size_t>(channels));
+  stats->invstd.resize(static_cast<size_t>(channels));
+  // Channel c's values are rows (n, c) of `inner` contiguous elements.
+  auto for_channel = [&](int64_t c, auto&& visit) {
+    for (int64_t n = 0; n < batch; ++n) visit(xp + (n * channels + c) * inner, inner);
+  };
+  if (training) {
+    std::vector<double> variance(static_cast<size_t>(channels));
+    parallel_for(channels, group_grain(count), [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c) {
+        const auto [mean, var] = mean_and_variance(count, [&](auto&& visit) { for_channel(c, visit); });
+        stats->mean[static_cast<size_t>(c)] = mean;
+        stats->invstd[static_cast<size_t>(c)] = 1.0 / std::sqrt(var + eps);
+        variance[static_cast<size_t>(c)] = var;
+      }
+    });
+    const double unbias = static_cast<double>(count) / static_cast<double>(count - 1);
+    for (int64_t c = 0; c < channels; ++c) {
+      const size_t i = static_cast<size_t>(c);
+      if (running_mean) {
+        float& r = running_mean->data<float>()[c];
+        r = static_cast<float>((1.0 - momentum) * r + momentum * stats->mean[i]);
+      }
+      if (running_var) {
+        float& r = running_var->data<float>()[c];
+        r = static_cast<float>((1.0 - momentum) * r + momentum * variance[i] * unbias);
+      }
+    }
+    if (running_mean) running_mean->bump_version();
+    if (running_var) running_var->bump_version();
+  } else {
+    const float* rm = running_mean->data<float>();
+    const float* rv = running_var->data<float>();
+    for (int64_t c = 0; c < channels; ++c) {
+      stats->mean[static_cast<size_t>(c)] = rm[c];
+      stats->invstd[static_cast<size_t>(c)] = 1.0 / std::sqrt(static_cast<double>(rv[c]) + eps);
+    }
+  }
+
+  // y = x * alpha + beta per channel, alpha = invstd * w, beta = b - mean * alpha (as PyTorch).
+  const float* wp = data_or_null(weight);
+  const float* bp = data_or_null(bias);
+  std::vector<float> alpha(static_cast<size_t>(channels)), beta(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) {
+    const size_t i = static_cast<size_t>(c);
+    const double a = stats->invstd[i] * (wp ? wp[c] : 1.0);
+    alpha[i] = static_cast<float>(a);
+    beta[i] = static_cast<float>((bp ? bp[c] : 0.0) - stats->mean[i] * a);
+  }
+  Tensor out = Tensor::empty(xc.shape());
+  float* yp = out.data<float>();
+  parallel_for(batch * channels, group_grain(inner), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const size_t c = static_cast<size_t>(r % channels);
+      for (int64_t i = 0; i < inner; ++i) yp[r * inner + i] = xp[r * inner + i] * alpha[c] + beta[c];
+    }
+  });
+
+  return record(
+      "BatchNorm", std::move(out), {&x, &weight, &bias},
+      [sx = SavedTensor(xc), sw = weight.defined() ? SavedTensor(weight.data().contiguous()) : SavedTensor(), stats,
+       training, batch, channels, inner, has_weight = weight.defined()](const Tensor& g, Grads gi, const Node& node) {
+        const Tensor gc = g.contiguous();
+        const Tensor& xv = sx.get("BatchNorm");
+        const float* xp = xv.data<float>();
+        const float* gp = gc.data<float>();
+        const float* wp = has_weight ? sw.get("BatchNorm").data<float>() : nullptr;
+        const int64_t count = batch * inner;
+        // Per channel: sum(g) and sum(g * (x - mean)), in double.
+        std::vector<double> sum_g(static_cast<size_t>(channels)), sum_gx(static_cast<size_t>(channels));
+        parallel_for(channels, group_grain(count), [&](int64_t c0, int64_t c1) {
+          for (int64_t c = c0; c < c1; ++c) {
+            const double mean = stats->mean[static_cast<size_t>(c)];
+            double sg = 0.0, sgx = 0.0;
+            for (int64_t n = 0; n < batch; ++n) {
+              const int64_t row = (n * channels + c) * inner;
+              sg += lane_sum(inner, [&](int64_t i) { return double(gp[row + i]); });
+              sgx += lane_sum(inner, [&](int64_t i) { return gp[row + i] * (xp[row + i] - mean); });
+            }
+            sum_g[static_cast<size_t>(c)] = sg;
+            sum_gx[static_cast<size_t>(c)] = sgx;
+          }
+        });
+        if (node.needs_input_grad(0)) {
+          // training: dx = (g - mean(g) - (x - mean) * invstd^2 * mean(g * (x - mean))) * invstd * w;
+          // evaluation (constant statistics): dx = g * invstd * w.
+          std::vector<float> scale(static_cast<size_t>(channels)), shift(static_cast<size_t>(channels)),
+              x_coef(static_cast<size_t>(channels));
+          for (int64_t c = 0; c < channels; ++c) {
+            const size_t i = static_cast<size_t>(c);
+            const double invstd = stats->invstd[i], s = invstd * (wp ? wp[c] : 1.0);
+            const double k = training ? sum_gx[i] / count * invstd * invstd : 0.0;
+            const double mean_g = training ? sum_g[i] / count : 0.0;
+            scale[i] = static_cast<float>(s);
+            x_coef[i] = static_cast<float>(k * s);
+            shift[i] = static_cast<float>((k * stats->mean[i] - mean_g) * s);
+          }
+          Tensor dx = Tensor::empty(xv.shape());
+          float* dp = dx.data<float>();
+          parallel_for(batch * channels, group_grain(inner), [&](int64_t r0, int64_t r1) {
+            for (int64_t r = r0; r < r1; ++r) {
+              const size_t c = static_cast<size_t>(r % channels);
+              for (int64_t i = 0; i < inner; ++i)
+                dp[r * inner + i] = gp[r * inner + i] * scale[c] - xp[r * inner + i] * x_coef[c] + shift[c];
+            }
+          });
+          gi[0] = std::move(dx);
+        }
+        if (node.needs_input_grad(1)) {
+          Tensor dw = Tensor::empty({channels});
+          for (int64_t c = 0; c < channels; ++c)
+            dw.data<float>()[c] = static_cast<float>(sum_gx[static_cast<size_t>(c)] * stats->invstd[static_cast<size_t>(c)]);
+          gi[1] = std::move(dw);
+        }
+        if (node.needs_input_grad(2)) {
+          Tensor db = Tensor::empty({channels});
+          for (int64_t c = 0; c < channels; ++c) db.data<float>()[c] = static_cast<float>(sum_g[static_cast<size_t>(c)]);
+          gi[2] = std::move(db);
+        }
+      });
+}
+
+Variable layer_norm(const Variable& x, const Shape& normalized_shape, const Variable& weight, const Variable& bias,
+                    double eps) {
+  constexpr const char* op = "layer_norm";
+  check_dtype(x.data(), DType::Float32, op);
+  const int nd = normalized_shape.size();
+  bool fits = nd >= 1 && nd <= x.dim();
+  for (int i = 0; fits && i < nd; ++i) fits = x.shape()[x.dim() - nd + i] == normalized_shape[i];
+  if (!fits)
+    throw ShapeError(std::string(op) + ": normalized_shape " + to_string(normalized_shape) +
+                     " is not the trailing dims of input " + to_string(x.shape()));
+  check_affine(weight, normalized_shape, x.data(), op, "weight");
+  check_affine(bias, normalized_shape, x.data(), op, "bias");
+  if (!(eps >= 0)) throw ValueError("layer_norm: eps must be >= 0, got " + std::to_string(eps));
+  const int64_t cols = normalized_shape.numel(), rows = cols > 0 ? x.numel() / cols : 0;
+
+  const Tensor xc = x.data().contiguous();
+  const float* xp = xc.data<float>();
+  const float* wp = data_or_null(weight);
+  const float* bp = data_or_null(bias);
+  auto stats = std::make_shared<Stats>();
+  stats->mean.resize(static_cast<size_t>(rows));
+  stats->invstd.resize(static_cast<size_t>(rows));
+  Tensor out = Tensor::empty(xc.shape());
+  float* yp = out.data<float>();
+  parallel_for(rows, group_grain(cols), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* row = xp + r * cols;
+      const auto [mean, var] = mean_and_variance(cols, [&](auto&& visit) { visit(row, cols); });
+      const double invstd = 1.0 / std::sqrt(var + eps);
+      stats->mean[static_cast<size_t>(r)] = mean;
+      stats->invstd[static_cast<size_t>(r)] = invstd;
+      for (int64_t j = 0; j < cols; ++j) {
+        const float xhat = static_cast<float>((row[j] - mean) * invstd);
+        yp[r * cols + j] = wp ? xhat * wp[j] + (bp ? bp[j] : 0.0f) : xhat + (bp ? bp[j] : 0.0f);
+      }
+    }
+  });
+
+  return record(
+      "LayerNorm", std::move(out), {&x, &weight, &bias},
+      [sx = SavedTensor(xc), sw = weight.defined() ? SavedTensor(weight.data().contiguous()) : SavedTensor(), stats,
+       rows, cols, has_weight = weight.defined(), shape = normalized_shape](const Tensor& g, Grads gi, const Node& node) {
+        const Tensor gc = g.contiguous();
+        const Tensor& xv = sx.get("LayerNorm");
+        const float* xp = xv.data<float>();
+        const float* gp = gc.data<float>();
+        const float* wp = has_weight ? sw.get("LayerNorm").data<float>() : nullptr;
+        auto xhat = [&](int64_t r, int64_t j) {
+          return (xp[r * cols + j] - stats->mean[static_cast<size_t>(r)]) * stats->invstd[static_cast<size_t>(r)];
+        };
+        if (node.needs_input_grad(0)) {
+          // dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * w.
+          Tensor dx = Tensor::empty(xv.shape());
+          float* dp = dx.data<float>();
+          parallel_for(rows, group_grain(cols), [&](int64_t r0, int64_t r1) {
+            for (int64_t r = r0; r < r1; ++r) {
+              auto dxhat = [&](int64_t j) { return double(gp[r * cols + j] * (wp ? wp[j] : 1.0f)); };
+              const double a = lane_sum(cols, dxhat) / cols;
+              const double b = lane_sum(cols, [&](int64_t j) { return dxhat(j) * xhat(r, j); }) / cols;
+              const double invstd = stats->invstd[static_cast<size_t>(r)];
+              for (int64_t j = 0; j < cols; ++j) dp[r * cols + j] = static_cast<float>(invstd * (dxhat(j) - a - xhat(r, j) * b));
+            }
+          });
+          gi[0] = std::move(dx);
+        }
+        // dw = sum over rows of g * xhat, db = sum over rows of g: each column summed over the
+        // rows in order, so any split of the columns gives the same bits.
+        const bool need_w = node.needs_input_grad(1), need_b = node.needs_input_grad(2);
+        if (!need_w && !need_b) return;
+        Tensor dw = Tensor::empty(shape), db = Tensor::empty(shape);
+        parallel_for(cols, group_grain(rows), [&](int64_t j0, int64_t j1) {
+          std::vector<double> sw(static_cast<size_t>(j1 - j0)), sb(static_cast<size_t>(j1 - j0));
+          for (int64_t r = 0; r < rows; ++r)
+            for (int64_t j = j0; j < j1; ++j) {
+              sw[static_cast<size_t>(j - j0)] += gp[r * cols + j] * xhat(r, j);
+              sb[static_cast<size_t>(j - j0)] += gp[r * cols + j];
+            }
+          for (int64_t j = j0; j < j1; ++j) {
+            dw.data<float>()[j] = static_cast<float>(sw[static_cast<size_t>(j - j0)]);
+            db.data<float>()[j] = static_cast<float>(sb[static_cast<size_t>(j - j0)]);
+          }
+        });
+        if (need_w) gi[1] = std::move(dw);
+        if (need_b) gi[2] = std::move(db);
+      });
+}
+
+}  // namespace minidl

@@ -1,0 +1,191 @@
+// max_pool2d, avg_pool2d and adaptive_avg_pool2d: each output pixel reduces one rectangular
+// window of its (n, c) plane; planes run in parallel, and every plane is independent, so any
+// thread count gives the same bits.
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "image_geometry.hpp"
+#include "minidl/autograd/image_ops.hpp"
+#include "minidl/autograd/node.hpp"
+#include "minidl/core/parallel.hpp"
+
+namespace minidl {
+
+using Grads = std::span<Tensor>;
+using image::Pair;
+
+namespace {
+
+// One output pixel's window, clipped to the input: rows [y0, y1), columns [x0, x1); an average
+// multiplies its sum by `scale`.
+struct Window {
+  int64_t y0, y1, x0, x1;
+  float scale;
+};
+
+// The windows of every output pixel of a plane, row-major, with the output's height and width.
+struct Windows {
+  std::vector<Window> list;
+  int64_t out_h = 0, out_w = 0;
+};
+
+// Windows of kernel `k` moved by `s` over an input padded by `p` (PyTorch's floor mode). The
+// divisor counts the padding inside the window when `count_pad` (PyTorch's count_include_pad).
+Windows sliding_windows(const Tensor& x, Pair k, Pair s, Pair p, bool count_pad, const char* op) {
+  image::check_nchw(x, op);
+  image::check_at_least(k, 1, op, "kernel_size");
+  image::check_at_least(s, 1, op, "stride");
+  image::check_at_least(p, 0, op, "padding");
+  if (p[0] > k[0] / 2 || p[1] > k[1] / 2)
+    throw ValueError(std::string(op) + ": padding " + image::to_string(p) + " must be at most half of kernel_size " +
+                     image::to_string(k));
+  Windows w;
+  w.out_h = image::output_extent(x, 0, k, s, p, {1, 1}, op);
+  w.out_w = image::output_extent(x, 1, k, s, p, {1, 1}, op);
+  const int64_t h = x.size(2), wd = x.size(3);
+  w.list.reserve(static_cast<size_t>(w.out_h * w.out_w));
+  for (int64_t oy = 0; oy < w.out_h; ++oy)
+    for (int64_t ox = 0; ox < w.out_w; ++ox) {
+      const int64_t y0 = oy * s[0] - p[0], x0 = ox * s[1] - p[1];
+      const int64_t y1 = std::min(y0 + k[0], h + p[0]), x1 = std::min(x0 + k[1], wd + p[1]);
+      const int64_t padded_count = (y1 - y0) * (x1 - x0);
+      Window win{std::max<int64_t>(y0, 0), std::min(y1, h), std::max<int64_t>(x0, 0), std::min(x1, wd), 0.0f};
+      const int64_t count = count_pad ? padded_count : (win.y1 - win.y0) * (win.x1 - win.x0);
+      win.scale = 1.0f / static_cast<float>(count);
+      w.list.push_back(win);
+    }
+  return w;
+}
+
+// PyTorch's adaptive windows: output i of n over an extent of `in` spans
+// [floor(i*in/n), ceil((i+1)*in/n)).
+Windows adaptive_windows(const Tensor& x, Pair out) {
+  constexpr const char* op = "adaptive_avg_pool2d";
+  image::check_nchw(x, op);
+  image::check_at_least(out, 1, op, "output_size");
+  if (x.size(2) < 1 || x.size(3) < 1)
+    throw ShapeError(std::string(op) + ": input " + to_string(x.shape()) + " has an empty plane");
+  Windows w{{}, out[0], out[1]};
+  const int64_t h = x.size(2), wd = x.size(3);
+  for (int64_t oy = 0; oy < out[0]; ++oy)
+    for (int64_t ox = 0; ox < out[1]; ++ox) {
+      Window win{oy * h / out[0], ((oy + 1) * h + out[0] - 1) / out[0], ox * wd / out[1],
+                 ((ox + 1) * wd + out[1] - 1) / out[1], 0.0f};
+      win.scale = 1.0f / static_cast<float>((win.y1 - win.y0) * (win.x1 - win.x0));
+      w.list.push_back(win);
+    }
+  return w;
+}
+
+// Grain for the loop over planes: enough pixels per task to be worth scheduling.
+int64_t plane_grain(int64_t plane_size) { return std::max<int64_t>(1, kGrainSize / std::max<int64_t>(plane_size, 1)); }
+
+// Runs body(plane) for every (n, c) plane of x, in parallel.
+template <class Body>
+void for_each_plane(const Tensor& x, Body&& body) {
+  const int64_t planes = x.size(0) * x.size(1);
+  parallel_for(planes, plane_grain(x.size(2) * x.size(3)), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; ++p) body(p);
+  });
+}
+
+// The average of every window; its backward spreads each gradient evenly over its window.
+Variable average_windows(const Variable& x, Windows windows, const char* name) {
+  const Tensor xc = x.data().contiguous();
+  const int64_t in_plane = xc.size(2) * xc.size(3), out_plane = windows.out_h * windows.out_w;
+  Tensor out = Tensor::empty({xc.size(0), xc.size(1), windows.out_h, windows.out_w});
+  const float* xp = xc.data<float>();
+  float* op = out.data<float>();
+  const int64_t width = xc.size(3);
+  for_each_plane(xc, [&](int64_t p) {
+    const float* plane = xp + p * in_plane;
+    for (int64_t o = 0; o < out_plane; ++o) {
+      const Window& w = windows.list[static_cast<size_t>(o)];
+      float s = 0.0f;
+      for (int64_t y = w.y0; y < w.y1; ++y)
+        for (int64_t xx = w.x0; xx < w.x1; ++xx) s += plane[y * width + xx];
+      op[p * out_plane + o] = s * w.scale;
+    }
+  });
+  return record(name, std::move(out), {&x},
+                [shape = xc.shape(), w = std::make_shared<const Windows>(std::move(windows))](const Tensor& g, Grads gi,
+                                                                                               const Node&) {
+                  const Tensor gc = g.contiguous();
+                  Tensor dx = Tensor::zeros(shape);
+                  const int64_t in_plane = shape[2] * shape[3], out_plane = w->out_h * w->out_w, width = shape[3];
+                  const float* gp = gc.data<float>();
+                  float* dp = dx.data<float>();
+                  for_each_plane(dx, [&](int64_t p) {
+                    float* plane = dp + p * in_plane;
+                    for (int64_t o = 0; o < out_plane; ++o) {
+                      const Window& win = w->list[static_cast<size_t>(o)];
+                      const float share = gp[p * out_plane + o] * win.scale;
+                      for (int64_t y = win.y0; y < win.y1; ++y)
+                        for (int64_t xx = win.x0; xx < win.x1; ++xx) plane[y * width + xx] += share;
+                    }
+                  });
+                  gi[0] = std::move(dx);
+                });
+}
+
+}  // namespace
+
+Variable max_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
+                    std::array<int64_t, 2> padding) {
+  const Windows windows = sliding_windows(x.data(), kernel_size, stride, padding, true, "max_pool2d");
+  const Tensor xc = x.data().contiguous();
+  const int64_t in_plane = xc.size(2) * xc.size(3), out_plane = windows.out_h * windows.out_w, width = xc.size(3);
+  Tensor out = Tensor::empty({xc.size(0), xc.size(1), windows.out_h, windows.out_w});
+  // Where each output's maximum came from, within its plane; backward routes the gradient there.
+  auto argmax = std::make_shared<std::vector<int64_t>>(static_cast<size_t>(out.numel()));
+  const float* xp = xc.data<float>();
+  float* op = out.data<float>();
+  for_each_plane(xc, [&](int64_t p) {
+    const float* plane = xp + p * in_plane;
+    for (int64_t o = 0; o < out_plane; ++o) {
+      const Window& w = windows.list[static_cast<size_t>(o)];
+      // The window always holds a pixel (padding is at most half the kernel); NaN wins, as in PyTorch.
+      int64_t best = w.y0 * width + w.x0;
+      float best_value = -std::numeric_limits<float>::infinity();
+      for (int64_t y = w.y0; y < w.y1; ++y)
+        for (int64_t xx = w.x0; xx < w.x1; ++xx) {
+          const float v = plane[y * width + xx];
+          if (v > best_value || std::isnan(v)) {
+            best_value = v;
+            best = y * width + xx;
+          }
+        }
+      op[p * out_plane + o] = best_value;
+      (*argmax)[static_cast<size_t>(p * out_plane + o)] = best;
+    }
+  });
+  return record("MaxPool2d", std::move(out), {&x},
+                [shape = xc.shape(), argmax, out_plane](const Tensor& g, Grads gi, const Node&) {
+                  const Tensor gc = g.contiguous();
+                  Tensor dx = Tensor::zeros(shape);
+                  const int64_t in_plane = shape[2] * shape[3];
+                  const float* gp = gc.data<float>();
+                  float* dp = dx.data<float>();
+                  for_each_plane(dx, [&](int64_t p) {
+                    for (int64_t o = 0; o < out_plane; ++o) {
+                      const size_t i = static_cast<size_t>(p * out_plane + o);
+                      dp[p * in_plane + (*argmax)[i]] += gp[i];
+                    }
+                  });
+                  gi[0] = std::move(dx);
+                });
+}
+
+Variable avg_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
+                    std::array<int64_t, 2> padding, bool count_include_pad) {
+  return average_windows(x, sliding_windows(x.data(), kernel_size, stride, padding, count_include_pad, "avg_pool2d"),
+                         "AvgPool2d");
+}
+
+Variable adaptive_avg_pool2d(const Variable& x, std::array<int64_t, 2> output_size) {
+  return average_windows(x, adaptive_windows(x.data(), output_size), "AdaptiveAvgPool2d");
+}
+
+}  // namespace minidl

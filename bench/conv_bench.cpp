@@ -1,0 +1,104 @@
+// LeNet's image layers, forward + backward at batch 256, beside the sgemm rate of the machine:
+//   conv1 1x28x28 -> 6 (5x5, pad 2), conv2 6x14x14 -> 16 (5x5), as FLOP/s of the convolution
+//   (forward 2*N*O*L*K, backward once more per gradient of x and of the weight) to compare with sgemm on a LeNet-sized product;
+//   avg_pool2d 2x2 and batch_norm (training) on conv1's output.
+// The last argument is the thread count; times are wall clock, CPU times the whole process's
+// (all threads): on a busy machine the CPU time per thread count is the steadier figure.
+// Run: build/bin/conv_bench [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+#include <cblas.h>
+
+#include <vector>
+
+#include "minidl/autograd.hpp"
+
+using namespace minidl;
+
+namespace {
+
+Tensor random_tensor(const Shape& shape, uint64_t seed) {
+  Generator gen(seed);
+  return Tensor::normal(shape, 0, 1, gen);
+}
+
+// Args: batch, in channels, size, out channels, kernel, padding, whether the input needs a
+// gradient (not for LeNet's first layer, whose input is the data), threads.
+void BM_Conv2dForwardBackward(benchmark::State& state) {
+  const int64_t n = state.range(0), c = state.range(1), hw = state.range(2), o = state.range(3), k = state.range(4),
+                pad = state.range(5);
+  set_num_threads(static_cast<int>(state.range(7)));
+  Variable x(random_tensor({n, c, hw, hw}, 1), state.range(6) != 0), w(random_tensor({o, c, k, k}, 2), true),
+      b(random_tensor({o}, 3), true);
+  const int64_t out = hw + 2 * pad - k + 1;
+  const Tensor g = random_tensor({n, o, out, out}, 4);
+  for (auto _ : state) {
+    Variable y = conv2d(x, w, b, {1, 1}, {pad, pad});
+    y.backward(g);
+    benchmark::DoNotOptimize(w.grad().data<float>());
+    x.zero_grad(), w.zero_grad(), b.zero_grad();
+  }
+  const double flops = (state.range(6) ? 3 : 2) * 2.0 * static_cast<double>(n * o * out * out * c * k * k);
+  state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Conv2dForwardBackward)
+    ->Args({256, 1, 28, 6, 5, 2, 0, 1})
+    ->Args({256, 6, 14, 16, 5, 0, 1, 1})
+    ->Args({256, 1, 28, 6, 5, 2, 0, 2})
+    ->Args({256, 6, 14, 16, 5, 0, 1, 2})
+    ->ArgNames({"N", "C", "HW", "O", "k", "pad", "dx", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+// The sgemm rate beside: one single-threaded cblas_sgemm of M x K @ K x N (the per-sample
+// conv2 product is 16x150 @ 150x100; 256x784 @ 784x256 is an MLP layer).
+void BM_Sgemm(benchmark::State& state) {
+  const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
+  set_blas_num_threads(1);
+  (void)blas_info();  // the kernels minidl's own GEMMs use
+  const Tensor a = random_tensor({m, k}, 5), b = random_tensor({k, n}, 6);
+  std::vector<float> c(static_cast<size_t>(m * n));
+  for (auto _ : state) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
+                static_cast<int>(k), 1.0f, a.data<float>(), static_cast<int>(k), b.data<float>(),
+                static_cast<int>(n), 0.0f, c.data(), static_cast<int>(n));
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["FLOP/s"] =
+      benchmark::Counter(2.0 * static_cast<double>(m * k * n), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Sgemm)
+    ->Args({6, 25, 784})
+    ->Args({16, 150, 100})
+    ->Args({256, 784, 256})
+    ->ArgNames({"M", "K", "N"})
+    ->Unit(benchmark::kMicrosecond);
+
+// Args: threads. LeNet's first pooling (and a BatchNorm-LeNet normalisation) on 256x6x28x28.
+void BM_AvgPool2dForwardBackward(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Variable x(random_tensor({256, 6, 28, 28}, 7), true);
+  const Tensor g = random_tensor({256, 6, 14, 14}, 8);
+  for (auto _ : state) {
+    avg_pool2d(x, {2, 2}, {2, 2}).backward(g);
+    x.zero_grad();
+  }
+}
+BENCHMARK(BM_AvgPool2dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+void BM_BatchNorm2dForwardBackward(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Variable x(random_tensor({256, 6, 28, 28}, 9), true), w(Tensor::ones({6}), true), b(Tensor::zeros({6}), true);
+  Tensor running_mean = Tensor::zeros({6}), running_var = Tensor::ones({6});
+  const Tensor g = random_tensor({256, 6, 28, 28}, 10);
+  for (auto _ : state) {
+    batch_norm(x, w, b, &running_mean, &running_var, true, 0.1, 1e-5).backward(g);
+    x.zero_grad(), w.zero_grad(), b.zero_grad();
+  }
+}
+BENCHMARK(BM_BatchNorm2dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,364 @@
+// Image ops: shapes, values against direct loops and hand computations, errors, gradients
+// against finite differences, and the same bits for 1 and 2 threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "minidl/autograd.hpp"
+#include "minidl_test/errors.hpp"
+
+using namespace minidl;
+using minidl::test::error_of;
+using minidl::test::expect_mentions;
+
+namespace {
+using Fn = std::function<Variable(const std::vector<Variable>&)>;
+using Pair = std::array<int64_t, 2>;
+
+void expect_gradcheck(const Fn& f, const std::vector<Variable>& inputs, float rtol = 1e-2f, float atol = 1e-3f) {
+  const GradcheckResult r = gradcheck(f, inputs, 1e-2f, rtol, atol);
+  EXPECT_TRUE(r.ok) << r.message;
+}
+
+Variable random(const Shape& shape, uint64_t seed, bool requires_grad = true) {
+  Generator gen(seed);
+  return Variable(Tensor::normal(shape, 0, 1, gen), requires_grad);
+}
+
+// Distinct values 0.1 apart in random order: finite differences never swap a window's maximum.
+Variable without_ties(const Shape& shape, uint64_t seed) {
+  Generator gen(seed);
+  return Variable(Tensor::randperm(shape.numel(), gen).to(DType::Float32).mul_(0.1f).reshape(shape), true);
+}
+
+// conv2d as the definition reads: out[n,o,y,x] = b[o] + sum over the group's input channels and
+// taps of w * the (zero-padded) input.
+Tensor direct_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Pair s, Pair p, Pair d, int64_t groups) {
+  const int64_t n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = w.size(0), kh = w.size(2), kw = w.size(3);
+  const int64_t oh = (h + 2 * p[0] - d[0] * (kh - 1) - 1) / s[0] + 1, ow = (wd + 2 * p[1] - d[1] * (kw - 1) - 1) / s[1] + 1;
+  const int64_t cg = c / groups, og = o / groups;
+  std::vector<float> out;
+  for (int64_t ni = 0; ni < n; ++ni)
+    for (int64_t oi = 0; oi < o; ++oi)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xx = 0; xx < ow; ++xx) {
+          double acc = b.defined() ? b.at({oi}) : 0.0;
+          for (int64_t ci = 0; ci < cg; ++ci)
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j) {
+                const int64_t iy = y * s[0] - p[0] + i * d[0], ix = xx * s[1] - p[1] + j * d[1];
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                acc += double(w.at({oi, ci, i, j})) * x.at({ni, oi / og * cg + ci, iy, ix});
+              }
+          out.push_back(static_cast<float>(acc));
+        }
+  return Tensor::from(out, {n, o, oh, ow});
+}
+
+void expect_close(const Tensor& a, const Tensor& b, float tol = 1e-5f) {
+  ASSERT_EQ(to_string(a.shape()), to_string(b.shape()));
+  const auto av = a.to_vector(), bv = b.to_vector();
+  for (size_t i = 0; i < av.size(); ++i) EXPECT_NEAR(av[i], bv[i], tol) << "element " << i;
+}
+
+// Runs f with 1 thread and with 2 and checks every tensor it returns is bitwise the same.
+void expect_same_for_1_and_2_threads(const std::function<std::vector<Tensor>()>& f) {
+  const int before = get_num_threads();
+  set_num_threads(1);
+  const std::vector<Tensor> one = f();
+  set_num_threads(2);
+  const std::vector<Tensor> two = f();
+  set_num_threads(before);
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(equal(one[i], two[i])) << "result " << i;
+}
+}  // namespace
+
+// ---- conv2d ---------------------------------------------------------------------------------
+
+TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
+  struct Case {
+    Shape x, w;
+    Pair s, p, d;
+    int64_t groups;
+    bool bias;
+  };
+  const std::vector<Case> cases = {{{2, 3, 7, 6}, {4, 3, 3, 3}, {1, 1}, {0, 0}, {1, 1}, 1, true},
+                                   {{2, 4, 9, 8}, {6, 2, 3, 2}, {2, 1}, {1, 2}, {2, 1}, 2, true},
+                                   {{1, 6, 5, 5}, {6, 1, 3, 3}, {1, 2}, {1, 1}, {1, 1}, 6, false},
+                                   {{3, 2, 6, 6}, {5, 2, 1, 1}, {2, 2}, {0, 0}, {1, 1}, 1, true},
+                                   {{1, 2, 7, 9}, {2, 2, 2, 3}, {1, 2}, {1, 2}, {1, 2}, 1, true},
+                                   // kernel columns that lie wholly in the padding
+                                   {{1, 1, 3, 2}, {1, 1, 3, 7}, {1, 1}, {1, 3}, {1, 1}, 1, false}};
+  uint64_t seed = 0;
+  for (const Case& c : cases) {
+    const Variable x = random(c.x, ++seed), w = random(c.w, ++seed);
+    const Variable b = c.bias ? random({c.w[0]}, ++seed) : Variable();
+    const Variable y = conv2d(x, w, b, c.s, c.p, c.d, c.groups);
+    expect_close(y.data(), direct_conv2d(x.data(), w.data(), c.bias ? b.data() : Tensor(), c.s, c.p, c.d, c.groups));
+  }
+}
+
+TEST(Conv2d, output_size_is_floor_of_padded_extent_over_stride) {
+  const Variable y = conv2d(Variable(Tensor::zeros({2, 1, 28, 28})), Variable(Tensor::zeros({6, 1, 5, 5})), Variable(),
+                            {1, 1}, {2, 2});
+  EXPECT_EQ(to_string(y.shape()), "[2, 6, 28, 28]");
+  const Variable z = conv2d(Variable(Tensor::zeros({1, 2, 7, 8})), Variable(Tensor::zeros({3, 2, 3, 3})), Variable(),
+                            {2, 3}, {0, 1}, {2, 1});
+  EXPECT_EQ(to_string(z.shape()), "[1, 3, 2, 3]");  // (7-5)/2+1, (8+2-3)/3+1
+}
+
+TEST(Conv2d, gradients_match_finite_differences) {
+  struct Case {
+    Shape x, w;
+    Pair s, p, d;
+    int64_t groups;
+  };
+  const std::vector<Case> cases = {{{2, 2, 5, 5}, {3, 2, 3, 3}, {1, 1}, {0, 0}, {1, 1}, 1},
+                                   {{1, 2, 6, 5}, {2, 2, 3, 2}, {2, 1}, {1, 1}, {1, 1}, 1},
+                                   {{1, 1, 7, 7}, {2, 1, 3, 3}, {1, 1}, {2, 1}, {2, 2}, 1},
+                                   {{2, 4, 4, 4}, {4, 2, 2, 2}, {1, 2}, {1, 0}, {1, 1}, 2}};
+  uint64_t seed = 10;
+  for (const Case& c : cases) {
+    const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };
+    expect_gradcheck(f, {random(c.x, ++seed), random(c.w, ++seed), random({c.w[0]}, ++seed)});
+  }
+}
+
+TEST(Conv2d, computes_only_the_gradients_asked_for) {
+  const Variable x = random({1, 1, 4, 4}, 1, false), w = random({2, 1, 3, 3}, 2);
+  sum(conv2d(x, w)).backward();
+  EXPECT_FALSE(x.grad().defined());
+  EXPECT_EQ(to_string(w.grad().shape()), "[2, 1, 3, 3]");
+}
+
+TEST(Conv2d, an_empty_batch_gives_an_empty_output_and_zero_weight_gradients) {
+  Variable x(Tensor::zeros({0, 2, 5, 5}), true), w(Tensor::ones({3, 2, 3, 3}), true), b(Tensor::ones({3}), true);
+  Variable y = conv2d(x, w, b);
+  EXPECT_EQ(to_string(y.shape()), "[0, 3, 3, 3]");
+  sum(y).backward();
+  EXPECT_EQ(to_string(x.grad().shape()), "[0, 2, 5, 5]");
+  EXPECT_EQ(w.grad().to_vector(), std::vector<float>(54, 0.0f));
+  EXPECT_EQ(b.grad().to_vector(), std::vector<float>(3, 0.0f));
+}
+
+TEST(Conv2d, rejects_channels_not_divisible_by_groups) {
+  const std::string m = error_of<ShapeError>([] {
+    conv2d(Variable(Tensor::zeros({1, 3, 5, 5})), Variable(Tensor::zeros({2, 1, 3, 3})), Variable(), {1, 1}, {0, 0},
+           {1, 1}, 2);
+  });
+  expect_mentions(m, {"conv2d", "[1, 3, 5, 5]", "groups 2"});
+}
+
+TEST(Conv2d, rejects_a_kernel_larger_than_the_padded_input) {
+  const std::string m = error_of<ShapeError>([] {
+    conv2d(Variable(Tensor::zeros({1, 1, 4, 4})), Variable(Tensor::zeros({1, 1, 5, 5})), Variable(), {1, 1}, {0, 0});
+  });
+  expect_mentions(m, {"conv2d", "kernel_size [5, 5]", "[1, 1, 4, 4]", "padding [0, 0]"});
+}
+
+TEST(Conv2d, rejects_bad_arguments_naming_them) {
+  const Variable x(Tensor::zeros({1, 2, 5, 5})), w(Tensor::zeros({1, 2, 3, 3}));
+  expect_mentions(error_of<ValueError>([&] { conv2d(x, w, Variable(), {0, 1}); }), {"conv2d", "stride", "[0, 1]"});
+  expect_mentions(error_of<ValueError>([&] { conv2d(x, w, Variable(), {1, 1}, {-1, 0}); }), {"conv2d", "padding"});
+  expect_mentions(error_of<ValueError>([&] { conv2d(x, w, Variable(), {1, 1}, {0, 0}, {1, 0}); }), {"conv2d", "dilation"});
+  expect_mentions(error_of<ValueError>([&] { conv2d(x, w, Variable(), {1, 1}, {0, 0}, {1, 1}, 0); }), {"conv2d", "groups"});
+  expect_mentions(error_of<ShapeError>([&] { conv2d(x, Variable(Tensor::zeros({1, 3, 3, 3}))); }),
+                  {"conv2d", "weight [1, 3, 3, 3]", "input [1, 2, 5, 5]"});
+  expect_mentions(error_of<ShapeError>([&] { conv2d(x, w, Variable(Tensor::zeros({2}))); }), {"conv2d", "bias [2]"});
+  expect_mentions(error_of<ShapeError>([&] { conv2d(Variable(Tensor::zeros({2, 5, 5})), w); }), {"conv2d", "[2, 5, 5]", "4-D"});
+}
+
+TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
+  // LeNet's second layer on a batch of 64: eight chunks of the weight gradient.
+  const Variable x0 = random({64, 6, 14, 14}, 21), w0 = random({16, 6, 5, 5}, 22), b0 = random({16}, 23);
+  const Tensor g = random({64, 16, 10, 10}, 24).data();
+  expect_same_for_1_and_2_threads([&] {
+    Variable x(x0.data(), true), w(w0.data(), true), b(b0.data(), true);
+    Variable y = conv2d(x, w, b);
+    y.backward(g);
+    return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad()};
+  });
+}
+
+// ---- pooling --------------------------------------------------------------------------------
+
+TEST(Pooling, max_pool2d_takes_each_windows_maximum_and_routes_the_gradient_to_it) {
+  Variable x(Tensor::from({1, 5, 2, 0, 3, 4, 8, 7, 6}).reshape({1, 1, 3, 3}), true);
+  Variable y = max_pool2d(x, {2, 2}, {1, 1});
+  EXPECT_EQ(y.data().to_vector(), (std::vector<float>{5, 5, 8, 7}));
+  sum(y).backward();
+  EXPECT_EQ(x.grad().to_vector(), (std::vector<float>{0, 2, 0, 0, 0, 0, 1, 1, 0}));  // 5 is in two windows
+}
+
+TEST(Pooling, max_pool2d_pads_with_minus_infinity) {
+  Variable x(Tensor::full({1, 1, 2, 2}, -3.0f));
+  EXPECT_EQ(max_pool2d(x, {3, 3}, {2, 2}, {1, 1}).data().to_vector(), (std::vector<float>{-3}));
+}
+
+TEST(Pooling, avg_pool2d_counts_padding_only_when_asked) {
+  Variable x(Tensor::ones({1, 1, 2, 2}));
+  EXPECT_EQ(avg_pool2d(x, {2, 2}, {2, 2}, {1, 1}, true).data().to_vector(), (std::vector<float>{0.25f, 0.25f, 0.25f, 0.25f}));
+  EXPECT_EQ(avg_pool2d(x, {2, 2}, {2, 2}, {1, 1}, false).data().to_vector(), (std::vector<float>{1, 1, 1, 1}));
+}
+
+TEST(Pooling, adaptive_avg_pool2d_uses_overlapping_windows_when_sizes_do_not_divide) {
+  // 5 -> 3: windows [0, 2), [1, 4), [3, 5) along each axis.
+  Variable x(Tensor::arange(5).reshape({1, 1, 1, 5}), true);
+  Variable y = adaptive_avg_pool2d(x, {1, 3});
+  EXPECT_EQ(y.data().to_vector(), (std::vector<float>{0.5f, 2.0f, 3.5f}));
+  sum(y).backward();
+  const std::vector<float> expected{0.5f, 0.5f + 1 / 3.f, 1 / 3.f, 1 / 3.f + 0.5f, 0.5f};
+  expect_close(x.grad(), Tensor::from(expected, {1, 1, 1, 5}), 1e-6f);
+}
+
+TEST(Pooling, gradients_match_finite_differences) {
+  expect_gradcheck([](auto& in) { return max_pool2d(in[0], {2, 2}, {2, 2}); }, {without_ties({2, 2, 4, 4}, 1)});
+  expect_gradcheck([](auto& in) { return max_pool2d(in[0], {3, 2}, {2, 1}, {1, 1}); }, {without_ties({1, 2, 5, 6}, 2)});
+  expect_gradcheck([](auto& in) { return avg_pool2d(in[0], {3, 3}, {2, 2}, {1, 1}, true); }, {random({2, 2, 5, 5}, 3)});
+  expect_gradcheck([](auto& in) { return avg_pool2d(in[0], {3, 2}, {1, 2}, {1, 1}, false); }, {random({1, 2, 5, 6}, 4)});
+  expect_gradcheck([](auto& in) { return adaptive_avg_pool2d(in[0], {3, 2}); }, {random({2, 2, 7, 5}, 5)});
+}
+
+TEST(Pooling, an_empty_batch_gives_empty_outputs_and_gradients) {
+  Variable x(Tensor::zeros({0, 2, 4, 4}), true);
+  Variable y = max_pool2d(x, {2, 2}, {2, 2}) + avg_pool2d(x, {2, 2}, {2, 2}) + adaptive_avg_pool2d(x, {2, 2});
+  EXPECT_EQ(to_string(y.shape()), "[0, 2, 2, 2]");
+  sum(y).backward();
+  EXPECT_EQ(to_string(x.grad().shape()), "[0, 2, 4, 4]");
+}
+
+TEST(Pooling, rejects_windows_that_do_not_fit) {
+  const Variable x(Tensor::zeros({1, 1, 3, 3}));
+  expect_mentions(error_of<ShapeError>([&] { max_pool2d(x, {4, 4}, {1, 1}); }), {"max_pool2d", "kernel_size [4, 4]", "[1, 1, 3, 3]"});
+  expect_mentions(error_of<ValueError>([&] { avg_pool2d(x, {2, 2}, {2, 2}, {2, 2}); }),
+                  {"avg_pool2d", "padding [2, 2]", "half of kernel_size [2, 2]"});
+  expect_mentions(error_of<ValueError>([&] { avg_pool2d(x, {2, 2}, {0, 2}); }), {"avg_pool2d", "stride"});
+  expect_mentions(error_of<ValueError>([&] { adaptive_avg_pool2d(x, {0, 1}); }), {"adaptive_avg_pool2d", "output_size"});
+  expect_mentions(error_of<ShapeError>([&] { max_pool2d(Variable(Tensor::zeros({3, 3})), {2, 2}, {2, 2}); }),
+                  {"max_pool2d", "[3, 3]", "4-D"});
+}
+
+TEST(Pooling, results_are_bit_identical_for_1_and_2_threads) {
+  const Variable x0 = random({64, 6, 28, 28}, 31);
+  expect_same_for_1_and_2_threads([&] {
+    Variable x(x0.data(), true);
+    Variable y = avg_pool2d(x, {2, 2}, {2, 2}) + max_pool2d(x, {2, 2}, {2, 2}) + adaptive_avg_pool2d(x, {14, 14});
+    sum(y).backward();
+    return std::vector<Tensor>{y.data(), x.grad()};
+  });
+}
+
+// ---- batch_norm -----------------------------------------------------------------------------
+
+TEST(BatchNorm, training_normalises_each_channel_with_the_batch_statistics) {
+  const Variable x = random({16, 3, 4, 4}, 41, false);
+  const Variable y = batch_norm(x, Variable(), Variable(), nullptr, nullptr, true, 0.1, 0.0);
+  const Tensor per_channel = y.data().transpose(0, 1).reshape({3, -1});
+  expect_close(mean(per_channel, 1), Tensor::zeros({3}), 1e-5f);
+  expect_close(mean(mul(per_channel, per_channel), 1), Tensor::ones({3}), 1e-4f);
+}
+
+TEST(BatchNorm, training_updates_running_statistics_with_the_unbiased_variance) {
+  // Channel 0 holds 1, 2, 3, 4: mean 2.5, unbiased variance 5/3; channel 1 holds 0, 0, 2, 2.
+  const Variable x(Tensor::from({{1, 0}, {2, 0}, {3, 2}, {4, 2}}));
+  Tensor running_mean = Tensor::zeros({2}), running_var = Tensor::ones({2});
+  batch_norm(x, Variable(), Variable(), &running_mean, &running_var, true, 0.1, 1e-5);
+  expect_close(running_mean, Tensor::from({0.25f, 0.1f}), 1e-6f);
+  expect_close(running_var, Tensor::from({0.9f + 0.1f * 5 / 3.f, 0.9f + 0.1f * 4 / 3.f}), 1e-6f);
+}
+
+TEST(BatchNorm, evaluation_normalises_with_the_running_statistics_and_leaves_them) {
+  Variable x(Tensor::from({{3, 1}, {5, -1}}), true);
+  Variable w(Tensor::from({2, 1}), true), b(Tensor::from({1, 0}), true);
+  Tensor running_mean = Tensor::from({1, 0}), running_var = Tensor::from({4, 1});
+  Variable y = batch_norm(x, w, b, &running_mean, &running_var, false, 0.1, 0.0);
+  EXPECT_EQ(y.data().to_vector(), (std::vector<float>{3, 1, 5, -1}));  // (x - 1) / 2 * 2 + 1, x
+  sum(y).backward();
+  EXPECT_EQ(x.grad().to_vector(), (std::vector<float>{1, 1, 1, 1}));  // w / sqrt(var): the statistics are constants
+  EXPECT_EQ(w.grad().to_vector(), (std::vector<float>{3, 0}));        // sum of (x - mean) / sqrt(var)
+  EXPECT_EQ(b.grad().to_vector(), (std::vector<float>{2, 2}));
+  EXPECT_EQ(running_mean.to_vector(), (std::vector<float>{1, 0}));
+  EXPECT_EQ(running_var.to_vector(), (std::vector<float>{4, 1}));
+}
+
+TEST(BatchNorm, gradients_match_finite_differences) {
+  // Tolerances a little wider than the default: float32 differences of normalised values cancel.
+  expect_gradcheck([](auto& in) { return batch_norm(in[0], in[1], in[2], nullptr, nullptr, true, 0.1, 1e-5); },
+                   {random({6, 3}, 51), random({3}, 52), random({3}, 53)}, 2e-2f, 2e-3f);
+  expect_gradcheck([](auto& in) { return batch_norm(in[0], in[1], in[2], nullptr, nullptr, true, 0.1, 1e-5); },
+                   {random({3, 2, 3, 3}, 54), random({2}, 55), random({2}, 56)}, 2e-2f, 2e-3f);
+  expect_gradcheck([](auto& in) { return batch_norm(in[0], Variable(), Variable(), nullptr, nullptr, true, 0.1, 1e-5); },
+                   {random({4, 2, 2, 2}, 57)}, 2e-2f, 2e-3f);
+  Tensor rm = Tensor::from({0.5f, -0.5f}), rv = Tensor::from({2.0f, 0.5f});
+  expect_gradcheck([&](auto& in) { return batch_norm(in[0], in[1], in[2], &rm, &rv, false, 0.1, 1e-5); },
+                   {random({3, 2, 2, 2}, 58), random({2}, 59), random({2}, 60)});
+}
+
+TEST(BatchNorm, rejects_what_pytorch_rejects) {
+  expect_mentions(error_of<ValueError>([] {
+                    batch_norm(Variable(Tensor::zeros({1, 3})), Variable(), Variable(), nullptr, nullptr, true, 0.1, 1e-5);
+                  }),
+                  {"batch_norm", "more than 1 value per channel", "[1, 3]"});
+  expect_mentions(error_of<ValueError>([] {
+                    batch_norm(Variable(Tensor::zeros({2, 3})), Variable(), Variable(), nullptr, nullptr, false, 0.1, 1e-5);
+                  }),
+                  {"batch_norm", "running_mean"});
+  expect_mentions(error_of<ShapeError>([] {
+                    batch_norm(Variable(Tensor::zeros({2, 3})), Variable(Tensor::ones({4})), Variable(), nullptr, nullptr,
+                               true, 0.1, 1e-5);
+                  }),
+                  {"batch_norm", "weight [4]", "[2, 3]"});
+  Tensor wrong = Tensor::zeros({2});
+  expect_mentions(error_of<ShapeError>([&] {
+                    batch_norm(Variable(Tensor::zeros({2, 3})), Variable(), Variable(), &wrong, nullptr, true, 0.1, 1e-5);
+                  }),
+                  {"batch_norm", "running_mean [2]"});
+}
+
+TEST(BatchNorm, results_are_bit_identical_for_1_and_2_threads) {
+  const Variable x0 = random({64, 6, 28, 28}, 61), w0 = random({6}, 62), b0 = random({6}, 63);
+  const Tensor g = random({64, 6, 28, 28}, 64).data();
+  expect_same_for_1_and_2_threads([&] {
+    Variable x(x0.data(), true), w(w0.data(), true), b(b0.data(), true);
+    Tensor rm = Tensor::zeros({6}), rv = Tensor::ones({6});
+    Variable y = batch_norm(x, w, b, &rm, &rv, true, 0.1, 1e-5);
+    y.backward(g);
+    return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad(), rm, rv};
+  });
+}
+
+// ---- layer_norm -----------------------------------------------------------------------------
+
+TEST(LayerNorm, normalises_over_the_trailing_dims) {
+  const Variable x(Tensor::from({{1, 3}, {10, 30}}).reshape({2, 1, 2}));
+  const Variable y = layer_norm(x, {1, 2}, Variable(), Variable(), 0.0);
+  EXPECT_EQ(y.data().to_vector(), (std::vector<float>{-1, 1, -1, 1}));
+}
+
+TEST(LayerNorm, gradients_match_finite_differences) {
+  expect_gradcheck([](auto& in) { return layer_norm(in[0], {4}, in[1], in[2], 1e-5); },
+                   {random({3, 4}, 71), random({4}, 72), random({4}, 73)}, 2e-2f, 2e-3f);
+  expect_gradcheck([](auto& in) { return layer_norm(in[0], {2, 3}, in[1], Variable(), 1e-5); },
+                   {random({2, 2, 3}, 74), random({2, 3}, 75)}, 2e-2f, 2e-3f);
+}
+
+TEST(LayerNorm, rejects_a_shape_that_is_not_the_inputs_trailing_dims) {
+  expect_mentions(error_of<ShapeError>([] { layer_norm(Variable(Tensor::zeros({2, 3})), {2}, Variable(), Variable(), 1e-5); }),
+                  {"layer_norm", "normalized_shape [2]", "[2, 3]"});
+  expect_mentions(error_of<ShapeError>([] {
+                    layer_norm(Variable(Tensor::zeros({2, 3})), {3}, Variable(Tensor::ones({2})), Variable(), 1e-5);
+                  }),
+                  {"layer_norm", "weight [2]"});
+}
+
+TEST(LayerNorm, results_are_bit_identical_for_1_and_2_threads) {
+  const Variable x0 = random({4096, 84}, 81), w0 = random({84}, 82);
+  expect_same_for_1_and_2_threads([&] {
+    Variable x(x0.data(), true), w(w0.data(), true);
+    Variable y = layer_norm(x, {84}, w, Variable(), 1e-5);
+    sum(mul(y, y)).backward();
+    return std::vector<Tensor>{y.data(), x.grad(), w.grad()};
+  });
+}
