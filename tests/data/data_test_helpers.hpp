@@ -1,6 +1,15 @@
 #pragma once
-// Datasets whose samples say which index they are, so tests can check orders and coverage.
+// Datasets whose samples say which index they are, so tests can check orders and coverage, and
+// temporary data files.
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <zlib.h>
+
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "minidl/data.hpp"
@@ -32,5 +41,37 @@ inline std::vector<std::vector<int64_t>> one_epoch(DataLoader& loader) {
   for (auto& batch : loader) batches.push_back(sample_ids(batch));
   return batches;
 }
+
+/// How a TempFile stores its bytes.
+enum class Storage { Plain, Gzip };
+
+/// A file in the temp directory holding `bytes` (gzip-compressed with zlib when asked), removed
+/// when the test ends. Its name holds the test's name and `suffix`, so one test can make several.
+class TempFile {
+ public:
+  TempFile(std::string_view bytes, const std::string& suffix, Storage storage = Storage::Plain) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+    for (char& c : name)
+      if (c == '/') c = '_';  // parameterised tests' names
+    path_ = (std::filesystem::temp_directory_path() / ("minidl_" + name + "_" + std::to_string(::getpid()) + suffix))
+                .string();
+    if (storage == Storage::Plain) {
+      std::ofstream(path_, std::ios::binary) << bytes;
+      return;
+    }
+    gzFile out = gzopen(path_.c_str(), "wb");
+    EXPECT_NE(out, nullptr) << path_;
+    EXPECT_EQ(gzwrite(out, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+    EXPECT_EQ(gzclose(out), Z_OK);
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace minidl::data::testing
