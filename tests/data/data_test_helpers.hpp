@@ -27,11 +27,24 @@ inline TensorDataset indexed_dataset(int64_t n, int64_t width = 2, int64_t class
   return TensorDataset(Tensor::from(x, {n, width}), Tensor::from_int64(y, {n}));
 }
 
-/// The sample indices of a batch of indexed_dataset (its first feature column).
+/// n images [channels, height, width]; pixel k of sample i is i + k / 64, its class i % classes.
+inline TensorDataset indexed_images(int64_t n, int64_t channels = 1, int64_t height = 4, int64_t width = 4,
+                                    int64_t classes = 3) {
+  const int64_t pixels = channels * height * width;
+  std::vector<float> x(static_cast<size_t>(n * pixels));
+  std::vector<int64_t> y(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t k = 0; k < pixels; ++k) x[static_cast<size_t>(i * pixels + k)] = static_cast<float>(i) + k / 64.0f;
+    y[static_cast<size_t>(i)] = i % classes;
+  }
+  return TensorDataset(Tensor::from(x, {n, channels, height, width}), Tensor::from_int64(y, {n}));
+}
+
+/// The sample indices of a batch of indexed_dataset or indexed_images (its first feature).
 inline std::vector<int64_t> sample_ids(const Batch& batch) {
   std::vector<int64_t> ids;
   for (int64_t r = 0; r < batch.features.size(0); ++r)
-    ids.push_back(static_cast<int64_t>(batch.features.at({r, 0})));
+    ids.push_back(static_cast<int64_t>(batch.features.data<float>()[r * (batch.features.numel() / batch.features.size(0))]));
   return ids;
 }
 
