@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -135,38 +136,37 @@ std::vector<int64_t> read_header(IdxFile& file, const IdxKind& kind) {
   return sizes;
 }
 
-/// Reads `count` bytes of data, converting each with `convert` into `out`, then checks that the
-/// file ends there. `declared` says in words what the header declares ("10 images of 28x28").
-template <class T, class Convert>
-void read_data(IdxFile& file, uint64_t header_bytes, uint64_t count, const std::string& declared, T* out,
-               Convert convert) {
+/// Reads the `count` bytes of data the header declares (`declared`, in words: "10 images of
+/// 28x28") and checks that the file ends there. The buffer grows with the data that arrive, so a
+/// compressed file whose header lies costs no more memory than its real contents.
+std::vector<uint8_t> read_data(IdxFile& file, uint64_t header_bytes, uint64_t count, const std::string& declared) {
+  const auto truncated = [&](uint64_t got) {
+    file.fail(fmt::format("truncated data: the header declares {} ({} bytes), the file has {}{}", declared, count, got,
+                          file.cut_stream_note()));
+  };
+  const auto trailing = [&](uint64_t extra) {
+    file.fail(fmt::format("{} bytes after the {} the header declares (expected the file to end there)", extra,
+                          declared));
+  };
   // A plain file's size is known: a wrong one is reported before anything is read.
   std::error_code ec;
-  if (!file.compressed())
+  const bool plain = !file.compressed();
+  if (plain)
     if (const uintmax_t size = std::filesystem::file_size(file.path(), ec); !ec && size != header_bytes + count)
-      file.fail(size < header_bytes + count
-                    ? fmt::format("truncated data: the header declares {} ({} bytes), the file has {} bytes after "
-                                  "its {}-byte header",
-                                  declared, count, size - header_bytes, header_bytes)
-                    : fmt::format("{} bytes after the {} the header declares (expected the file to end there)",
-                                  size - header_bytes - count, declared));
+      size < header_bytes + count ? truncated(size - header_bytes) : trailing(size - header_bytes - count);
   constexpr uint64_t kChunk = uint64_t{1} << 20;
-  std::vector<uint8_t> buffer(static_cast<size_t>(std::min(count, kChunk)));
-  for (uint64_t done = 0; done < count;) {
-    const uint64_t want = std::min(count - done, kChunk);
-    const uint64_t got = file.read(buffer.data(), want);
-    for (uint64_t i = 0; i < got; ++i) out[done + i] = convert(buffer[i]);
-    done += got;
-    if (got < want)
-      file.fail(fmt::format("truncated data: the header declares {} ({} bytes), the file has {}{}", declared, count,
-                            done, file.cut_stream_note()));
+  std::vector<uint8_t> bytes;
+  bytes.reserve(static_cast<size_t>(plain && !ec ? count : std::min(count, 64 * kChunk)));
+  while (bytes.size() < count) {
+    const uint64_t done = bytes.size(), want = std::min(count - done, kChunk);
+    bytes.resize(static_cast<size_t>(done + want));
+    if (const uint64_t got = file.read(bytes.data() + done, want); got < want) truncated(done + got);
   }
   uint64_t extra = 0;
   uint8_t rest[4096];
   while (const uint64_t got = file.read(rest, sizeof rest)) extra += got;
-  if (extra > 0)
-    file.fail(fmt::format("{} bytes after the {} the header declares (expected the file to end there)", extra,
-                          declared));
+  if (extra > 0) trailing(extra);
+  return bytes;
 }
 
 /// Fails unless a tensor of `dims` with `element_size`-byte elements fits in this machine's memory.
@@ -190,12 +190,12 @@ Tensor read_idx_images(const std::string& path) {
   const std::string declared = plural(n, "image") + " of " + std::to_string(rows) + "x" + std::to_string(cols);
   if (n == 0 || rows == 0 || cols == 0) file.fail("the header declares " + declared + " pixels: nothing to read");
   check_memory(file, {n, rows, cols}, sizeof(float), declared, "float32");
+  const std::vector<uint8_t> bytes = read_data(file, 4 + 4 * kImages.dims, static_cast<uint64_t>(n * rows * cols), declared);
   Tensor images = Tensor::empty({n, 1, rows, cols}, DType::Float32);
   // torchvision's ToTensor: the byte as float32, divided by 255 in float32.
   std::array<float, 256> value{};
   for (size_t b = 0; b < value.size(); ++b) value[b] = static_cast<float>(b) / 255.0f;
-  read_data(file, 4 + 4 * kImages.dims, static_cast<uint64_t>(n * rows * cols), declared, images.data<float>(),
-            [&](uint8_t b) { return value[b]; });
+  std::transform(bytes.begin(), bytes.end(), images.data<float>(), [&](uint8_t b) { return value[b]; });
   return images;
 }
 
@@ -205,9 +205,9 @@ Tensor read_idx_labels(const std::string& path) {
   const std::string declared = plural(n, "label");
   if (n == 0) file.fail("the header declares 0 labels: nothing to read");
   check_memory(file, {n}, sizeof(int64_t), declared, "int64");
+  const std::vector<uint8_t> bytes = read_data(file, 4 + 4 * kLabels.dims, static_cast<uint64_t>(n), declared);
   Tensor labels = Tensor::empty({n}, DType::Int64);
-  read_data(file, 4 + 4 * kLabels.dims, static_cast<uint64_t>(n), declared, labels.data<int64_t>(),
-            [](uint8_t b) { return static_cast<int64_t>(b); });
+  std::copy(bytes.begin(), bytes.end(), labels.data<int64_t>());
   return labels;
 }
 
