@@ -82,7 +82,7 @@ class IdxFile {
 
   /// Whether the data are gzip-compressed (known after the first read).
   bool compressed() { return gzdirect(file_.get()) == 0; }
-  /// "; the gzip stream ends early" when a short read came from a cut compressed file.
+  /// " (the gzip stream ends early)" when a short read came from a cut compressed file, else "".
   std::string cut_stream_note() {
     int code = Z_OK;
     gzerror(file_.get(), &code);
