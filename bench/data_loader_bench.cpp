@@ -1,7 +1,8 @@
 // One epoch of shuffled batches of 128 from a 60000 x 784 float dataset (MNIST-sized, 188 MB):
-// the gather alone, the whole DataLoader (prefetch 0 and 2), a memcpy of the same bytes for
-// scale, and how long a training loop waits for its next batch when each step takes about
-// twice as long as assembling a batch.
+// the gather alone, the whole DataLoader (prefetch 0 and 2) over flat rows and over the same
+// bytes as [60000, 1, 28, 28] images, a memcpy of the same bytes for scale, and how long a
+// training loop waits for its next batch when each step takes about twice as long as
+// assembling a batch.
 #include <benchmark/benchmark.h>
 
 #include <sys/mman.h>
@@ -48,6 +49,15 @@ const std::shared_ptr<const data::Dataset>& mnist_sized(bool huge_pages = false)
   if (!huge_pages) return plain;
   static const auto huge = make(true);
   return huge;
+}
+
+// The same features (and storage) as images [1, 28, 28]: an image epoch should cost what a flat one does.
+const std::shared_ptr<const data::Dataset>& mnist_images() {
+  static const auto images = [] {
+    const auto& flat = static_cast<const data::TensorDataset&>(*mnist_sized());
+    return data::share(data::TensorDataset(flat.features().view({kRows, 1, 28, 28}), flat.targets()));
+  }();
+  return images;
 }
 
 void report_bandwidth(benchmark::State& state) {
@@ -99,18 +109,29 @@ BENCHMARK(BM_GatherEpoch)
     ->ArgsProduct({{1, 2}, {0, 1}})
     ->ArgNames({"threads", "huge_pages"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The whole loader, as a training loop sees it, with an empty loop body.
-void BM_LoaderEpoch(benchmark::State& state) {
+// The whole loader over `dataset`, as a training loop sees it, with an empty loop body; the
+// state's first two arguments are the threads and the prefetch depth.
+void loader_epochs(benchmark::State& state, const std::shared_ptr<const data::Dataset>& dataset) {
   set_num_threads(static_cast<int>(state.range(0)));
-  data::DataLoader loader(mnist_sized(state.range(2) == 1), {.batch_size = kBatch, .shuffle = true, .seed = 0,
-                                          .prefetch = static_cast<int>(state.range(1))});
+  data::DataLoader loader(dataset, {.batch_size = kBatch, .shuffle = true, .seed = 0,
+                                    .prefetch = static_cast<int>(state.range(1))});
   for (auto _ : state)
     for (auto& [xb, yb] : loader) benchmark::DoNotOptimize(xb.data<float>());
   report_bandwidth(state);
 }
+
+void BM_LoaderEpoch(benchmark::State& state) { loader_epochs(state, mnist_sized(state.range(2) == 1)); }
 BENCHMARK(BM_LoaderEpoch)
     ->ArgsProduct({{1, 2}, {0, 2}, {0, 1}})
     ->ArgNames({"threads", "prefetch", "huge_pages"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The loader over [60000, 1, 28, 28] images (Fashion-MNIST's shape).
+void BM_LoaderImageEpoch(benchmark::State& state) { loader_epochs(state, mnist_images()); }
+BENCHMARK(BM_LoaderImageEpoch)
+    ->ArgsProduct({{1, 2}, {0, 2}})
+    ->ArgNames({"threads", "prefetch"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -97,11 +97,13 @@ RunResult run_minidl(const std::string& minidl, const std::string& config, std::
   return r;
 }
 
-// One shuffled epoch of batches of 128 from a 60000 x 784 dataset, gather only.
-double loader_epoch_seconds(int threads) {
+// One shuffled epoch of batches of 128 from 60000 samples of `sample` (784 floats), gather only.
+double loader_epoch_seconds(int threads, const Shape& sample) {
   set_num_threads(threads);
   Generator gen(0);
-  const Tensor x = Tensor::normal({60000, 784}, 0, 1, gen);
+  Shape shape{60000};
+  for (const int64_t d : sample) shape.push_back(d);
+  const Tensor x = Tensor::normal(shape, 0, 1, gen);
   const Tensor y = Tensor::zeros({60000}, DType::Int64);
   data::DataLoader loader(data::TensorDataset(x, y), {.batch_size = 128, .shuffle = true, .seed = 0});
   double sink = 0;
@@ -287,14 +289,18 @@ int main(int argc, char** argv) {
   }
   const size_t epoch_bytes = size_t(60000) * 784 * 4;
   const double copy_s = memcpy_seconds(epoch_bytes);
-  for (int threads : {1, 2}) {
-    const double s = loader_epoch_seconds(threads);
-    std::printf("%-20s %7d %10.4f %12.0f   %.1f GB/s (memcpy of the same bytes: %.1f GB/s)\n", "loader epoch",
-                threads, s, 60000 / s, epoch_bytes / s / 1e9, epoch_bytes / copy_s / 1e9);
-    report["loader_epoch"].push_back({{"threads", threads},
-                                      {"seconds", s},
-                                      {"gb_per_s", epoch_bytes / s / 1e9},
-                                      {"memcpy_gb_per_s", epoch_bytes / copy_s / 1e9}});
+  for (const Shape& sample : {Shape{784}, Shape{1, 28, 28}}) {
+    for (int threads : {1, 2}) {
+      const double s = loader_epoch_seconds(threads, sample);
+      const std::string name = sample.size() == 1 ? "loader epoch" : "loader image epoch";
+      std::printf("%-20s %7d %10.4f %12.0f   %.1f GB/s (memcpy of the same bytes: %.1f GB/s)\n", name.c_str(),
+                  threads, s, 60000 / s, epoch_bytes / s / 1e9, epoch_bytes / copy_s / 1e9);
+      report["loader_epoch"].push_back({{"sample_shape", to_string(sample)},
+                                        {"threads", threads},
+                                        {"seconds", s},
+                                        {"gb_per_s", epoch_bytes / s / 1e9},
+                                        {"memcpy_gb_per_s", epoch_bytes / copy_s / 1e9}});
+    }
   }
   std::printf("sgemm peak (2048^3): %.1f GFLOP/s at 1 thread, %.1f at 2; one mlp_large epoch is %.1f GFLOP of GEMMs\n",
               report["sgemm_peak_gflops"]["1"].get<double>(), report["sgemm_peak_gflops"]["2"].get<double>(),

@@ -40,7 +40,7 @@ DataConfig read_data(const ConfigNode& node) {
   d.train = read_component(node.require("train"), kind_of(datasets()));
   const ConfigNode v = node["validation"];
   d.validation_where = v.location();
-  if (v.is_map() && v.has("split")) {
+  if (v.is_map() && v.has("split") && !v.has("type")) {  // a source may have its own `split` option
     v.check_keys({"split"});
     d.validation_split = v["split"].as_number(Range{0.0, 1.0, true, true});
   } else if (v.is_map() && !v.has("type")) {

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "image_datasets.hpp"
 #include "minidl/core/memory_budget.hpp"
 #include "minidl/data/csv_dataset.hpp"
 #include "minidl/data/synthetic.hpp"
@@ -125,6 +126,10 @@ void add_builtins(Registry<DatasetEntry>& r) {
       "synthetic_classification",
       "X ~ N(0, 1); the label of x is argmax(x R) for a random R: linearly separable classes",
       load_synthetic_classification));
+  r.add(dataset_entry<FashionMnistOptions>(
+      "fashion_mnist", "Fashion-MNIST: 28x28 grey images [1, 28, 28] in [0, 1] of 10 kinds of clothing",
+      load_fashion_mnist));
+  r.add(dataset_entry<IdxSourceOptions>("idx", "MNIST-format images [1, H, W] in [0, 1] and labels", load_idx));
 }
 
 }  // namespace

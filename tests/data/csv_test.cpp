@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "data_test_helpers.hpp"
 #include "minidl/data.hpp"
 
 namespace minidl::data {
@@ -61,20 +62,8 @@ TEST(CsvDataset, LoadsDiabetesAsRegressionWithColumnTargets) {
 }
 
 /// A CSV file in the temp directory, removed when the test ends.
-class TempCsv {
- public:
-  explicit TempCsv(const std::string& text) {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = (std::filesystem::temp_directory_path() /
-             ("minidl_" + std::string(info->name()) + "_" + std::to_string(::getpid()) + ".csv"))
-                .string();
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempCsv() { std::filesystem::remove(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+struct TempCsv : testing::TempFile {
+  explicit TempCsv(const std::string& text) : TempFile(text, ".csv") {}
 };
 
 /// The message of the IOError that loading `text` throws ("" if none).

@@ -80,6 +80,16 @@ TEST(Config, OverridesAreTypedBySchema) {
   EXPECT_DOUBLE_EQ(c.data.validation_split, 0.25);
 }
 
+TEST(Config, AValidationSourceWithASplitOptionIsASourceNotAFraction) {
+  const Config c = parse_config(edited("validation: {split: 0.2}", "validation: {type: fashion_mnist, split: test}"),
+                                "exp.yaml");
+  ASSERT_TRUE(c.data.validation);
+  EXPECT_EQ(c.data.validation->type, "fashion_mnist");
+  EXPECT_EQ(c.data.validation->value("split"), OptionValue("test"));
+  EXPECT_EQ(c.data.validation_split, 0.0);
+  EXPECT_EQ(to_yaml_text(parse_config(to_yaml_text(c), "config.yaml")), to_yaml_text(c));
+}
+
 TEST(Config, OverridesCanAddSectionsAndListItems) {
   const Config c = parse_config(kDigits, "exp.yaml",
                                 {{"scheduler.type=step", "scheduler.step_size=5", "model.3={type: relu}"}});

@@ -34,7 +34,8 @@ DatasetEntry dataset_entry(std::string name, std::string doc, Load load) {
   return {name, std::move(doc), option_infos<O>(), resolver<O>(name), std::move(make)};
 }
 
-/// The data sources configs can name. Built in: csv, synthetic_linear, synthetic_classification.
+/// The data sources configs can name. Built in: csv, synthetic_linear, synthetic_classification,
+/// fashion_mnist, idx.
 Registry<DatasetEntry>& datasets();
 
 }  // namespace minidl::experiment
