@@ -81,8 +81,9 @@ ComponentConfig read_component(const ConfigNode& node, const ComponentKind& kind
     node.check_keys(known);
   }
   ComponentConfig out{type, {}, {}, node.location(), node.path()};
-  auto [given, written] = read_written_options(node, reserved);
-  out.written = std::move(written);
+  auto written = read_written_options(node, reserved);
+  const OptionMap& given = written.first;
+  out.written = std::move(written.second);
   out.options = out.build([&] { return (*entry->resolve)(given); });
   return out;
 }

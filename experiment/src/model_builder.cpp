@@ -34,7 +34,8 @@ void apply_init(nn::Module& module, const LayerConfig& config, Generator& gen) {
       throw ConfigError(spec.where, config.layer.type + " has no parameter '" + name + "'" +
                                         did_you_mean(name, names) + "; its parameters: " +
                                         (names.empty() ? "none" : join_names(names)));
-    spec.build([&] { initializers().find(spec.type).make(*param, spec.map(), gen); });
+    const ComponentConfig& init = spec;  // a lambda cannot capture a structured binding in C++20
+    init.build([&] { initializers().find(init.type).make(*param, init.map(), gen); });
   }
 }
 

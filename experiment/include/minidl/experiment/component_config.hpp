@@ -88,8 +88,9 @@ O read_section(const ConfigNode& node, std::span<const std::string> reserved = {
   std::vector<std::string> known(reserved.begin(), reserved.end());
   for (std::string_view name : option_names<O>()) known.emplace_back(name);
   if (!node.is_null()) node.check_keys(known);
-  auto [given, written] = read_written_options(node, reserved);
-  const ComponentConfig section{node.path(), {}, std::move(written), node.location(), node.path()};
+  auto written = read_written_options(node, reserved);
+  const OptionMap& given = written.first;
+  const ComponentConfig section{node.path(), {}, std::move(written.second), node.location(), node.path()};
   return section.build([&] { return options_from_map<O>(given, node.path()); });
 }
 
