@@ -136,6 +136,16 @@ json run_peer(const std::string& python, const std::string& script, int threads,
   return parsed.is_object() ? parsed : json(nullptr);
 }
 
+// GFLOP of one LeNet epoch's GEMMs over 60000 images: per conv layer {outputs, taps} (the first
+// without an input gradient), per Linear layer {in, out}; 2 FLOP per multiply-add.
+double lenet_epoch_gflop(const std::vector<std::pair<double, double>>& convs,
+                         const std::vector<std::pair<double, double>>& linears) {
+  double flop = 0;
+  for (size_t l = 0; l < convs.size(); ++l) flop += (l == 0 ? 4.0 : 6.0) * convs[l].first * convs[l].second;
+  for (const auto& [in, out] : linears) flop += 6.0 * in * out;
+  return flop * 60000 / 1e9;
+}
+
 // `value` through a printf format, as a string.
 std::string printed(const char* format, double value) {
   char text[64];
@@ -204,8 +214,9 @@ int main(int argc, char** argv) {
 
   struct Workload {
     std::string name, config, peer;
-    double gflop;  // in the Linear layers, for one run
+    double gflop;  // in the GEMMs (Linear and Conv2d layers), for one run
     int threads;
+    std::vector<std::string> overrides = {};
   };
   // The GEMMs one mlp_large epoch does: per Linear layer 2 x samples x in x out for the forward
   // product and as much for the weight gradient; the input gradient (as much again) for every
@@ -221,9 +232,22 @@ int main(int argc, char** argv) {
   if (!quick)
     for (int threads : {1, 2})
       workloads.push_back({"mlp_large 1 epoch", "configs/mlp_large.yaml", "mlp_large", mlp_large_gflop, threads});
+  // LeNet's GEMMs per epoch, as for mlp_large: conv1 (no input gradient) forward and weight
+  // gradient, conv2 and the Linear layers all three.
+  const double lenet_gflop = lenet_epoch_gflop({{6 * 28 * 28, 25}, {16 * 10 * 10, 150}}, {{400, 120}, {120, 84}, {84, 10}});
+  const double lenet_bn_gflop = lenet_epoch_gflop({{6 * 24 * 24, 25}, {16 * 8 * 8, 150}}, {{256, 120}, {120, 84}, {84, 10}});
+  report["lenet_gflop"] = lenet_gflop;
+  report["lenet_bn_gflop"] = lenet_bn_gflop;
+  if (!quick && fs::exists("/usr/share/datasets/fashion-mnist"))
+    for (int threads : {1, 2}) {
+      workloads.push_back({"lenet 1 epoch", "configs/lenet.yaml", "lenet", lenet_gflop, threads, {"train.epochs=1"}});
+      workloads.push_back(
+          {"lenet_bn 1 epoch", "configs/lenet_bn.yaml", "lenet_bn", lenet_bn_gflop, threads, {"train.epochs=1"}});
+    }
 
   for (const Workload& w : workloads) {
-    const std::vector<std::string> overrides = {"threads=" + std::to_string(w.threads)};
+    std::vector<std::string> overrides = w.overrides;
+    overrides.push_back("threads=" + std::to_string(w.threads));
     RunResult best;
     for (int rep = 0; rep < 3; ++rep) {  // best of three: the machine may be shared
       RunResult r = run_minidl(minidl, w.config, overrides, scratch / "run");

@@ -2,9 +2,12 @@
 # the layers' build interface, to every in-tree program (tests, examples, bench, fuzz, the CLI).
 # None of them reaches the installed package: -march=native describes the build machine, and a
 # consumer chooses its own warnings. -fno-math-errno: minidl never reads errno, and without it
-# GCC will not vectorise std::sqrt (Adam's update runs at half speed).
+# GCC will not vectorise std::sqrt (Adam's update runs at half speed). -fno-trapping-math: minidl
+# never reads the floating-point exception flags, and without it GCC will not vectorise a loop
+# that chooses between values by comparing floats (sigmoid's sign, an exp's range). Neither
+# changes a result: NaN and infinities behave as before.
 add_library(minidl_build_flags INTERFACE)
-target_compile_options(minidl_build_flags INTERFACE -Wall -Wextra -fno-math-errno
+target_compile_options(minidl_build_flags INTERFACE -Wall -Wextra -fno-math-errno -fno-trapping-math
                        $<$<BOOL:${MINIDL_NATIVE}>:-march=native>)
 
 # minidl_add_layer(NAME DEPS...): one library per layer, headers in NAME/include,

@@ -33,18 +33,28 @@ std::string window_repr(const Size2& kernel, const Size2& stride, const Size2& p
   return "kernel_size=" + pair_text(kernel) + ", stride=" + pair_text(stride) + ", padding=" + pair_text(padding);
 }
 
+// A sliding-window layer for a config: its window checked against the input, then built.
+template <class Layer, class Options>
+std::shared_ptr<Layer> build_sliding(std::string_view layer, Options& options, const LayerInput& input) {
+  check_window(layer, options.kernel_size, options.stride.value_or(options.kernel_size), options.padding, input);
+  return std::make_shared<Layer>(options);
+}
+
+// Validated options with the stride defaulted to the kernel size, as PyTorch does.
+template <class Options>
+Options with_default_stride(Options options, std::string_view layer) {
+  validate_options(options, layer);
+  if (!options.stride) options.stride = options.kernel_size;
+  return options;
+}
+
 }  // namespace
 
 std::shared_ptr<MaxPool2d> MaxPool2d::build(MaxPool2dOptions& options, const LayerInput& input) {
-  check_window("max_pool2d", options.kernel_size, options.stride.value_or(options.kernel_size), options.padding,
-               input);
-  return std::make_shared<MaxPool2d>(options);
+  return build_sliding<MaxPool2d>("max_pool2d", options, input);
 }
 
-MaxPool2d::MaxPool2d(const MaxPool2dOptions& options) : options_(options) {
-  validate_options(options_, "MaxPool2d");
-  if (!options_.stride) options_.stride = options_.kernel_size;
-}
+MaxPool2d::MaxPool2d(const MaxPool2dOptions& options) : options_(with_default_stride(options, "MaxPool2d")) {}
 
 Variable MaxPool2d::forward(const Variable& input) {
   return max_pool2d(input, options_.kernel_size, *options_.stride, options_.padding);
@@ -55,15 +65,10 @@ std::string MaxPool2d::extra_repr() const {
 }
 
 std::shared_ptr<AvgPool2d> AvgPool2d::build(AvgPool2dOptions& options, const LayerInput& input) {
-  check_window("avg_pool2d", options.kernel_size, options.stride.value_or(options.kernel_size), options.padding,
-               input);
-  return std::make_shared<AvgPool2d>(options);
+  return build_sliding<AvgPool2d>("avg_pool2d", options, input);
 }
 
-AvgPool2d::AvgPool2d(const AvgPool2dOptions& options) : options_(options) {
-  validate_options(options_, "AvgPool2d");
-  if (!options_.stride) options_.stride = options_.kernel_size;
-}
+AvgPool2d::AvgPool2d(const AvgPool2dOptions& options) : options_(with_default_stride(options, "AvgPool2d")) {}
 
 Variable AvgPool2d::forward(const Variable& input) {
   return avg_pool2d(input, options_.kernel_size, *options_.stride, options_.padding, options_.count_include_pad);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <tuple>
 
 #include "minidl/autograd.hpp"
 #include "minidl_test/errors.hpp"
@@ -97,6 +98,28 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
     const Variable b = c.bias ? random({c.w[0]}, ++seed) : Variable();
     const Variable y = conv2d(x, w, b, c.s, c.p, c.d, c.groups);
     expect_close(y.data(), direct_conv2d(x.data(), w.data(), c.bias ? b.data() : Tensor(), c.s, c.p, c.d, c.groups));
+  }
+}
+
+TEST(Conv2d, a_batch_gives_what_its_samples_give_one_at_a_time) {
+  // 19 samples: chunks of 8 with several samples per GEMM, and a short last chunk. Small images
+  // (many samples side by side) and a LeNet-sized one (one sample per GEMM).
+  for (const auto& [x_shape, w_shape, padding] : std::vector<std::tuple<Shape, Shape, Pair>>{
+           {{19, 3, 6, 5}, {4, 3, 3, 3}, {1, 0}}, {{19, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}}}) {
+    const Variable x = random(x_shape, 41), w = random(w_shape, 42), b = random({w_shape[0]}, 43);
+    const Variable y = conv2d(x, w, b, {1, 1}, padding);
+    const Tensor gy = random(y.shape(), 44, false).data();
+    y.backward(gy);
+    Tensor weight_grad = Tensor::zeros(w_shape);
+    for (int64_t n = 0; n < x_shape[0]; ++n) {
+      const Variable xn(x.data().narrow(0, n, 1).contiguous(), true), wn(w.data(), true), bn(b.data(), true);
+      const Variable yn = conv2d(xn, wn, bn, {1, 1}, padding);
+      expect_close(yn.data(), y.data().narrow(0, n, 1).contiguous());
+      yn.backward(gy.narrow(0, n, 1).contiguous());
+      expect_close(xn.grad(), x.grad().narrow(0, n, 1).contiguous());
+      weight_grad.add_(wn.grad());
+    }
+    expect_close(w.grad(), weight_grad, 1e-3f);
   }
 }
 
@@ -195,6 +218,34 @@ TEST(Pooling, max_pool2d_takes_each_windows_maximum_and_routes_the_gradient_to_i
 TEST(Pooling, max_pool2d_pads_with_minus_infinity) {
   Variable x(Tensor::full({1, 1, 2, 2}, -3.0f));
   EXPECT_EQ(max_pool2d(x, {3, 3}, {2, 2}, {1, 1}).data().to_vector(), (std::vector<float>{-3}));
+}
+
+TEST(Pooling, avg_pool2d_without_padding_averages_every_window_including_overlapping_ones) {
+  // Windows that tile, overlap (stride < kernel) and leave a remainder (floor mode), against
+  // the definition; the gradient spreads each output's share over its window.
+  for (const auto& [kernel, stride] : std::vector<std::pair<Pair, Pair>>{{{2, 2}, {2, 2}}, {{3, 2}, {1, 2}}, {{3, 3}, {2, 2}}}) {
+    const Variable x = random({2, 3, 7, 8}, 51);
+    const Variable y = avg_pool2d(x, kernel, stride);
+    const int64_t oh = (7 - kernel[0]) / stride[0] + 1, ow = (8 - kernel[1]) / stride[1] + 1;
+    ASSERT_EQ(to_string(y.shape()), to_string(Shape{2, 3, oh, ow}));
+    const Tensor gy = random(y.shape(), 52, false).data();
+    y.backward(gy);
+    std::vector<double> dx(static_cast<size_t>(2 * 3 * 7 * 8), 0.0);
+    const float scale = 1.0f / static_cast<float>(kernel[0] * kernel[1]);
+    for (int64_t p = 0; p < 6; ++p)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          double sum = 0;
+          for (int64_t i = 0; i < kernel[0]; ++i)
+            for (int64_t j = 0; j < kernel[1]; ++j) {
+              sum += x.data().at({p / 3, p % 3, oy * stride[0] + i, ox * stride[1] + j});
+              dx[static_cast<size_t>((p * 7 + oy * stride[0] + i) * 8 + ox * stride[1] + j)] +=
+                  gy.at({p / 3, p % 3, oy, ox}) * scale;
+            }
+          EXPECT_NEAR(y.data().at({p / 3, p % 3, oy, ox}), sum * scale, 1e-5);
+        }
+    expect_close(x.grad(), Tensor::from(std::vector<float>(dx.begin(), dx.end()), {2, 3, 7, 8}));
+  }
 }
 
 TEST(Pooling, avg_pool2d_counts_padding_only_when_asked) {

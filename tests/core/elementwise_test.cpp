@@ -174,6 +174,33 @@ TEST(Elementwise, SigmoidIsStableAtTheExtremes) {
   EXPECT_EQ(v[4], 1.0f);
 }
 
+TEST(Elementwise, SigmoidIsWithinTwoUlpOfTheExactValueEverywhere) {
+  // 400001 evenly spaced points of [-100, 100] (the vectorised exp's whole range and both
+  // saturations), against the float64 sigmoid rounded to float.
+  std::vector<float> inputs;
+  for (int i = -200000; i <= 200000; ++i) inputs.push_back(static_cast<float>(i) * 5e-4f);
+  const std::vector<float> got = sigmoid(Tensor::from(inputs, {static_cast<int64_t>(inputs.size())})).to_vector();
+  float worst_ulps = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const float exact = static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(inputs[i]))));
+    if (exact < std::numeric_limits<float>::min()) {
+      EXPECT_LT(got[i], 2 * std::numeric_limits<float>::min()) << "sigmoid(" << inputs[i] << ")";
+      continue;
+    }
+    const float ulp = std::nextafter(exact, kInf) - exact;
+    const float ulps = std::fabs(got[i] - exact) / ulp;
+    EXPECT_LE(ulps, 2.0f) << "sigmoid(" << inputs[i] << ") = " << got[i] << ", exactly " << exact;
+    worst_ulps = std::max(worst_ulps, ulps);
+    if (ulps > 2.0f) break;
+  }
+  RecordProperty("worst_ulps", std::to_string(worst_ulps));
+  const std::vector<float> special = sigmoid(Tensor::from({kNaN, -kInf, kInf, -88.0f, -87.0f})).to_vector();
+  EXPECT_TRUE(std::isnan(special[0]));
+  EXPECT_EQ(special[1], 0.0f);
+  EXPECT_EQ(special[2], 1.0f);
+  EXPECT_GE(special[4], special[3]);
+}
+
 TEST(Elementwise, NaNPropagatesLikePyTorch) {
   const Tensor n = Tensor::from({kNaN, 1});
   EXPECT_TRUE(std::isnan(relu(n).to_vector()[0]));

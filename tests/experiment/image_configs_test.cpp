@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/trainer.hpp"
 #include "minidl_test/errors.hpp"
 
 using namespace minidl;
@@ -35,6 +38,41 @@ INSTANTIATE_TEST_SUITE_P(Shipped, ImageConfig,
                          testing::Values(Expected{"configs/fashion_mlp.yaml", 203530},
                                          Expected{"configs/lenet.yaml", 61706},
                                          Expected{"configs/lenet_bn.yaml", 44878}));
+
+struct Reduced {
+  const char* file;
+  int epochs;
+  double min_accuracy;  // well above chance (0.1); the full runs' figures are in the README
+};
+
+class ImageConfigRun : public testing::TestWithParam<Reduced> {};
+
+// The shipped hyper-parameters, fewer epochs: each model learns. (Sigmoid LeNet needs two: its
+// first epoch stays at chance, as in d2l's plot.)
+TEST_P(ImageConfigRun, LearnsInAReducedRun) {
+  if (!fashion_mnist_present()) GTEST_SKIP() << "dataset-fashion-mnist is not installed (make deps installs it)";
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "minutes of training under the sanitizers; the image ops' own tests cover the same code";
+#endif
+  const std::string out = testing::TempDir() + "reduced_" + std::filesystem::path(GetParam().file).stem().string();
+  std::filesystem::remove_all(out);
+  const std::vector<std::string> overrides = {"output=" + out, "train.epochs=" + std::to_string(GetParam().epochs)};
+  Experiment run(load_config(GetParam().file, overrides));
+  std::ostringstream log;
+  const TrainResult result = train(run, {}, log);
+  ASSERT_TRUE(result.last.val_accuracy.has_value());
+  EXPECT_GE(*result.last.val_accuracy, GetParam().min_accuracy) << log.str();
+  std::filesystem::remove_all(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, ImageConfigRun,
+                         testing::Values(Reduced{"configs/fashion_softmax.yaml", 1, 0.72},
+                                         Reduced{"configs/fashion_mlp.yaml", 1, 0.72},
+                                         Reduced{"configs/lenet_bn.yaml", 1, 0.40},
+                                         Reduced{"configs/lenet.yaml", 2, 0.30}),
+                         [](const testing::TestParamInfo<Reduced>& info) {
+                           return std::filesystem::path(info.param.file).stem().string();
+                         });
 
 TEST(ImageLayers, AKernelThatDoesNotFitIsAnErrorAtTheLayer) {
   if (!fashion_mnist_present()) GTEST_SKIP() << "dataset-fashion-mnist is not installed (make deps installs it)";

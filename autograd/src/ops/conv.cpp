@@ -1,4 +1,4 @@
-// conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over the batch.
+// conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over chunks of the batch.
 #include <algorithm>
 #include <vector>
 
@@ -39,17 +39,17 @@ int64_t padded_h(const ConvGeometry& g) { return g.height + 2 * g.padding[0]; }
 int64_t padded_w(const ConvGeometry& g) { return g.width + 2 * g.padding[1]; }
 bool has_padding(const ConvGeometry& g) { return g.padding[0] != 0 || g.padding[1] != 0; }
 
-// Walks one sample's im2col matrix [C*kh*kw, out_h*out_w] run by run: visit(col, in) where
-// column ox of the run starting at `col` is padded pixel in + ox * stride_w.
+// Walks one sample's im2col matrix [C*kh*kw, out_h*out_w], stored with row stride `ld`, run by
+// run: visit(col, in) where column ox of the run starting at `col` is padded pixel in + ox * stride_w.
 template <class Visit>
-void walk_columns(const ConvGeometry& g, Visit&& visit) {
-  const int64_t positions = g.positions(), hp = padded_h(g), wp = padded_w(g);
+void walk_columns(const ConvGeometry& g, int64_t ld, Visit&& visit) {
+  const int64_t hp = padded_h(g), wp = padded_w(g);
   for (int64_t c = 0; c < g.channels; ++c)
     for (int64_t ki = 0; ki < g.kh; ++ki)
       for (int64_t kj = 0; kj < g.kw; ++kj) {
         const int64_t row = (c * g.kh + ki) * g.kw + kj;
         for (int64_t oy = 0; oy < g.out_h; ++oy)
-          visit(row * positions + oy * g.out_w, (c * hp + oy * g.stride[0] + ki * g.dilation[0]) * wp + kj * g.dilation[1]);
+          visit(row * ld + oy * g.out_w, (c * hp + oy * g.stride[0] + ki * g.dilation[0]) * wp + kj * g.dilation[1]);
       }
 }
 
@@ -66,10 +66,10 @@ const float* pad_sample(const ConvGeometry& g, const float* x, std::vector<float
   return buf.data();
 }
 
-// cols [C*kh*kw, out_h*out_w] from one padded sample.
-void im2col(const ConvGeometry& g, const float* padded, float* cols) {
+// One padded sample's columns into cols (row stride ld).
+void im2col(const ConvGeometry& g, const float* padded, float* cols, int64_t ld) {
   const int64_t sw = g.stride[1], out_w = g.out_w;
-  walk_columns(g, [&](int64_t col, int64_t in) {
+  walk_columns(g, ld, [&](int64_t col, int64_t in) {
     float* dst = cols + col;
     const float* src = padded + in;
     if (sw == 1)
@@ -79,16 +79,16 @@ void im2col(const ConvGeometry& g, const float* padded, float* cols) {
   });
 }
 
-// dx [C, H, W] += the columns scattered back to the pixels they were read from, through the
-// zeroed padded buffer `buf` when there is padding.
-void col2im(const ConvGeometry& g, const float* cols, float* dx, std::vector<float>& buf) {
+// dx [C, H, W] += one sample's columns (row stride ld) scattered back to the pixels they were
+// read from, through the zeroed padded buffer `buf` when there is padding.
+void col2im(const ConvGeometry& g, const float* cols, int64_t ld, float* dx, std::vector<float>& buf) {
   const int64_t sw = g.stride[1], out_w = g.out_w, hp = padded_h(g), wp = padded_w(g);
   float* target = dx;
   if (has_padding(g)) {
     buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
     target = buf.data();
   }
-  walk_columns(g, [&](int64_t col, int64_t in) {
+  walk_columns(g, ld, [&](int64_t col, int64_t in) {
     const float* src = cols + col;
     float* out = target + in;
     if (sw == 1)
@@ -142,8 +142,21 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* bias,
           stride, padding, dilation};
 }
 
-// out [O, L] = weight [O, Kg] @ cols [K, L], group by group.
-void grouped_forward(const ConvGeometry& g, const Tensor& w2, const Tensor& cols, Tensor out) {
+// The columns of samples [b, e) side by side: [K, (e-b)*L], sample b+j's at column j*L. Written
+// into `all` (the whole batch's [K, N*L], kept for the backward) when it is defined.
+Tensor chunk_columns(const ConvGeometry& g, const float* x, int64_t b, int64_t e, const Tensor& all,
+                     std::vector<float>& padded) {
+  const int64_t positions = g.positions();
+  Tensor cols = all.defined() ? all.narrow(1, b * positions, (e - b) * positions)
+                              : Tensor::empty({g.col_rows(), (e - b) * positions});
+  const int64_t ld = cols.strides()[0];
+  for (int64_t n = b; n < e; ++n)
+    im2col(g, pad_sample(g, x + n * g.sample_size(), padded), cols.data<float>() + (n - b) * positions, ld);
+  return cols;
+}
+
+// out [O, M] = weight [O, Kg] @ cols [K, M], group by group.
+void grouped_forward(const ConvGeometry& g, const Tensor& w2, const Tensor& cols, Tensor& out) {
   for (int64_t grp = 0; grp < g.groups; ++grp) {
     Tensor out_g = out.narrow(0, grp * g.group_out(), g.group_out());
     gemm_into(out_g, w2.narrow(0, grp * g.group_out(), g.group_out()), cols.narrow(0, grp * g.group_rows(), g.group_rows()),
@@ -151,56 +164,93 @@ void grouped_forward(const ConvGeometry& g, const Tensor& w2, const Tensor& cols
   }
 }
 
-Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor* bias) {
+// Samples per GEMM: LeNet's per-sample products (16x150 @ 150x100) are too small for sgemm to
+// reach its rate, so a few samples' columns go side by side, up to about 1024 columns; more
+// (or conv1's 784-column samples side by side) no longer fit in L2 and run slower.
+int64_t samples_per_gemm(const ConvGeometry& g) {
+  return std::clamp<int64_t>(1024 / std::max<int64_t>(g.positions(), 1), 1, kBatchChunk);
+}
+
+// Calls body(b, e) for consecutive runs of samples_per_gemm samples covering [begin, end).
+template <class Body>
+void for_each_gemm_run(const ConvGeometry& g, int64_t begin, int64_t end, Body&& body) {
+  const int64_t step = samples_per_gemm(g);
+  for (int64_t b = begin; b < end; b += step) body(b, std::min(end, b + step));
+}
+
+// `kept` receives the whole batch's columns (for the weight gradient) when it is given.
+Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor* bias, Tensor* kept) {
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const float* xp = x.data<float>();
   const float* bp = bias ? bias->data<float>() : nullptr;
   const int64_t positions = g.positions();
-  parallel_for(g.batch, 1, [&](int64_t b, int64_t e) {
-    Tensor cols = Tensor::empty({g.col_rows(), positions});
+  if (kept) *kept = Tensor::empty({g.col_rows(), g.batch * positions});
+  const Tensor all = kept ? *kept : Tensor();
+  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
     std::vector<float> padded;
-    for (int64_t n = b; n < e; ++n) {
-      im2col(g, pad_sample(g, xp + n * g.sample_size(), padded), cols.data<float>());
-      Tensor out_n = out.select(0, n).view({g.out_channels, positions});
-      grouped_forward(g, w2, cols, out_n);
-      if (!bp) continue;
-      float* o = out_n.data<float>();
-      for (int64_t c = 0; c < g.out_channels; ++c)
-        for (int64_t l = 0; l < positions; ++l) o[c * positions + l] += bp[c];
-    }
+    for_each_gemm_run(g, begin, end, [&](int64_t b, int64_t e) {
+      const Tensor cols = chunk_columns(g, xp, b, e, all, padded);
+      Tensor product = Tensor::empty({g.out_channels, (e - b) * positions});
+      grouped_forward(g, w2, cols, product);
+      const float* pp = product.data<float>();
+      float* op = out.data<float>();
+      for (int64_t n = b; n < e; ++n)
+        for (int64_t c = 0; c < g.out_channels; ++c) {
+          const float* src = pp + c * product.size(1) + (n - b) * positions;
+          float* dst = op + (n * g.out_channels + c) * positions;
+          const float shift = bp ? bp[c] : 0.0f;
+          for (int64_t l = 0; l < positions; ++l) dst[l] = src[l] + shift;
+        }
+    });
   });
   return out;
 }
 
-// Gradients of x and of the weight (as [O, Kg]) for the output gradient go [N, O, L].
-void conv_backward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor& go, Tensor* dx,
+// The output gradient of samples [b, e) side by side as [O, (e-b)*L], matching chunk_columns.
+Tensor chunk_output_grad(const ConvGeometry& g, const Tensor& go, int64_t b, int64_t e) {
+  const int64_t positions = g.positions(), width = (e - b) * positions;
+  Tensor side = Tensor::empty({g.out_channels, width});
+  const float* src = go.data<float>();
+  float* dst = side.data<float>();
+  for (int64_t n = b; n < e; ++n)
+    for (int64_t c = 0; c < g.out_channels; ++c)
+      std::copy_n(src + (n * g.out_channels + c) * positions, positions, dst + c * width + (n - b) * positions);
+  return side;
+}
+
+// Gradients of x and of the weight (as [O, Kg]) for the output gradient go [N, O, L]; the weight
+// gradient reads the forward's columns `cols` [K, N*L].
+void conv_backward(const ConvGeometry& g, const Tensor& cols, const Tensor& w2, const Tensor& go, Tensor* dx,
                    Tensor* dw) {
   const int64_t positions = g.positions(), chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
   std::vector<Tensor> dw_parts(static_cast<size_t>(dw ? chunks : 0));
-  parallel_chunks(g.batch, kBatchChunk, [&](int64_t b, int64_t e) {
-    Tensor cols = Tensor::empty({g.col_rows(), positions});
-    Tensor dw_part = dw ? Tensor::zeros({g.out_channels, g.group_rows()}) : Tensor();
-    std::vector<float> padded, padded_grad;
-    for (int64_t n = b; n < e; ++n) {
-      const Tensor go_n = go.select(0, n);
+  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+    Tensor dw_part = dw ? Tensor::empty({g.out_channels, g.group_rows()}) : Tensor();
+    std::vector<float> padded_grad;
+    for_each_gemm_run(g, begin, end, [&](int64_t b, int64_t e) {
+      const Tensor go_chunk = chunk_output_grad(g, go, b, e);
       if (dw) {
-        im2col(g, pad_sample(g, x.data<float>() + n * g.sample_size(), padded), cols.data<float>());
+        const Tensor chunk = cols.narrow(1, b * positions, (e - b) * positions);
+        const float beta = b == begin ? 0.0f : 1.0f;
         for (int64_t grp = 0; grp < g.groups; ++grp) {
           Tensor part_g = dw_part.narrow(0, grp * g.group_out(), g.group_out());
-          gemm_into(part_g, go_n.narrow(0, grp * g.group_out(), g.group_out()),
-                    cols.narrow(0, grp * g.group_rows(), g.group_rows()).t(), 1.0f, 1.0f);
+          gemm_into(part_g, go_chunk.narrow(0, grp * g.group_out(), g.group_out()),
+                    chunk.narrow(0, grp * g.group_rows(), g.group_rows()).t(), beta, 1.0f);
         }
       }
       if (dx) {
+        Tensor dcols = Tensor::empty({g.col_rows(), (e - b) * positions});
         for (int64_t grp = 0; grp < g.groups; ++grp) {
-          Tensor cols_g = cols.narrow(0, grp * g.group_rows(), g.group_rows());
-          gemm_into(cols_g, w2.narrow(0, grp * g.group_out(), g.group_out()).t(),
-                    go_n.narrow(0, grp * g.group_out(), g.group_out()), 0.0f, 1.0f);
+          Tensor dcols_g = dcols.narrow(0, grp * g.group_rows(), g.group_rows());
+          gemm_into(dcols_g, w2.narrow(0, grp * g.group_out(), g.group_out()).t(),
+                    go_chunk.narrow(0, grp * g.group_out(), g.group_out()), 0.0f, 1.0f);
         }
-        col2im(g, cols.data<float>(), dx->data<float>() + n * g.sample_size(), padded_grad);
+        for (int64_t n = b; n < e; ++n)
+          col2im(g, dcols.data<float>() + (n - b) * positions, dcols.size(1), dx->data<float>() + n * g.sample_size(),
+                 padded_grad);
       }
-    }
-    if (dw) dw_parts[static_cast<size_t>(b / kBatchChunk)] = std::move(dw_part);
+    });
+    if (dw) dw_parts[static_cast<size_t>(begin / kBatchChunk)] = std::move(dw_part);
   });
   if (!dw) return;
   if (dw_parts.empty()) {  // an empty batch
@@ -220,14 +270,17 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
   const Tensor xc = x.data().contiguous();
   const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});
   const Tensor bc = bias.defined() ? bias.data().contiguous() : Tensor();
-  Tensor out = conv_forward(g, xc, w2, bias.defined() ? &bc : nullptr);
+  // The forward's columns are all the weight gradient needs (x itself is not saved).
+  const bool keep_columns = should_record({&x, &weight, &bias}) && weight.requires_grad();
+  Tensor columns;
+  Tensor out = conv_forward(g, xc, w2, bias.defined() ? &bc : nullptr, keep_columns ? &columns : nullptr);
   return record("Conv2d", std::move(out), {&x, &weight, &bias},
-                [g, sx = SavedTensor(xc), sw = SavedTensor(w2)](const Tensor& grad, Grads gi, const Node& node) {
+                [g, sw = SavedTensor(w2), columns](const Tensor& grad, Grads gi, const Node& node) {
                   const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
                   Tensor dx = node.needs_input_grad(0) ? Tensor::zeros({g.batch, g.channels, g.height, g.width}) : Tensor();
                   Tensor dw;
-                  conv_backward(g, sx.get("Conv2d"), sw.get("Conv2d"), go, dx.defined() ? &dx : nullptr,
-                                node.needs_input_grad(1) ? &dw : nullptr);
+                  const bool weight_grad = node.needs_input_grad(1);
+                  conv_backward(g, columns, sw.get("Conv2d"), go, dx.defined() ? &dx : nullptr, weight_grad ? &dw : nullptr);
                   if (dx.defined()) gi[0] = std::move(dx);
                   if (dw.defined()) gi[1] = dw.view({g.out_channels, g.channels / g.groups, g.kh, g.kw});
                   if (node.needs_input_grad(2)) gi[2] = minidl::sum(minidl::sum(go, 2), 0);

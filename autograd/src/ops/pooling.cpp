@@ -1,6 +1,7 @@
 // max_pool2d, avg_pool2d and adaptive_avg_pool2d: each output pixel reduces one rectangular
 // window of its (n, c) plane; planes run in parallel, and every plane is independent, so any
 // thread count gives the same bits.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -26,9 +27,13 @@ struct Window {
 };
 
 // The windows of every output pixel of a plane, row-major, with the output's height and width.
+// Without padding every sliding window is whole and has the same divisor: `kernel` and `stride`
+// are set (else 0) and the averages run row by row, vectorised over the output's columns.
 struct Windows {
   std::vector<Window> list;
   int64_t out_h = 0, out_w = 0;
+  Pair kernel{0, 0}, stride{0, 0};
+  bool uniform() const { return kernel[0] > 0; }
 };
 
 // Windows of kernel `k` moved by `s` over an input padded by `p` (PyTorch's floor mode). The
@@ -56,6 +61,10 @@ Windows sliding_windows(const Tensor& x, Pair k, Pair s, Pair p, bool count_pad,
       win.scale = 1.0f / static_cast<float>(count);
       w.list.push_back(win);
     }
+  if (p[0] == 0 && p[1] == 0) {
+    w.kernel = k;
+    w.stride = s;
+  }
   return w;
 }
 
@@ -91,6 +100,35 @@ void for_each_plane(const Tensor& x, Body&& body) {
   });
 }
 
+// out [out_h, out_w] = the averages of whole windows (Windows::uniform) of one plane of width
+// `width`, added in the same order as the general loop (row by row, left to right).
+void average_uniform(const Windows& w, const float* plane, int64_t width, float* out) {
+  const float scale = w.list.front().scale;
+  for (int64_t oy = 0; oy < w.out_h; ++oy) {
+    float* o = out + oy * w.out_w;
+    std::fill_n(o, w.out_w, 0.0f);
+    for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+      const float* row = plane + (oy * w.stride[0] + ky) * width;
+      for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+        for (int64_t ox = 0; ox < w.out_w; ++ox) o[ox] += row[ox * w.stride[1] + kx];
+    }
+    for (int64_t ox = 0; ox < w.out_w; ++ox) o[ox] *= scale;
+  }
+}
+
+// dx plane += each output gradient spread evenly over its whole window (Windows::uniform).
+void spread_uniform(const Windows& w, const float* grad, int64_t width, float* dx) {
+  const float scale = w.list.front().scale;
+  for (int64_t oy = 0; oy < w.out_h; ++oy) {
+    const float* g = grad + oy * w.out_w;
+    for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+      float* row = dx + (oy * w.stride[0] + ky) * width;
+      for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+        for (int64_t ox = 0; ox < w.out_w; ++ox) row[ox * w.stride[1] + kx] += g[ox] * scale;
+    }
+  }
+}
+
 // The average of every window; its backward spreads each gradient evenly over its window.
 Variable average_windows(const Variable& x, Windows windows, const char* name) {
   const Tensor xc = x.data().contiguous();
@@ -101,6 +139,7 @@ Variable average_windows(const Variable& x, Windows windows, const char* name) {
   const int64_t width = xc.size(3);
   for_each_plane(xc, [&](int64_t p) {
     const float* plane = xp + p * in_plane;
+    if (windows.uniform()) return average_uniform(windows, plane, width, op + p * out_plane);
     for (int64_t o = 0; o < out_plane; ++o) {
       const Window& w = windows.list[static_cast<size_t>(o)];
       float s = 0.0f;
@@ -119,6 +158,7 @@ Variable average_windows(const Variable& x, Windows windows, const char* name) {
                   float* dp = dx.data<float>();
                   for_each_plane(dx, [&](int64_t p) {
                     float* plane = dp + p * in_plane;
+                    if (w->uniform()) return spread_uniform(*w, gp + p * out_plane, width, plane);
                     for (int64_t o = 0; o < out_plane; ++o) {
                       const Window& win = w->list[static_cast<size_t>(o)];
                       const float share = gp[p * out_plane + o] * win.scale;

@@ -3,6 +3,7 @@
 // (unknown names get a "did you mean"), validation naming option and value, printing,
 // conversion back to a map or an ordered list, and per-option documentation. Every error is an
 // OptionError naming the component and the option.
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -158,20 +159,6 @@ O options_from_map(const OptionMap& map, std::string_view owner, O base = {}) {
   return base;
 }
 
-/// Every set option of `options` by name.
-template <OptionsStruct O>
-OptionMap options_to_map(const O& options) {
-  OptionMap map;
-  for_each_option<O>([&](const auto& opt) {
-    using T = typename std::decay_t<decltype(opt)>::Type;
-    if constexpr (is_optional_v<T>) {
-      if (!(options.*opt.member)) return;
-    }
-    map.emplace(opt.name, OptionTraits<T>::to(options.*opt.member));
-  });
-  return map;
-}
-
 /// Every set option of `options` in declaration order, as a resolved config prints them.
 template <OptionsStruct O>
 OptionList options_to_list(const O& options) {
@@ -184,6 +171,13 @@ OptionList options_to_list(const O& options) {
     list.emplace_back(opt.name, OptionTraits<T>::to(options.*opt.member));
   });
   return list;
+}
+
+/// Every set option of `options` by name.
+template <OptionsStruct O>
+OptionMap options_to_map(const O& options) {
+  OptionList list = options_to_list(options);
+  return OptionMap(std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
 }
 
 /// "lr=0.001, betas=(0.9, 0.999), eps=1e-08": the options in declaration order.
