@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "image_geometry.hpp"
@@ -100,33 +101,46 @@ void for_each_plane(const Tensor& x, Body&& body) {
   });
 }
 
+// Calls body(step) with the column stride as a compile-time constant for 1 and 2 (GCC
+// vectorises those strides, not a run-time one) and as the plain value otherwise.
+template <class Body>
+void with_stride(int64_t stride, Body&& body) {
+  if (stride == 1) return body(std::integral_constant<int64_t, 1>{});
+  if (stride == 2) return body(std::integral_constant<int64_t, 2>{});
+  body(stride);
+}
+
 // out [out_h, out_w] = the averages of whole windows (Windows::uniform) of one plane of width
 // `width`, added in the same order as the general loop (row by row, left to right).
 void average_uniform(const Windows& w, const float* plane, int64_t width, float* out) {
   const float scale = w.list.front().scale;
-  for (int64_t oy = 0; oy < w.out_h; ++oy) {
-    float* o = out + oy * w.out_w;
-    std::fill_n(o, w.out_w, 0.0f);
-    for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
-      const float* row = plane + (oy * w.stride[0] + ky) * width;
-      for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
-        for (int64_t ox = 0; ox < w.out_w; ++ox) o[ox] += row[ox * w.stride[1] + kx];
+  with_stride(w.stride[1], [&](auto step) {
+    for (int64_t oy = 0; oy < w.out_h; ++oy) {
+      float* o = out + oy * w.out_w;
+      std::fill_n(o, w.out_w, 0.0f);
+      for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+        const float* row = plane + (oy * w.stride[0] + ky) * width;
+        for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+          for (int64_t ox = 0; ox < w.out_w; ++ox) o[ox] += row[ox * step + kx];
+      }
+      for (int64_t ox = 0; ox < w.out_w; ++ox) o[ox] *= scale;
     }
-    for (int64_t ox = 0; ox < w.out_w; ++ox) o[ox] *= scale;
-  }
+  });
 }
 
 // dx plane += each output gradient spread evenly over its whole window (Windows::uniform).
 void spread_uniform(const Windows& w, const float* grad, int64_t width, float* dx) {
   const float scale = w.list.front().scale;
-  for (int64_t oy = 0; oy < w.out_h; ++oy) {
-    const float* g = grad + oy * w.out_w;
-    for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
-      float* row = dx + (oy * w.stride[0] + ky) * width;
-      for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
-        for (int64_t ox = 0; ox < w.out_w; ++ox) row[ox * w.stride[1] + kx] += g[ox] * scale;
+  with_stride(w.stride[1], [&](auto step) {
+    for (int64_t oy = 0; oy < w.out_h; ++oy) {
+      const float* g = grad + oy * w.out_w;
+      for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+        float* row = dx + (oy * w.stride[0] + ky) * width;
+        for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+          for (int64_t ox = 0; ox < w.out_w; ++ox) row[ox * step + kx] += g[ox] * scale;
+      }
     }
-  }
+  });
 }
 
 // The average of every window; its backward spreads each gradient evenly over its window.
