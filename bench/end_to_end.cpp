@@ -5,6 +5,7 @@
 // table and writes JSON.
 //
 //   end_to_end [--minidl build/bin/minidl] [--json build/bench.json] [--python python3] [--quick]
+//              [--only TEXT]   (only the workloads whose config path contains TEXT)
 #include <cblas.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -194,7 +195,7 @@ double memcpy_seconds(size_t bytes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string minidl = "build/bin/minidl", json_path = "build/bench.json", python;
+  std::string minidl = "build/bin/minidl", json_path = "build/bench.json", python, only;
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -202,6 +203,7 @@ int main(int argc, char** argv) {
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
     else if (a == "--python" && i + 1 < argc) python = argv[++i];
     else if (a == "--quick") quick = true;
+    else if (a == "--only" && i + 1 < argc) only = argv[++i];
   }
   const fs::path scratch = fs::temp_directory_path() / ("minidl-bench-" + std::to_string(getpid()));
   json report;
@@ -245,6 +247,7 @@ int main(int argc, char** argv) {
           {"lenet_bn 1 epoch", "configs/lenet_bn.yaml", "lenet_bn", lenet_bn_gflop, threads, {"train.epochs=1"}});
     }
 
+  std::erase_if(workloads, [&](const Workload& w) { return w.config.find(only) == std::string::npos; });
   for (const Workload& w : workloads) {
     std::vector<std::string> overrides = w.overrides;
     overrides.push_back("threads=" + std::to_string(w.threads));
