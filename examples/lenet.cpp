@@ -7,11 +7,13 @@
 // trains EPOCHS epochs (10) on the first TRAIN_IMAGES training images (all 60000), prints the
 // test accuracy after each, and exits with 1 when the last is below MIN_ACCURACY (0). The data
 // is the Debian package dataset-fashion-mnist, which `make deps` installs.
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <numeric>
 #include <string>
+#include <string_view>
 
 #include <minidl/autograd.hpp>
 #include <minidl/data.hpp>
@@ -58,16 +60,37 @@ double accuracy(nn::Module& net, const std::shared_ptr<const data::Dataset>& dat
   return static_cast<double>(correct) / static_cast<double>(dataset->size());
 }
 
+// Argument i as a number of type T (`fallback` when absent); anything else ends the program
+// with the usage line.
+template <class T>
+T argument(int argc, char** argv, int i, T fallback, T min) {
+  if (i >= argc) return fallback;
+  T value{};
+  const std::string_view text = argv[i];
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min) {
+    std::fprintf(stderr, "lenet: argument %d '%s' is not a number >= %g\nusage: lenet [EPOCHS [TRAIN_IMAGES [MIN_ACCURACY]]]\n",
+                 i, argv[i], static_cast<double>(min));
+    std::exit(2);
+  }
+  return value;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int epochs = argc > 1 ? std::atoi(argv[1]) : 10;
-  const int64_t train_images = argc > 2 ? std::atoll(argv[2]) : 60000;
-  const double min_accuracy = argc > 3 ? std::atof(argv[3]) : 0.0;
-  auto all_train = std::make_shared<data::IdxDataset>(kRoot + "train-images-idx3-ubyte.gz",
-                                                       kRoot + "train-labels-idx1-ubyte.gz");
-  auto test_set = std::make_shared<const data::IdxDataset>(kRoot + "t10k-images-idx3-ubyte.gz",
-                                                            kRoot + "t10k-labels-idx1-ubyte.gz");
+  const int epochs = argument(argc, argv, 1, 10, 1);
+  const int64_t train_images = argument<int64_t>(argc, argv, 2, 60000, 1);
+  const double min_accuracy = argument(argc, argv, 3, 0.0, 0.0);
+  std::shared_ptr<const data::IdxDataset> all_train, test_set;
+  try {
+    all_train = std::make_shared<data::IdxDataset>(kRoot + "train-images-idx3-ubyte.gz",
+                                                   kRoot + "train-labels-idx1-ubyte.gz");
+    test_set = std::make_shared<data::IdxDataset>(kRoot + "t10k-images-idx3-ubyte.gz", kRoot + "t10k-labels-idx1-ubyte.gz");
+  } catch (const Error& e) {  // no dataset-fashion-mnist, or a damaged file
+    std::fprintf(stderr, "lenet: %s\n", e.what());
+    return 1;
+  }
   std::vector<int64_t> first(static_cast<size_t>(std::min(train_images, all_train->size())));
   std::iota(first.begin(), first.end(), 0);
   auto train_set = std::make_shared<const data::Subset>(all_train, first);
