@@ -91,7 +91,10 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    {{3, 2, 6, 6}, {5, 2, 1, 1}, {2, 2}, {0, 0}, {1, 1}, 1, true},
                                    {{1, 2, 7, 9}, {2, 2, 2, 3}, {1, 2}, {1, 2}, {1, 2}, 1, true},
                                    // kernel columns that lie wholly in the padding
-                                   {{1, 1, 3, 2}, {1, 1, 3, 7}, {1, 1}, {1, 3}, {1, 1}, 1, false}};
+                                   {{1, 1, 3, 2}, {1, 1, 3, 7}, {1, 1}, {1, 3}, {1, 1}, 1, false},
+                                   // wide rows, few taps (LeNet's first layer in small)
+                                   {{2, 1, 20, 18}, {3, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
+                                   {{1, 2, 6, 19}, {2, 2, 2, 2}, {1, 1}, {0, 0}, {1, 1}, 1, false}};
   uint64_t seed = 0;
   for (const Case& c : cases) {
     const Variable x = random(c.x, ++seed), w = random(c.w, ++seed);
@@ -141,7 +144,10 @@ TEST(Conv2d, gradients_match_finite_differences) {
   const std::vector<Case> cases = {{{2, 2, 5, 5}, {3, 2, 3, 3}, {1, 1}, {0, 0}, {1, 1}, 1},
                                    {{1, 2, 6, 5}, {2, 2, 3, 2}, {2, 1}, {1, 1}, {1, 1}, 1},
                                    {{1, 1, 7, 7}, {2, 1, 3, 3}, {1, 1}, {2, 1}, {2, 2}, 1},
-                                   {{2, 4, 4, 4}, {4, 2, 2, 2}, {1, 2}, {1, 0}, {1, 1}, 2}};
+                                   {{2, 4, 4, 4}, {4, 2, 2, 2}, {1, 2}, {1, 0}, {1, 1}, 2},
+                                   // wide rows, few taps, with and without padding
+                                   {{2, 1, 4, 18}, {2, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
+                                   {{1, 2, 3, 17}, {2, 2, 2, 2}, {1, 1}, {0, 0}, {1, 1}, 1}};
   uint64_t seed = 10;
   for (const Case& c : cases) {
     const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };
