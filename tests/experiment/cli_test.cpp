@@ -11,28 +11,19 @@
 #include <fstream>
 #include <string>
 
+#include "cli_helpers.hpp"
 #include "run_helpers.hpp"
 
 namespace {
 
 using minidl::test::scratch;
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr together
-};
+using Result = minidl::test::CommandResult;
 
 // Runs `minidl args` in the working directory `dir` ("" for this one), with `environment`
 // ("NAME=value ...") set for it.
 Result cli_in(const std::string& dir, const std::string& args, const std::string& environment = "") {
-  const std::string command = (dir.empty() ? "" : "cd '" + dir + "' && ") + environment + " " + MINIDL_CLI + " " +
-                              args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return minidl::test::run_program(MINIDL_CLI, dir, args, environment);
 }
 
 Result cli(const std::string& args) { return cli_in("", args); }

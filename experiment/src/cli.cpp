@@ -1,0 +1,115 @@
+// The minidl command line (see cli.hpp):
+//   minidl train CONFIG [key=value ...] [--resume | --overwrite] [--quiet]
+//   minidl check CONFIG [key=value ...]
+//   minidl list [KIND] [--markdown]
+// Exit status: 0 success, 1 runtime failure (files, a diverging loss), 2 a config or usage error.
+#include "minidl/experiment/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "minidl/experiment/config.hpp"
+#include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/host_report.hpp"
+#include "minidl/experiment/reference_docs.hpp"
+#include "minidl/experiment/trainer.hpp"
+
+namespace minidl::experiment {
+
+namespace {
+
+// Errors are printed on one line, whatever the message's own layout.
+int fail(const std::exception& e, int status) {
+  std::string message = e.what();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::cerr << "minidl: error: " << message << "\n";
+  return status;
+}
+
+int check_command(const std::string& file, const std::vector<std::string>& overrides) {
+  Experiment run(load_config(file, overrides));
+  std::cout << to_yaml_text(run.config()) << "\n" << run.model_summary() << "\n";
+  return 0;
+}
+
+int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool overwrite,
+                  bool quiet) {
+  warn_if_blas_slow(std::cerr);
+  Experiment run(load_config(file, overrides));
+  TrainOptions options;
+  options.resume = resume;
+  options.overwrite = overwrite;
+  options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
+  train(run, options, std::cout);
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"minidl: train the models YAML experiment files describe"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version_report);
+
+  std::string file;
+  std::vector<std::string> overrides;
+  bool resume = false, overwrite = false, quiet = false;
+  CLI::App* train_cmd = app.add_subcommand("train", "train the experiment; outputs go to its `output` folder");
+  train_cmd->add_option("config", file, "the experiment's YAML file")->required();
+  train_cmd->add_option("overrides", overrides, "dotted overrides: optimizer.lr=0.01 train.epochs=5");
+  CLI::Option* resume_flag =
+      train_cmd->add_flag("--resume", resume,
+                          "continue from output/checkpoint.safetensors (without an output: the newest "
+                          "runs/<name>/version_<N>)");
+  train_cmd->add_flag("--overwrite", overwrite, "replace the run the config's output folder already holds")
+      ->excludes(resume_flag);
+  train_cmd->add_flag("--quiet,-q", quiet, "print only the final line");
+
+  CLI::App* check_cmd = app.add_subcommand("check", "validate without training: resolved config and model summary");
+  check_cmd->add_option("config", file, "the experiment's YAML file")->required();
+  check_cmd->add_option("overrides", overrides, "dotted overrides: model.0.out=256");
+
+  std::string kind;
+  bool markdown = false;
+  CLI::App* list_cmd = app.add_subcommand(
+      "list", "the components a config can name and the declared config sections, with every option");
+  list_cmd->add_option("kind", kind, "only this kind: section, dataset, layer, initialiser, loss, optimizer, scheduler");
+  list_cmd->add_flag("--markdown", markdown, "as the README's reference tables (every kind)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*check_cmd) return check_command(file, overrides);
+    if (*list_cmd) {
+      std::cout << (markdown ? reference_markdown() : reference_text(kind));
+      return 0;
+    }
+    return train_command(file, overrides, resume, overwrite, quiet);
+  } catch (const ConfigError& e) {
+    return fail(e, 2);
+  } catch (const minidl::ValueError& e) {
+    if (*list_cmd) return fail(e, 2);  // an unknown kind is a usage error
+    return fail(e, 1);
+  } catch (const std::bad_alloc&) {
+    // Their own texts ("std::bad_alloc") say nothing a user can act on.
+    return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "
+                                   "(is a size in the config too large?)"), 1);
+  } catch (const std::length_error&) {
+    return fail(std::runtime_error("a size is too large to allocate (is a size in the config too large?)"), 1);
+  } catch (const std::exception& e) {
+    return fail(e, 1);
+  }
+}
+
+}  // namespace minidl::experiment
