@@ -1,26 +1,34 @@
 // The minidl command line (see cli.hpp):
 //   minidl train CONFIG [key=value ...] [--resume | --overwrite] [--quiet]
 //   minidl check CONFIG [key=value ...]
+//   minidl evaluate RUN_DIR [key=value ...] [--weights FILE] [--json FILE]
+//   minidl predict RUN_DIR --input FILE.csv [--output FILE.csv] [--weights FILE]
 //   minidl list [KIND] [--markdown]
 // Exit status: 0 success, 1 runtime failure (files, a diverging loss), 2 a config or usage error.
 #include "minidl/experiment/cli.hpp"
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "evaluation_json.hpp"
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/host_report.hpp"
 #include "minidl/experiment/reference_docs.hpp"
+#include "minidl/experiment/trained_run.hpp"
 #include "minidl/experiment/trainer.hpp"
+#include "minidl/io/file_io.hpp"
 
 namespace minidl::experiment {
 
@@ -52,6 +60,35 @@ int train_command(const std::string& file, const std::vector<std::string>& overr
   return 0;
 }
 
+// Prints the metrics, one per line, and writes them as JSON to `json` (default RUN_DIR/evaluation.json).
+int evaluate_command(const std::string& dir, const std::vector<std::string>& overrides, const std::string& weights,
+                     std::string json) {
+  TrainedRun run(dir, overrides, weights);
+  const Evaluation e = run.evaluate();
+  std::cout << fmt::format("{}: {} validation samples\n", run.experiment().config().name, e.samples);
+  for (const auto& [name, value] : scalar_metrics(e)) std::cout << fmt::format("{:<10} {:.6g}\n", name, value);
+  nlohmann::json out = evaluation_json(e);
+  out["run"] = dir;
+  out["weights"] = weights.empty() ? (std::filesystem::path(dir) / "model.safetensors").string() : weights;
+  if (json.empty()) json = (std::filesystem::path(dir) / "evaluation.json").string();
+  io::write_file_atomically(json, out.dump(2) + "\n");
+  std::cout << "-> " << json << "\n";
+  return 0;
+}
+
+// Writes one prediction per row of `input` to `output`, or to stdout when it is "".
+int predict_command(const std::string& dir, const std::string& input, const std::string& output,
+                    const std::string& weights) {
+  TrainedRun run(dir, {}, weights);
+  const std::string csv = predictions_csv(predict(run, input));
+  if (output.empty()) {
+    std::cout << csv;
+  } else {
+    io::write_file_atomically(output, csv);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -77,6 +114,22 @@ int run_cli(int argc, char** argv) {
   check_cmd->add_option("config", file, "the experiment's YAML file")->required();
   check_cmd->add_option("overrides", overrides, "dotted overrides: model.0.out=256");
 
+  std::string run_dir, weights, json_file, input_file, output_file;
+  CLI::App* evaluate_cmd = app.add_subcommand(
+      "evaluate", "the metrics of a trained run on its validation data (or data given by override), also as JSON");
+  evaluate_cmd->add_option("run", run_dir, "the run's folder (holds config.yaml and model.safetensors)")->required();
+  evaluate_cmd->add_option("overrides", overrides, "dotted overrides: data.validation={type: csv, path: test.csv}");
+  evaluate_cmd->add_option("--weights", weights, "another weights file, e.g. RUN/model_best.safetensors");
+  evaluate_cmd->add_option("--json", json_file, "where the JSON goes (default RUN/evaluation.json)");
+
+  CLI::App* predict_cmd = app.add_subcommand(
+      "predict", "one prediction per row of a CSV file of features: the class and its probabilities, or the value");
+  predict_cmd->add_option("run", run_dir, "the run's folder (holds config.yaml and model.safetensors)")->required();
+  predict_cmd->add_option("--input,-i", input_file, "CSV file with the training features' columns (target optional)")
+      ->required();
+  predict_cmd->add_option("--output,-o", output_file, "CSV file to write (default: standard output)");
+  predict_cmd->add_option("--weights", weights, "another weights file, e.g. RUN/model_best.safetensors");
+
   std::string kind;
   bool markdown = false;
   CLI::App* list_cmd = app.add_subcommand(
@@ -91,6 +144,8 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (*check_cmd) return check_command(file, overrides);
+    if (*evaluate_cmd) return evaluate_command(run_dir, overrides, weights, json_file);
+    if (*predict_cmd) return predict_command(run_dir, input_file, output_file, weights);
     if (*list_cmd) {
       std::cout << (markdown ? reference_markdown() : reference_text(kind));
       return 0;

@@ -50,6 +50,7 @@ DataConfig read_data(const ConfigNode& node) {
     d.validation = read_component(v, kind_of(datasets()));
   }
   d.transform = read_section<TransformConfig>(node["transform"]);
+  d.transform_where = node["transform"].location();
   d.drop_last_where = node["drop_last"].location();
   return d;
 }

@@ -26,11 +26,12 @@ std::vector<std::string> resolve_metrics(const Config& config, bool classificati
 
 }  // namespace
 
-Experiment::Experiment(Config config) : config_(std::move(config)) {
+Experiment::Experiment(Config config, const Preprocessing* saved) : config_(std::move(config)) {
   if (config_.threads > 0) set_num_threads(config_.threads);
-  RunData data = build_data(config_.data, config_.seed);
+  RunData data = build_data(config_.data, config_.seed, saved);
   train_ = std::move(data.train);
   validation_ = std::move(data.validation);
+  preprocessing_ = std::move(data.preprocessing);
 
   Generator gen(config_.seed);
   BuiltModel built = build_model(config_.model, train_->feature_shape(), gen);

@@ -8,16 +8,16 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <numeric>
 #include <optional>
 #include <ostream>
 
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/blas.hpp"
 #include "minidl/core/parallel.hpp"
-#include "minidl/core/reduction.hpp"
 #include "minidl/data/data_loader.hpp"
 #include "minidl/experiment/checkpoint.hpp"
+#include "evaluation_json.hpp"
+#include "minidl/experiment/preprocessing.hpp"
 #include "minidl/experiment/progress.hpp"
 #include "minidl/experiment/run_folder.hpp"
 #include "minidl/io/file_io.hpp"
@@ -74,9 +74,9 @@ nlohmann::json peak_rss_mib() {
   return nullptr;
 }
 
-void write_summary(const fs::path& path, const Experiment& run, const TrainResult& r) {
+void write_summary(const fs::path& path, Experiment& run, const TrainResult& r) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-  const nlohmann::json summary = {
+  nlohmann::json summary = {
       {"name", run.config().name},
       {"epochs", r.epochs},
       {"train_loss", r.last.train_loss},
@@ -89,6 +89,9 @@ void write_summary(const fs::path& path, const Experiment& run, const TrainResul
       {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
   };
+  // The final model's every metric on the validation data (regression in original units).
+  if (const data::Dataset* validation = run.validation_data())
+    summary["validation"] = evaluation_json(evaluate(run, *validation));
   io::write_file_atomically(path, summary.dump(2) + "\n");
 }
 
@@ -102,38 +105,6 @@ std::string last_good_checkpoint(int64_t epochs_done, const fs::path& checkpoint
 }  // namespace
 
 const char* version() { return MINIDL_VERSION; }
-
-Evaluation evaluate(Experiment& run, const data::Dataset& dataset) {
-  NoGradGuard no_grad;
-  run.model().eval();
-  // In chunks of samples, so an image test set does not hold every activation at once; a set
-  // up to one chunk is one exact batch, as before.
-  constexpr int64_t kChunk = 4096;
-  const bool summed = run.config().loss.value("reduction") == OptionValue("sum");
-  const int64_t n = dataset.size();
-  double loss = 0.0;
-  int64_t correct = 0;
-  std::vector<int64_t> indices;
-  for (int64_t begin = 0; begin < n; begin += kChunk) {
-    const int64_t end = std::min(n, begin + kChunk);
-    indices.resize(static_cast<size_t>(end - begin));
-    std::iota(indices.begin(), indices.end(), begin);
-    const data::Batch batch = begin == 0 && end == n ? dataset.all() : dataset.get(indices);
-    const Variable output = run.model()(batch.features);
-    const double chunk_loss = run.loss()(output, batch.targets).item();
-    loss += summed || (begin == 0 && end == n) ? chunk_loss : chunk_loss * static_cast<double>(end - begin);
-    if (run.is_classification()) {
-      const std::vector<int64_t> predicted = argmax(output.data(), 1).to_int64_vector();
-      const std::vector<int64_t> target = batch.targets.to_int64_vector();
-      for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == target[i];
-    }
-  }
-  Evaluation e;
-  e.loss = summed || n <= kChunk ? loss : loss / static_cast<double>(n);
-  if (run.is_classification()) e.accuracy = static_cast<double>(correct) / static_cast<double>(n);
-  run.model().train();
-  return e;
-}
 
 data::DataLoader make_train_loader(const Experiment& run) {
   const DataConfig& data = run.config().data;
@@ -267,6 +238,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   const std::string config_yaml = to_yaml_text(resolved);
   io::write_file_atomically(folder.config_file(), config_yaml);
   io::write_file_atomically(folder.metrics_file(), to_csv(start.history));
+  save_preprocessing(folder.preprocessing_file(), run.preprocessing());
 
   for (; epochs_done < epochs; ++epochs_done) {
     const int64_t epoch = epochs_done + 1;

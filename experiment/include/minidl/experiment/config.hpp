@@ -22,11 +22,15 @@ inline constexpr Check<double> float32_factor{
 struct TransformConfig {
   double scale = 1.0;
   bool standardize = false;
+  bool standardize_target = false;
   static constexpr auto fields() {
     return std::tuple{option("scale", &TransformConfig::scale, float32_factor,
                              "multiplies every feature (0.0625 maps pixels 0..16 to 0..1)"),
                       option("standardize", &TransformConfig::standardize, check::flag,
-                             "(x - mean) / std per feature, mean and std of the training part only")};
+                             "(x - mean) / std per feature, mean and std of the training part only"),
+                      option("standardize_target", &TransformConfig::standardize_target, check::flag,
+                             "regression: trains on (y - mean) / std of the training targets; metrics and "
+                             "predictions stay in the original units")};
   }
 };
 
@@ -39,6 +43,7 @@ struct DataConfig {
   double validation_split = 0.0;
   Location validation_where;
   TransformConfig transform;
+  Location transform_where;
   int64_t batch_size = 32;
   bool shuffle = true;
   bool drop_last = false;

@@ -8,6 +8,7 @@
 #include <iosfwd>
 
 #include "minidl/data/data_loader.hpp"
+#include "minidl/experiment/evaluation.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/metrics.hpp"
 #include "minidl/experiment/progress.hpp"
@@ -64,13 +65,6 @@ data::DataLoader make_train_loader(const Experiment& run);
 /// row without validation figures. Throws DivergenceError naming `epoch` and the batch for a
 /// NaN/inf loss, or for a NaN/inf parameter after the epoch's last step.
 EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar = nullptr);
-
-/// Validation loss and accuracy of `run`'s model on `dataset` (eval mode, no grad).
-struct Evaluation {
-  double loss = 0.0;
-  double accuracy = 0.0;
-};
-Evaluation evaluate(Experiment& run, const data::Dataset& dataset);
 
 /// minidl's version, "major.minor.patch" from project(VERSION) in CMakeLists.txt (its one source).
 const char* version();
