@@ -4,6 +4,7 @@
 
 #include "minidl/core/parallel.hpp"
 #include "minidl/experiment/data_builder.hpp"
+#include "minidl/experiment/early_stopping.hpp"
 #include "minidl/experiment/model_builder.hpp"
 #include "minidl/experiment/optimizer_builder.hpp"
 #include "minidl/nn/summary.hpp"
@@ -43,6 +44,7 @@ Experiment::Experiment(Config config, const Preprocessing* saved) : config_(std:
                    config_.loss.where});
   loss_ = config_.loss.build([&] { return loss.make.make(config_.loss.map()); });
   config_.metrics = resolve_metrics(config_, is_classification());
+  check_early_stopping(config_.train, validation_ != nullptr, reports_accuracy());
 
   optimizer_ = make_optimizer(config_.optimizer, model_->named_parameters());
   if (config_.scheduler) scheduler_ = make_scheduler(*config_.scheduler, *optimizer_);

@@ -15,7 +15,9 @@
 #include "minidl/core/blas.hpp"
 #include "minidl/core/parallel.hpp"
 #include "minidl/data/data_loader.hpp"
+#include "minidl/core/number_text.hpp"
 #include "minidl/experiment/checkpoint.hpp"
+#include "minidl/experiment/early_stopping.hpp"
 #include "evaluation_json.hpp"
 #include "minidl/experiment/preprocessing.hpp"
 #include "minidl/experiment/progress.hpp"
@@ -58,11 +60,18 @@ std::optional<std::pair<std::string, float>> first_non_finite(Experiment& run) {
   return std::nullopt;
 }
 
+// Three significant digits in a unit that suits: "12.3s", "1.25s", "48.2ms", "310us".
+std::string duration_text(double seconds) {
+  if (seconds >= 1.0) return fmt::format("{:.3g}s", seconds);
+  if (seconds >= 1e-3) return fmt::format("{:.3g}ms", seconds * 1e3);
+  return fmt::format("{:.3g}us", seconds * 1e6);
+}
+
 std::string epoch_line(const EpochMetrics& m, int64_t epochs) {
   std::string line = fmt::format("epoch {}/{}  train_loss {:.6g}", m.epoch, epochs, m.train_loss);
   if (m.val_loss) line += fmt::format("  val_loss {:.6g}", *m.val_loss);
   if (m.val_accuracy) line += fmt::format("  val_accuracy {:.4f}", *m.val_accuracy);
-  return line + fmt::format("  lr {:.6g}  {:.3f}s", m.lr, m.seconds);
+  return line + fmt::format("  lr {:.6g}  {}", m.lr, duration_text(m.seconds));
 }
 
 // The process's peak resident memory so far (VmHWM), in MiB; null where /proc is missing.
@@ -88,6 +97,10 @@ void write_summary(const fs::path& path, Experiment& run, const TrainResult& r) 
       {"blas_core", blas_info().core},
       {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
+      {"best_epoch", r.best_epoch},
+      {"best_metric", r.best_metric},
+      {"best_value", r.best_epoch > 0 ? nlohmann::json(r.best_value) : nlohmann::json()},
+      {"stopped_early", r.stopped_early},
   };
   // The final model's every metric on the validation data (regression in original units).
   if (const data::Dataset* validation = run.validation_data())
@@ -195,12 +208,23 @@ EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch,
   return m;
 }
 
+// The best epoch and whether it stopped early, as summary.json records them.
+void record_best(const BestEpoch& best, TrainResult& result) {
+  result.best_epoch = best.best_epoch();
+  result.best_metric = best.metric();
+  result.best_value = best.best_value();
+  result.stopped_early = best.should_stop();
+}
+
 // "iris: 20 epochs, train_loss 0.05, val_loss 0.06, ..., 0.1s training (9000 samples/s) -> runs/iris".
 std::string final_line(const std::string& name, const TrainResult& result) {
-  std::string line = fmt::format("{}: {} epochs, train_loss {:.6g}", name, result.epochs, result.last.train_loss);
+  std::string line = fmt::format("{}: {} epochs{}, train_loss {:.6g}", name, result.epochs,
+                                 result.stopped_early ? " (stopped early)" : "", result.last.train_loss);
   if (result.last.val_loss) line += fmt::format(", val_loss {:.6g}", *result.last.val_loss);
   if (result.last.val_accuracy) line += fmt::format(", val_accuracy {:.4f}", *result.last.val_accuracy);
-  return line + fmt::format(", {:.3f}s training ({:.0f} samples/s) -> {}\n", result.train_seconds,
+  if (result.best_epoch > 0)
+    line += fmt::format(", best {} {:.6g} at epoch {}", result.best_metric, result.best_value, result.best_epoch);
+  return line + fmt::format(", {} training ({:.0f} samples/s) -> {}\n", duration_text(result.train_seconds),
                             result.samples_per_second, result.output.string());
 }
 
@@ -218,15 +242,28 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
 
   TrainResult result;
   result.output = folder.path();
-  for (const EpochMetrics& m : start.history) result.train_seconds += m.seconds;
+  // The best epoch and early stopping's count, replayed from the rows the checkpoint covers.
+  BestEpoch best(config.train, run.validation_data() != nullptr);
+  for (const EpochMetrics& m : start.history) {
+    result.train_seconds += m.seconds;
+    best.update(m);
+  }
   if (!start.history.empty()) result.last = start.history.back();
-  if (epochs_done == epochs && fs::exists(folder.summary_file()) && fs::exists(folder.model_file())) {
+  if ((epochs_done == epochs || best.should_stop()) && fs::exists(folder.summary_file()) &&
+      fs::exists(folder.model_file())) {
     // As PyTorch Lightning's fit() with max_epochs reached: say so, change nothing.
-    out << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
-                       "train further)\n",
-                       config.name, folder.path().string(), epochs_done, epochs);
+    if (best.should_stop())
+      out << fmt::format("{}: nothing left to do: '{}' stopped early at epoch {} ({} did not improve for {} "
+                         "epochs after epoch {})\n",
+                         config.name, folder.path().string(), epochs_done, best.metric(),
+                         best.epochs_without_improvement(), best.best_epoch());
+    else
+      out << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
+                         "train further)\n",
+                         config.name, folder.path().string(), epochs_done, epochs);
     result.epochs = epochs_done;
     result.trained = false;
+    record_best(best, result);
     return result;
   }
   if (folder.chosen() && options.display != Display::Quiet)
@@ -240,7 +277,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   io::write_file_atomically(folder.metrics_file(), to_csv(start.history));
   save_preprocessing(folder.preprocessing_file(), run.preprocessing());
 
-  for (; epochs_done < epochs; ++epochs_done) {
+  for (; epochs_done < epochs && !best.should_stop(); ++epochs_done) {
     const int64_t epoch = epochs_done + 1;
     EpochMetrics m;
     try {
@@ -251,6 +288,8 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
     }
     // The row first: a kill before the checkpoint leaves a row that the resume drops.
     io::append_file_durably(folder.metrics_file(), to_csv_row(m) + "\n");
+    // Before the checkpoint: a kill between the two repeats this epoch, which rewrites it.
+    if (best.update(m)) nn::save(run.model(), folder.best_model_file());
     save_checkpoint(folder.checkpoint_file(), run, epoch, loader, config_yaml);
     result.train_seconds += m.seconds;
     result.last = m;
@@ -258,6 +297,13 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   }
 
   result.epochs = epochs_done;
+  record_best(best, result);
+  if (result.stopped_early && options.display != Display::Quiet)
+    out << fmt::format("early stopping: {} did not improve by more than {} for {} epochs; the best, epoch {}, "
+                       "is in {}\n",
+                       best.metric(), format_number(config.train.early_stopping->min_delta),
+                       best.epochs_without_improvement(), best.best_epoch(),
+                       folder.best_model_file().filename().string());
   const int64_t samples_per_epoch =
       config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
   const double samples = static_cast<double>(samples_per_epoch) * static_cast<double>(epochs_done);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include "cli_helpers.hpp"
@@ -213,4 +214,13 @@ TEST(Cli, SummaryRecordsTheBlasCore) {
   std::ifstream in(std::filesystem::path(out) / "summary.json");
   const std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(summary.find("\"blas_core\": \"" + core.substr(0, core.find(",")) + "\""), std::string::npos) << summary;
+}
+
+TEST(Cli, EpochLinesShowTheTimeInAUnitThatKeepsThreeDigits) {
+  // A linreg epoch takes well under a millisecond: "0.000s" said nothing.
+  const Result r = cli("train configs/linreg.yaml output=" + scratch("time_precision"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.find(" 0.000s"), std::string::npos) << r.output;
+  const std::regex epoch_time(R"(epoch 1/3 .*  lr 0\.03  [1-9][0-9.]*(us|ms|s)\n)");
+  EXPECT_TRUE(std::regex_search(r.output, epoch_time)) << r.output;
 }

@@ -1,11 +1,13 @@
 #pragma once
 // The training loop of an Experiment and the files it writes into its run folder (see
-// RunFolder): config.yaml, metrics.csv (a row appended each epoch), checkpoint.safetensors
-// (each epoch), model.safetensors and summary.json (at the end). Every write is atomic or
+// RunFolder): config.yaml and preprocessing.safetensors (at the start), metrics.csv (a row
+// appended each epoch), checkpoint.safetensors (each epoch), model_best.safetensors (each new
+// best epoch), model.safetensors and summary.json (at the end). Every write is atomic or
 // an fsynced append.
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <string>
 
 #include "minidl/data/data_loader.hpp"
 #include "minidl/experiment/evaluation.hpp"
@@ -49,6 +51,13 @@ struct TrainResult {
   double samples_per_second = 0.0;
   /// False when a resumed run had nothing left to do (then no file was written).
   bool trained = true;
+  /// The best epoch by `best_metric` (see BestEpoch), whose weights are model_best.safetensors;
+  /// 0 when no epoch measured it.
+  int64_t best_epoch = 0;
+  std::string best_metric;
+  double best_value = 0.0;
+  /// True when train.early_stopping ended the run before train.epochs.
+  bool stopped_early = false;
 };
 
 /// Trains `run` for its configured epochs, writing the output files as it goes. Throws
