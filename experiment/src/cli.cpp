@@ -3,6 +3,7 @@
 //   minidl check CONFIG [key=value ...]
 //   minidl evaluate RUN_DIR [key=value ...] [--weights FILE] [--json FILE]
 //   minidl predict RUN_DIR --input FILE.csv [--output FILE.csv] [--weights FILE]
+//   minidl plot RUN_DIR... [-o FILE.png]
 //   minidl list [KIND] [--markdown]
 // Exit status: 0 success, 1 runtime failure (files, a diverging loss), 2 a config or usage error.
 #include "minidl/experiment/cli.hpp"
@@ -23,6 +24,7 @@
 
 #include "evaluation_json.hpp"
 #include "minidl/experiment/config.hpp"
+#include "minidl/experiment/curves.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/host_report.hpp"
 #include "minidl/experiment/reference_docs.hpp"
@@ -89,6 +91,15 @@ int predict_command(const std::string& dir, const std::string& input, const std:
   return 0;
 }
 
+// Overlays the curves of `runs` in one picture.
+int plot_command(const std::vector<std::string>& runs, const std::string& output) {
+  std::vector<RunCurves> curves;
+  for (const std::string& dir : runs) curves.push_back(read_run_curves(dir));
+  plot_curves(curves, output);
+  std::cout << "-> " << output << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -130,6 +141,13 @@ int run_cli(int argc, char** argv) {
   predict_cmd->add_option("--output,-o", output_file, "CSV file to write (default: standard output)");
   predict_cmd->add_option("--weights", weights, "another weights file, e.g. RUN/model_best.safetensors");
 
+  std::vector<std::string> plot_runs;
+  std::string plot_file = "curves.png";
+  CLI::App* plot_cmd =
+      app.add_subcommand("plot", "the loss, accuracy and learning-rate curves of one or more runs in one PNG");
+  plot_cmd->add_option("runs", plot_runs, "run folders (each holds a metrics.csv)")->required();
+  plot_cmd->add_option("-o,--output", plot_file, "the PNG file to write")->capture_default_str();
+
   std::string kind;
   bool markdown = false;
   CLI::App* list_cmd = app.add_subcommand(
@@ -146,6 +164,7 @@ int run_cli(int argc, char** argv) {
     if (*check_cmd) return check_command(file, overrides);
     if (*evaluate_cmd) return evaluate_command(run_dir, overrides, weights, json_file);
     if (*predict_cmd) return predict_command(run_dir, input_file, output_file, weights);
+    if (*plot_cmd) return plot_command(plot_runs, plot_file);
     if (*list_cmd) {
       std::cout << (markdown ? reference_markdown() : reference_text(kind));
       return 0;

@@ -17,6 +17,7 @@
 #include "minidl/data/data_loader.hpp"
 #include "minidl/core/number_text.hpp"
 #include "minidl/experiment/checkpoint.hpp"
+#include "minidl/experiment/curves.hpp"
 #include "minidl/experiment/early_stopping.hpp"
 #include "evaluation_json.hpp"
 #include "minidl/experiment/preprocessing.hpp"
@@ -208,6 +209,16 @@ EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch,
   return m;
 }
 
+// curves.png from the whole metrics.csv. A picture is not worth failing a finished run for:
+// a failure is one warning line.
+void draw_curves(const RunFolder& folder, std::ostream& out) {
+  try {
+    plot_curves({read_run_curves(folder.path())}, folder.curves_file());
+  } catch (const Error& e) {
+    out << "warning: " << folder.curves_file().filename().string() << " not drawn: " << e.what() << "\n";
+  }
+}
+
 // The best epoch and whether it stopped early, as summary.json records them.
 void record_best(const BestEpoch& best, TrainResult& result) {
   result.best_epoch = best.best_epoch();
@@ -310,6 +321,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   result.samples_per_second = result.train_seconds > 0 ? samples / result.train_seconds : 0;
   nn::save(run.model(), folder.model_file());
   write_summary(folder.summary_file(), run, result);
+  draw_curves(folder, out);
   out << final_line(config.name, result);
   return result;
 }
