@@ -66,13 +66,17 @@ Predictions predict(TrainedRun& run, const std::string& input) {
   options.target_optional = true;
   const data::CsvDataset rows(input, options);
   const int64_t expected = e.train_data().feature_shape().numel();
-  if (rows.feature_shape() != e.train_data().feature_shape())
+  if (rows.feature_shape().numel() != expected)
     throw IOError(input + ":1:1: has " + std::to_string(rows.feature_shape().numel()) +
                   " feature columns, but the model was trained on " + std::to_string(expected) +
                   (rows.target_name().empty() ? " (and the target column '" + options.target + "' is absent)" : ""));
   NoGradGuard no_grad;
   e.model().eval();
-  const Tensor output = e.model()(e.preprocessing().model_input(rows.all().features)).data();
+  // A row of an image run holds its pixels in order: shape them as the model's samples.
+  Shape samples = e.train_data().feature_shape();
+  samples.insert(0, rows.size());
+  const Tensor raw = rows.all().features.reshape(samples);
+  const Tensor output = e.model()(e.preprocessing().model_input(raw)).data();
   Predictions p;
   p.classification = e.is_classification();
   if (p.classification) {

@@ -11,15 +11,15 @@
 #include <optional>
 #include <ostream>
 
+#include "evaluation_json.hpp"
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/blas.hpp"
+#include "minidl/core/number_text.hpp"
 #include "minidl/core/parallel.hpp"
 #include "minidl/data/data_loader.hpp"
-#include "minidl/core/number_text.hpp"
 #include "minidl/experiment/checkpoint.hpp"
 #include "minidl/experiment/curves.hpp"
 #include "minidl/experiment/early_stopping.hpp"
-#include "evaluation_json.hpp"
 #include "minidl/experiment/preprocessing.hpp"
 #include "minidl/experiment/progress.hpp"
 #include "minidl/experiment/run_folder.hpp"

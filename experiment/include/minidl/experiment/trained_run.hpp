@@ -45,7 +45,8 @@ struct Predictions {
 };
 
 /// Applies `run`'s preprocessing and model to the rows of the CSV file `input` (its columns the
-/// training features, in order; the target column may be present or absent). Throws IOError
+/// training features, in order, an image's pixels row by row; the target column may be present
+/// or absent). Throws IOError
 /// naming `input:line:column` for a non-numeric value, a row of the wrong width, or a header
 /// with another number of features than the model was trained on.
 Predictions predict(TrainedRun& run, const std::string& input);
