@@ -208,3 +208,40 @@ TEST(Use, NewCommandsRefuseBadInputInOneLine) {
     EXPECT_EQ(r.output.rfind("minidl: error: ", 0), 0u) << args << ": " << r.output;
   }
 }
+
+TEST(Use, AConfigAUserWritesRoundTripsFromTrainToPredict) {
+  // y = 3a - 2b + 500 in thousands of units: learnable only with standardized targets at this lr.
+  const std::string dir = scratch("use_user_config");
+  fs::create_directories(dir);
+  std::string csv = "a,b,y\n";
+  for (int i = 0; i < 200; ++i) {
+    const double a = (i % 17) * 0.5, b = (i % 11) * 0.25;
+    csv += std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(1000 * (3 * a - 2 * b + 500)) + "\n";
+  }
+  minidl::test::write_file(fs::path(dir) / "data.csv", csv);
+  minidl::test::write_file(fs::path(dir) / "user.yaml",
+                           "name: user\n"
+                           "data:\n"
+                           "  train: {type: csv, path: " + dir + "/data.csv, target: y, task: regression}\n"
+                           "  validation: {split: 0.2}\n"
+                           "  transform: {standardize: true, standardize_target: true}\n"
+                           "model: [{type: linear, out: 1}]\n"
+                           "loss: mse\n"
+                           "optimizer: {type: adam, lr: 0.05}\n"
+                           "train: {epochs: 60, early_stopping: {patience: 10}}\n"
+                           "output: " + dir + "/run\n");
+  const auto trained_run = cli("train " + dir + "/user.yaml --quiet");
+  ASSERT_EQ(trained_run.status, 0) << trained_run.output;
+  const auto evaluated = cli("evaluate " + dir + "/run --weights " + dir + "/run/model_best.safetensors");
+  ASSERT_EQ(evaluated.status, 0) << evaluated.output;
+  const auto json = nlohmann::json::parse(minidl::test::read_file(fs::path(dir) / "run" / "evaluation.json"));
+  EXPECT_GT(json["r2"].get<double>(), 0.99) << json.dump();
+
+  minidl::test::write_file(fs::path(dir) / "new.csv", "a,b\n1,1\n4,0.5\n");
+  const auto predicted = cli("predict " + dir + "/run --input " + dir + "/new.csv");
+  ASSERT_EQ(predicted.status, 0) << predicted.output;
+  const auto rows = read_rows(predicted.output);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_NEAR(rows[0][0], 1000 * (3 * 1 - 2 * 1 + 500), 1.0);  // float32 resolves 0.03 here
+  EXPECT_NEAR(rows[1][0], 1000 * (3 * 4 - 2 * 0.5 + 500), 1.0);
+}
