@@ -157,11 +157,12 @@ RunCurves read_run_curves(const fs::path& run_dir) {
 
 void plot_curves(const std::vector<RunCurves>& runs, const fs::path& path) {
   int64_t epochs = 0;
-  bool accuracy = false, validation = false;
+  bool accuracy = false, rmse = false, validation = false;
   for (const RunCurves& run : runs)
     for (const EpochMetrics& m : run.rows) {
       epochs = std::max(epochs, m.epoch);
       accuracy |= m.val_accuracy.has_value();
+      rmse |= m.val_rmse.has_value();
       validation |= m.val_loss.has_value();
     }
   if (epochs == 0) throw ValueError("plot: no epoch to draw (every metrics.csv is empty)");
@@ -182,7 +183,7 @@ void plot_curves(const std::vector<RunCurves>& runs, const fs::path& path) {
     blue[kFirstRunColour + c] = kRunColours[c][2];
   }
   plscmap0(red.data(), green.data(), blue.data(), static_cast<PLINT>(red.size()));
-  plstar(accuracy ? 3 : 2, 1);
+  plstar(2 + (accuracy ? 1 : 0) + (rmse ? 1 : 0), 1);
   plschr(0.0, 0.8);
   plsyax(5, 0);  // up to 5 digits before PLplot moves an exponent to where the title is
 
@@ -193,6 +194,9 @@ void plot_curves(const std::vector<RunCurves>& runs, const fs::path& path) {
   if (accuracy)
     draw_panel(series_of(runs, {{[](const EpochMetrics& m) { return m.val_accuracy; }, kSolid}}), epochs,
                "accuracy", "validation accuracy");
+  if (rmse)
+    draw_panel(series_of(runs, {{[](const EpochMetrics& m) { return m.val_rmse; }, kSolid}}), epochs,
+               "RMSE (target units)", "validation RMSE");
   draw_panel(series_of(runs, {{[](const EpochMetrics& m) { return std::optional(m.lr); }, kSolid}}), epochs,
              "learning rate", "learning rate");
   plend1();

@@ -205,6 +205,7 @@ EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch,
       throw DivergenceError(fmt::format("validation loss became {} at epoch {}", non_finite_name(e.loss), epoch));
     m.val_loss = e.loss;
     if (run.reports_accuracy()) m.val_accuracy = e.accuracy;
+    if (!e.classification) m.val_rmse = e.rmse;
   }
   return m;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Training curves drawn with PLplot (its pngcairo driver): loss, validation accuracy (when
-// measured) and learning rate against epoch, one colour per run, training dashed and validation
+// Training curves drawn with PLplot (its pngcairo driver): loss, validation accuracy or RMSE
+// (when measured) and learning rate against epoch, one colour per run, training dashed and validation
 // solid. Every run writes its own as curves.png; `minidl plot` overlays several runs.
 #include <filesystem>
 #include <string>
