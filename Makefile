@@ -9,7 +9,7 @@ CONFIG     ?= configs/linreg.yaml
 
 DEB_PACKAGES := build-essential cmake pkg-config libopenblas-dev libtbb-dev libyaml-cpp-dev \
                 googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev \
-                libcli11-dev libfmt-dev zlib1g-dev dataset-fashion-mnist
+                libcli11-dev libfmt-dev zlib1g-dev dataset-fashion-mnist libplplot-dev plplot-driver-cairo
 # Only `make fuzz` needs these: clang, its sanitizer and libFuzzer runtimes, llvm-symbolizer.
 FUZZ_PACKAGES := clang libclang-rt-14-dev llvm
 FUZZ_TARGETS  := safetensors checkpoint csv idx config
@@ -58,7 +58,7 @@ sanitize: deps
 	  -DMINIDL_BUILD_BENCH=OFF $(CMAKE_ARGS)
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer targets (fuzz/) built with clang, each run FUZZ_SECONDS on a copy of its seed
 # corpus in $(FUZZ_BUILD)/fuzz-runs/; fails if any target finds a crash, a leak or UB.

@@ -280,7 +280,7 @@ TableShape measure(const CsvSource& source, size_t target_col, const std::vector
   bool plain_integers = true;
   for_each_row(path, lines, names, [&](std::string_view line) {
     ++shape.rows;
-    if (!plain_integers) return;
+    if (!plain_integers || target_col >= names.size()) return;
     FieldCursor cursor(line);
     Field field;
     for (size_t c = 0; c <= target_col; ++c) cursor.next(field);
@@ -299,19 +299,23 @@ detail::CsvTable read_table(const std::string& path, const CsvOptions& options) 
   std::vector<std::string> names = read_header(path, lines);
   const int64_t header_line = lines.line_number();
   const auto target_it = std::find(names.begin(), names.end(), options.target);
-  if (target_it == names.end()) fail(path, header_line, 1, missing_target_message(options.target, names));
+  const bool has_target = target_it != names.end();
+  if (!has_target && !options.target_optional)
+    fail(path, header_line, 1, missing_target_message(options.target, names));
+  // Without a target column, no column index matches target_col.
   const auto target_col = static_cast<size_t>(target_it - names.begin());
-  if (names.size() == 1) fail(path, header_line, 1, "no feature columns besides the target " + excerpt(options.target));
+  if (has_target && names.size() == 1)
+    fail(path, header_line, 1, "no feature columns besides the target " + excerpt(options.target));
 
   const TableShape shape = measure(source, target_col, names);
   if (shape.rows == 0) fail(path, header_line + 1, 1, "no data rows after the header");
   const Task task = options.task.value_or(shape.task);
 
   // The second pass parses straight into the final tensors.
-  const auto num_features = static_cast<int64_t>(names.size() - 1);
+  const auto num_features = static_cast<int64_t>(names.size() - (has_target ? 1 : 0));
   Tensor features = Tensor::empty({shape.rows, num_features}, DType::Float32);
-  Tensor targets = task == Task::Classification ? Tensor::empty({shape.rows}, DType::Int64)
-                                                : Tensor::empty({shape.rows, 1}, DType::Float32);
+  Tensor targets = task == Task::Classification ? Tensor::zeros({shape.rows}, DType::Int64)
+                                                : Tensor::zeros({shape.rows, 1}, DType::Float32);
   float* feature_out = features.data<float>();
   const auto parse_value = [&](const Field& field, size_t column_index, float& value) {
     if (const std::string_view problem = parse_float(field.text, value); !problem.empty())
@@ -343,6 +347,7 @@ detail::CsvTable read_table(const std::string& path, const CsvOptions& options) 
   });
   if (row != shape.rows) fail(path, lines.line_number() + 1, 1, "the file changed while it was read");
 
+  if (!has_target) return {path, std::move(names), "", std::move(features), std::move(targets)};
   names.erase(names.begin() + static_cast<std::ptrdiff_t>(target_col));
   return {path, std::move(names), options.target, std::move(features), std::move(targets)};
 }

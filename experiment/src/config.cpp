@@ -33,6 +33,16 @@ std::string read_name(const ConfigNode& node) {
 }
 
 const std::string kDataSections[] = {"train", "validation", "transform"};
+const std::string kTrainSections[] = {"early_stopping"};
+
+TrainConfig read_train(const ConfigNode& node) {
+  TrainConfig t = read_section<TrainConfig>(node, TrainConfig::sections());
+  if (node.is_map() && node.has("early_stopping")) {
+    t.early_stopping = read_section<EarlyStoppingConfig>(node["early_stopping"]);
+    t.early_stopping_where = node["early_stopping"].location();
+  }
+  return t;
+}
 
 DataConfig read_data(const ConfigNode& node) {
   node.expect_map();
@@ -50,6 +60,7 @@ DataConfig read_data(const ConfigNode& node) {
     d.validation = read_component(v, kind_of(datasets()));
   }
   d.transform = read_section<TransformConfig>(node["transform"]);
+  d.transform_where = node["transform"].location();
   d.drop_last_where = node["drop_last"].location();
   return d;
 }
@@ -147,6 +158,7 @@ YAML::Node number(double v) { return to_yaml(OptionValue(v)); }
 }  // namespace
 
 std::span<const std::string> DataConfig::sections() { return kDataSections; }
+std::span<const std::string> TrainConfig::sections() { return kTrainSections; }
 
 std::span<const std::string> config_keys() { return kTopKeys; }
 
@@ -162,7 +174,7 @@ Config read_config(const ConfigNode& root) {
   c.loss = read_component(root.require("loss"), kind_of(losses()));
   c.optimizer = read_optimizer(root.require("optimizer"));
   if (root.has("scheduler")) c.scheduler = read_component(root["scheduler"], kind_of(optim::schedulers()));
-  c.train = read_section<TrainConfig>(root["train"]);
+  c.train = read_train(root["train"]);
   if (root.has("metrics")) {
     c.metrics = read_metrics(root["metrics"]);
     c.metrics_where = root["metrics"].location();
@@ -244,6 +256,7 @@ YAML::Node to_yaml(const Config& c) {
   root["optimizer"] = optimizer_yaml(c.optimizer);
   if (c.scheduler) root["scheduler"] = flow(to_yaml(*c.scheduler));
   root["train"] = flow(section_yaml(c.train));
+  if (c.train.early_stopping) root["train"]["early_stopping"] = flow(section_yaml(*c.train.early_stopping));
   if (!c.metrics.empty()) {
     YAML::Node metrics(YAML::NodeType::Sequence);
     for (const std::string& m : c.metrics) metrics.push_back(m);

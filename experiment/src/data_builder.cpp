@@ -1,7 +1,6 @@
 #include "minidl/experiment/data_builder.hpp"
 
 #include "minidl/data/split.hpp"
-#include "minidl/data/standardizer.hpp"
 #include "minidl/data/scaled.hpp"
 #include "minidl/experiment/dataset_registry.hpp"
 
@@ -29,7 +28,7 @@ void check_compatible(const data::Dataset& train, const data::Dataset& validatio
 
 }  // namespace
 
-RunData build_data(const DataConfig& config, uint64_t seed) {
+RunData build_data(const DataConfig& config, uint64_t seed, const Preprocessing* saved) {
   RunData out;
   out.train = scaled(load(config.train, seed), config.transform.scale);
   if (config.validation) {
@@ -44,11 +43,9 @@ RunData build_data(const DataConfig& config, uint64_t seed) {
       throw ConfigError(config.validation_where, e.what());
     }
   }
-  if (config.transform.standardize) {
-    const data::Standardizer standardizer = data::Standardizer::fit(*out.train);
-    out.train = standardizer.apply(out.train);
-    if (out.validation) out.validation = standardizer.apply(out.validation);
-  }
+  out.preprocessing = saved ? *saved : Preprocessing::fit(config.transform, *out.train, config.transform_where);
+  out.train = out.preprocessing.apply(out.train);
+  if (out.validation) out.validation = out.preprocessing.apply(out.validation);
   // Checked here, where the training part's size is known: otherwise every epoch is empty.
   if (config.drop_last && config.batch_size > out.train->size())
     throw ConfigError(config.drop_last_where,

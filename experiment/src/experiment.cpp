@@ -4,6 +4,7 @@
 
 #include "minidl/core/parallel.hpp"
 #include "minidl/experiment/data_builder.hpp"
+#include "minidl/experiment/early_stopping.hpp"
 #include "minidl/experiment/model_builder.hpp"
 #include "minidl/experiment/optimizer_builder.hpp"
 #include "minidl/nn/summary.hpp"
@@ -26,11 +27,12 @@ std::vector<std::string> resolve_metrics(const Config& config, bool classificati
 
 }  // namespace
 
-Experiment::Experiment(Config config) : config_(std::move(config)) {
+Experiment::Experiment(Config config, const Preprocessing* saved) : config_(std::move(config)) {
   if (config_.threads > 0) set_num_threads(config_.threads);
-  RunData data = build_data(config_.data, config_.seed);
+  RunData data = build_data(config_.data, config_.seed, saved);
   train_ = std::move(data.train);
   validation_ = std::move(data.validation);
+  preprocessing_ = std::move(data.preprocessing);
 
   Generator gen(config_.seed);
   BuiltModel built = build_model(config_.model, train_->feature_shape(), gen);
@@ -42,6 +44,7 @@ Experiment::Experiment(Config config) : config_(std::move(config)) {
                    config_.loss.where});
   loss_ = config_.loss.build([&] { return loss.make.make(config_.loss.map()); });
   config_.metrics = resolve_metrics(config_, is_classification());
+  check_early_stopping(config_.train, validation_ != nullptr, reports_accuracy());
 
   optimizer_ = make_optimizer(config_.optimizer, model_->named_parameters());
   if (config_.scheduler) scheduler_ = make_scheduler(*config_.scheduler, *optimizer_);

@@ -10,12 +10,18 @@
 
 namespace minidl::experiment {
 
-const char* metrics_csv_header() { return "epoch,train_loss,val_loss,val_accuracy,lr,seconds"; }
+const char* metrics_csv_header() { return "epoch,train_loss,val_loss,val_accuracy,val_rmse,lr,seconds"; }
+
+namespace {
+// The header of runs written before val_rmse; their rows have 6 fields.
+constexpr const char* kHeaderBeforeRmse = "epoch,train_loss,val_loss,val_accuracy,lr,seconds";
+}  // namespace
 
 std::string to_csv_row(const EpochMetrics& m) {
   auto optional = [](const std::optional<double>& v) { return v ? format_number(*v) : ""; };
   return std::to_string(m.epoch) + "," + format_number(m.train_loss) + "," + optional(m.val_loss) + "," +
-         optional(m.val_accuracy) + "," + format_number(m.lr) + "," + format_number(m.seconds);
+         optional(m.val_accuracy) + "," + optional(m.val_rmse) + "," + format_number(m.lr) + "," +
+         format_number(m.seconds);
 }
 
 EpochMetrics parse_csv_row(const std::string& row) {
@@ -23,7 +29,8 @@ EpochMetrics parse_csv_row(const std::string& row) {
   std::stringstream in(row);
   for (std::string field; std::getline(in, field, ',');) fields.push_back(field);
   if (!row.empty() && row.back() == ',') fields.emplace_back();
-  if (fields.size() != 6) throw ValueError("metrics row '" + row + "': expected 6 fields");
+  if (fields.size() == 6) fields.insert(fields.begin() + 4, "");  // a row from before val_rmse
+  if (fields.size() != 7) throw ValueError("metrics row '" + row + "': expected 7 fields");
   auto number = [&](const std::string& text) {
     const std::optional<double> v = parse_number(text);
     if (!v) throw ValueError("metrics row '" + row + "': '" + text + "' is not a number");
@@ -36,14 +43,15 @@ EpochMetrics parse_csv_row(const std::string& row) {
   const std::string& e = fields[0];
   const std::optional<int64_t> epoch = parse_integer<int64_t>(e, 1, std::numeric_limits<int64_t>::max());
   if (!epoch) throw ValueError("metrics row '" + row + "': epoch '" + e + "' is not a whole number >= 1");
-  return {*epoch, number(fields[1]), optional(fields[2]), optional(fields[3]), number(fields[4]), number(fields[5])};
+  return {*epoch,           number(fields[1]), optional(fields[2]), optional(fields[3]),
+          optional(fields[4]), number(fields[5]), number(fields[6])};
 }
 
 std::vector<EpochMetrics> read_metrics_csv(const std::filesystem::path& path, int64_t rows) {
   const std::vector<uint8_t> bytes = io::read_file(path);
   std::istringstream in(std::string(bytes.begin(), bytes.end()));
   std::string line;
-  if (!std::getline(in, line) || line != metrics_csv_header())
+  if (!std::getline(in, line) || (line != metrics_csv_header() && line != kHeaderBeforeRmse))
     throw IOError(path.string() + ":1: expected the header '" + metrics_csv_header() + "'");
   std::vector<EpochMetrics> out;
   for (int64_t n = 1; n <= rows; ++n) {

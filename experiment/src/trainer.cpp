@@ -8,16 +8,19 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <numeric>
 #include <optional>
 #include <ostream>
 
+#include "evaluation_json.hpp"
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/blas.hpp"
+#include "minidl/core/number_text.hpp"
 #include "minidl/core/parallel.hpp"
-#include "minidl/core/reduction.hpp"
 #include "minidl/data/data_loader.hpp"
 #include "minidl/experiment/checkpoint.hpp"
+#include "minidl/experiment/curves.hpp"
+#include "minidl/experiment/early_stopping.hpp"
+#include "minidl/experiment/preprocessing.hpp"
 #include "minidl/experiment/progress.hpp"
 #include "minidl/experiment/run_folder.hpp"
 #include "minidl/io/file_io.hpp"
@@ -58,11 +61,18 @@ std::optional<std::pair<std::string, float>> first_non_finite(Experiment& run) {
   return std::nullopt;
 }
 
+// Three significant digits in a unit that suits: "12.3s", "1.25s", "48.2ms", "310us".
+std::string duration_text(double seconds) {
+  if (seconds >= 1.0) return fmt::format("{:.3g}s", seconds);
+  if (seconds >= 1e-3) return fmt::format("{:.3g}ms", seconds * 1e3);
+  return fmt::format("{:.3g}us", seconds * 1e6);
+}
+
 std::string epoch_line(const EpochMetrics& m, int64_t epochs) {
   std::string line = fmt::format("epoch {}/{}  train_loss {:.6g}", m.epoch, epochs, m.train_loss);
   if (m.val_loss) line += fmt::format("  val_loss {:.6g}", *m.val_loss);
   if (m.val_accuracy) line += fmt::format("  val_accuracy {:.4f}", *m.val_accuracy);
-  return line + fmt::format("  lr {:.6g}  {:.3f}s", m.lr, m.seconds);
+  return line + fmt::format("  lr {:.6g}  {}", m.lr, duration_text(m.seconds));
 }
 
 // The process's peak resident memory so far (VmHWM), in MiB; null where /proc is missing.
@@ -74,9 +84,9 @@ nlohmann::json peak_rss_mib() {
   return nullptr;
 }
 
-void write_summary(const fs::path& path, const Experiment& run, const TrainResult& r) {
+void write_summary(const fs::path& path, Experiment& run, const TrainResult& r) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-  const nlohmann::json summary = {
+  nlohmann::json summary = {
       {"name", run.config().name},
       {"epochs", r.epochs},
       {"train_loss", r.last.train_loss},
@@ -88,7 +98,14 @@ void write_summary(const fs::path& path, const Experiment& run, const TrainResul
       {"blas_core", blas_info().core},
       {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
+      {"best_epoch", r.best_epoch},
+      {"best_metric", r.best_metric},
+      {"best_value", r.best_epoch > 0 ? nlohmann::json(r.best_value) : nlohmann::json()},
+      {"stopped_early", r.stopped_early},
   };
+  // The final model's every metric on the validation data (regression in original units).
+  if (const data::Dataset* validation = run.validation_data())
+    summary["validation"] = evaluation_json(evaluate(run, *validation));
   io::write_file_atomically(path, summary.dump(2) + "\n");
 }
 
@@ -102,38 +119,6 @@ std::string last_good_checkpoint(int64_t epochs_done, const fs::path& checkpoint
 }  // namespace
 
 const char* version() { return MINIDL_VERSION; }
-
-Evaluation evaluate(Experiment& run, const data::Dataset& dataset) {
-  NoGradGuard no_grad;
-  run.model().eval();
-  // In chunks of samples, so an image test set does not hold every activation at once; a set
-  // up to one chunk is one exact batch, as before.
-  constexpr int64_t kChunk = 4096;
-  const bool summed = run.config().loss.value("reduction") == OptionValue("sum");
-  const int64_t n = dataset.size();
-  double loss = 0.0;
-  int64_t correct = 0;
-  std::vector<int64_t> indices;
-  for (int64_t begin = 0; begin < n; begin += kChunk) {
-    const int64_t end = std::min(n, begin + kChunk);
-    indices.resize(static_cast<size_t>(end - begin));
-    std::iota(indices.begin(), indices.end(), begin);
-    const data::Batch batch = begin == 0 && end == n ? dataset.all() : dataset.get(indices);
-    const Variable output = run.model()(batch.features);
-    const double chunk_loss = run.loss()(output, batch.targets).item();
-    loss += summed || (begin == 0 && end == n) ? chunk_loss : chunk_loss * static_cast<double>(end - begin);
-    if (run.is_classification()) {
-      const std::vector<int64_t> predicted = argmax(output.data(), 1).to_int64_vector();
-      const std::vector<int64_t> target = batch.targets.to_int64_vector();
-      for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == target[i];
-    }
-  }
-  Evaluation e;
-  e.loss = summed || n <= kChunk ? loss : loss / static_cast<double>(n);
-  if (run.is_classification()) e.accuracy = static_cast<double>(correct) / static_cast<double>(n);
-  run.model().train();
-  return e;
-}
 
 data::DataLoader make_train_loader(const Experiment& run) {
   const DataConfig& data = run.config().data;
@@ -220,16 +205,38 @@ EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch,
       throw DivergenceError(fmt::format("validation loss became {} at epoch {}", non_finite_name(e.loss), epoch));
     m.val_loss = e.loss;
     if (run.reports_accuracy()) m.val_accuracy = e.accuracy;
+    if (!e.classification) m.val_rmse = e.rmse;
   }
   return m;
 }
 
+// curves.png from the whole metrics.csv. A picture is not worth failing a finished run for:
+// a failure is one warning line.
+void draw_curves(const RunFolder& folder, std::ostream& out) {
+  try {
+    plot_curves({read_run_curves(folder.path())}, folder.curves_file());
+  } catch (const Error& e) {
+    out << "warning: " << folder.curves_file().filename().string() << " not drawn: " << e.what() << "\n";
+  }
+}
+
+// The best epoch and whether it stopped early, as summary.json records them.
+void record_best(const BestEpoch& best, TrainResult& result) {
+  result.best_epoch = best.best_epoch();
+  result.best_metric = best.metric();
+  result.best_value = best.best_value();
+  result.stopped_early = best.should_stop();
+}
+
 // "iris: 20 epochs, train_loss 0.05, val_loss 0.06, ..., 0.1s training (9000 samples/s) -> runs/iris".
 std::string final_line(const std::string& name, const TrainResult& result) {
-  std::string line = fmt::format("{}: {} epochs, train_loss {:.6g}", name, result.epochs, result.last.train_loss);
+  std::string line = fmt::format("{}: {} epochs{}, train_loss {:.6g}", name, result.epochs,
+                                 result.stopped_early ? " (stopped early)" : "", result.last.train_loss);
   if (result.last.val_loss) line += fmt::format(", val_loss {:.6g}", *result.last.val_loss);
   if (result.last.val_accuracy) line += fmt::format(", val_accuracy {:.4f}", *result.last.val_accuracy);
-  return line + fmt::format(", {:.3f}s training ({:.0f} samples/s) -> {}\n", result.train_seconds,
+  if (result.best_epoch > 0)
+    line += fmt::format(", best {} {:.6g} at epoch {}", result.best_metric, result.best_value, result.best_epoch);
+  return line + fmt::format(", {} training ({:.0f} samples/s) -> {}\n", duration_text(result.train_seconds),
                             result.samples_per_second, result.output.string());
 }
 
@@ -247,15 +254,28 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
 
   TrainResult result;
   result.output = folder.path();
-  for (const EpochMetrics& m : start.history) result.train_seconds += m.seconds;
+  // The best epoch and early stopping's count, replayed from the rows the checkpoint covers.
+  BestEpoch best(config.train, run.validation_data() != nullptr);
+  for (const EpochMetrics& m : start.history) {
+    result.train_seconds += m.seconds;
+    best.update(m);
+  }
   if (!start.history.empty()) result.last = start.history.back();
-  if (epochs_done == epochs && fs::exists(folder.summary_file()) && fs::exists(folder.model_file())) {
+  if ((epochs_done == epochs || best.should_stop()) && fs::exists(folder.summary_file()) &&
+      fs::exists(folder.model_file())) {
     // As PyTorch Lightning's fit() with max_epochs reached: say so, change nothing.
-    out << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
-                       "train further)\n",
-                       config.name, folder.path().string(), epochs_done, epochs);
+    if (best.should_stop())
+      out << fmt::format("{}: nothing left to do: '{}' stopped early at epoch {} ({} did not improve for {} "
+                         "epochs after epoch {})\n",
+                         config.name, folder.path().string(), epochs_done, best.metric(),
+                         best.epochs_without_improvement(), best.best_epoch());
+    else
+      out << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
+                         "train further)\n",
+                         config.name, folder.path().string(), epochs_done, epochs);
     result.epochs = epochs_done;
     result.trained = false;
+    record_best(best, result);
     return result;
   }
   if (folder.chosen() && options.display != Display::Quiet)
@@ -267,8 +287,9 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   const std::string config_yaml = to_yaml_text(resolved);
   io::write_file_atomically(folder.config_file(), config_yaml);
   io::write_file_atomically(folder.metrics_file(), to_csv(start.history));
+  save_preprocessing(folder.preprocessing_file(), run.preprocessing());
 
-  for (; epochs_done < epochs; ++epochs_done) {
+  for (; epochs_done < epochs && !best.should_stop(); ++epochs_done) {
     const int64_t epoch = epochs_done + 1;
     EpochMetrics m;
     try {
@@ -279,6 +300,8 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
     }
     // The row first: a kill before the checkpoint leaves a row that the resume drops.
     io::append_file_durably(folder.metrics_file(), to_csv_row(m) + "\n");
+    // Before the checkpoint: a kill between the two repeats this epoch, which rewrites it.
+    if (best.update(m)) nn::save(run.model(), folder.best_model_file());
     save_checkpoint(folder.checkpoint_file(), run, epoch, loader, config_yaml);
     result.train_seconds += m.seconds;
     result.last = m;
@@ -286,12 +309,20 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   }
 
   result.epochs = epochs_done;
+  record_best(best, result);
+  if (result.stopped_early && options.display != Display::Quiet)
+    out << fmt::format("early stopping: {} did not improve by more than {} for {} epochs; the best, epoch {}, "
+                       "is in {}\n",
+                       best.metric(), format_number(config.train.early_stopping->min_delta),
+                       best.epochs_without_improvement(), best.best_epoch(),
+                       folder.best_model_file().filename().string());
   const int64_t samples_per_epoch =
       config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
   const double samples = static_cast<double>(samples_per_epoch) * static_cast<double>(epochs_done);
   result.samples_per_second = result.train_seconds > 0 ? samples / result.train_seconds : 0;
   nn::save(run.model(), folder.model_file());
   write_summary(folder.summary_file(), run, result);
+  draw_curves(folder, out);
   out << final_line(config.name, result);
   return result;
 }

@@ -96,6 +96,19 @@ TEST(CsvDataset, TaskCanBeForced) {
   EXPECT_EQ(regression.targets().to_vector(), (std::vector<float>{1, 2}));
 }
 
+TEST(CsvDataset, AnOptionalTargetMayBeAbsentAndThenEveryColumnIsAFeature) {
+  const TempCsv without("a,b\n1,2\n3,4\n");
+  const CsvDataset rows(without.path(), {.task = Task::Regression, .target_optional = true});
+  EXPECT_EQ(rows.target_name(), "");
+  EXPECT_EQ(rows.feature_names(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(rows.features().to_vector(), (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(rows.targets().to_vector(), (std::vector<float>{0, 0}));
+  const TempCsv with("a,target,b\n1,5,2\n");
+  const CsvDataset labelled(with.path(), {.task = Task::Classification, .target_optional = true});
+  EXPECT_EQ(labelled.features().to_vector(), (std::vector<float>{1, 2}));
+  EXPECT_EQ(labelled.targets().to_int64_vector(), (std::vector<int64_t>{5}));
+}
+
 TEST(CsvDataset, MissingFieldNamesLineAndColumn) {
   const TempCsv file("a,b,target\n1,2,0\n3,4\n");
   expect_starts_with(load_error(file), file.path() + ":3:4: missing field: the row has 2 fields, the header 3");

@@ -9,30 +9,22 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
+#include "cli_helpers.hpp"
 #include "run_helpers.hpp"
 
 namespace {
 
 using minidl::test::scratch;
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr together
-};
+using Result = minidl::test::CommandResult;
 
 // Runs `minidl args` in the working directory `dir` ("" for this one), with `environment`
 // ("NAME=value ...") set for it.
 Result cli_in(const std::string& dir, const std::string& args, const std::string& environment = "") {
-  const std::string command = (dir.empty() ? "" : "cd '" + dir + "' && ") + environment + " " + MINIDL_CLI + " " +
-                              args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return minidl::test::run_program(MINIDL_CLI, dir, args, environment);
 }
 
 Result cli(const std::string& args) { return cli_in("", args); }
@@ -222,4 +214,13 @@ TEST(Cli, SummaryRecordsTheBlasCore) {
   std::ifstream in(std::filesystem::path(out) / "summary.json");
   const std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(summary.find("\"blas_core\": \"" + core.substr(0, core.find(",")) + "\""), std::string::npos) << summary;
+}
+
+TEST(Cli, EpochLinesShowTheTimeInAUnitThatKeepsThreeDigits) {
+  // A linreg epoch takes well under a millisecond: "0.000s" said nothing.
+  const Result r = cli("train configs/linreg.yaml output=" + scratch("time_precision"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.find(" 0.000s"), std::string::npos) << r.output;
+  const std::regex epoch_time(R"(epoch 1/3 .*  lr 0\.03  [1-9][0-9.]*(us|ms|s)\n)");
+  EXPECT_TRUE(std::regex_search(r.output, epoch_time)) << r.output;
 }

@@ -50,7 +50,21 @@ TEST(ShippedConfigs, LinregReachesTheNoiseFloorAndTheTrueParameters) {
   EXPECT_LT(std::abs(linear.bias().data().at({0}) - 4.2f), 2e-3);
   for (const char* file : {"config.yaml", "metrics.csv", "model.safetensors", "checkpoint.safetensors", "summary.json"})
     EXPECT_TRUE(fs::exists(fs::path(out) / file)) << file;
-  EXPECT_EQ(read_file(fs::path(out) / "metrics.csv").rfind("epoch,train_loss,val_loss,val_accuracy,lr,seconds\n", 0), 0u);
+  EXPECT_EQ(read_file(fs::path(out) / "metrics.csv").rfind("epoch,train_loss,val_loss,val_accuracy,val_rmse,lr,seconds\n", 0),
+            0u);
+}
+
+TEST(Metrics, RegressionRowsCarryTheValidationRmseAndOlderRowsStillRead) {
+  const EpochMetrics m = parse_csv_row("2,0.5,0.4,,1.25,0.03,0.1");
+  ASSERT_TRUE(m.val_rmse.has_value());
+  EXPECT_EQ(*m.val_rmse, 1.25);
+  EXPECT_EQ(to_csv_row(m), "2,0.5,0.4,,1.25,0.03,0.1");
+  // A row of a run written before val_rmse existed (6 fields), as a resume reads it.
+  const EpochMetrics old = parse_csv_row("2,0.5,0.4,,0.03,0.1");
+  EXPECT_FALSE(old.val_rmse.has_value());
+  EXPECT_EQ(old.lr, 0.03);
+  EXPECT_EQ(old.seconds, 0.1);
+  EXPECT_THROW(parse_csv_row("2,0.5,0.4,0.03,0.1"), ValueError);
 }
 
 TEST(ShippedConfigs, DigitsMlpReachesNinetyFivePercent) {

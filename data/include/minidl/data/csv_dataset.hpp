@@ -22,6 +22,9 @@ struct CsvOptions {
   /// Every feature is multiplied by this when loaded (e.g. 0.0625 for 0..16 pixel values).
   /// For standardisation fitted on a training split, see Standardizer.
   float scale = 1.0f;
+  /// When the target column is absent, read every column as a feature, with zero targets
+  /// (new rows to predict); otherwise a missing target column is an error.
+  bool target_optional = false;
 };
 
 /// A comma-separated file: one header row of distinct, non-empty column names, then one row per
@@ -45,7 +48,7 @@ class CsvDataset : public TensorDataset {
   const std::string& path() const { return path_; }
   /// The feature columns' names, in file order.
   const std::vector<std::string>& feature_names() const { return feature_names_; }
-  /// The target column's name.
+  /// The target column's name; "" when it was optional and absent (the targets are zeros).
   const std::string& target_name() const { return target_name_; }
 
  private:

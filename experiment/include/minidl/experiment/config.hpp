@@ -22,11 +22,15 @@ inline constexpr Check<double> float32_factor{
 struct TransformConfig {
   double scale = 1.0;
   bool standardize = false;
+  bool standardize_target = false;
   static constexpr auto fields() {
     return std::tuple{option("scale", &TransformConfig::scale, float32_factor,
                              "multiplies every feature (0.0625 maps pixels 0..16 to 0..1)"),
                       option("standardize", &TransformConfig::standardize, check::flag,
-                             "(x - mean) / std per feature, mean and std of the training part only")};
+                             "(x - mean) / std per feature, mean and std of the training part only"),
+                      option("standardize_target", &TransformConfig::standardize_target, check::flag,
+                             "regression: trains on (y - mean) / std of the training targets; metrics and "
+                             "predictions stay in the original units")};
   }
 };
 
@@ -39,6 +43,7 @@ struct DataConfig {
   double validation_split = 0.0;
   Location validation_where;
   TransformConfig transform;
+  Location transform_where;
   int64_t batch_size = 32;
   bool shuffle = true;
   bool drop_last = false;
@@ -84,10 +89,39 @@ struct OptimizerConfig {
   std::vector<ParamGroupConfig> param_groups;
 };
 
+/// The epoch metrics early stopping and the best weights can follow.
+inline constexpr std::string_view kMonitoredMetrics[] = {"val_loss", "val_accuracy", "train_loss"};
+inline constexpr std::string_view kMonitorModes[] = {"min", "max"};
+
+/// `train.early_stopping`: stop when a metric has not improved for `patience` epochs
+/// (PyTorch Lightning's EarlyStopping).
+struct EarlyStoppingConfig {
+  std::string metric = "val_loss";
+  std::string mode = "min";
+  int64_t patience = 5;
+  double min_delta = 0.0;
+  static constexpr auto fields() {
+    return std::tuple{option("metric", &EarlyStoppingConfig::metric, check::one_of(kMonitoredMetrics),
+                             "the metrics.csv column watched (also picks model_best.safetensors)"),
+                      option("mode", &EarlyStoppingConfig::mode, check::one_of(kMonitorModes),
+                             "min: lower is better (losses); max: higher is better (accuracy)"),
+                      option("patience", &EarlyStoppingConfig::patience, check::positive_int,
+                             "epochs without improvement before training stops"),
+                      option("min_delta", &EarlyStoppingConfig::min_delta, check::non_negative,
+                             "an improvement must exceed this")};
+  }
+};
+
 /// `train`: the loop's own settings.
 struct TrainConfig {
   int64_t epochs = 10;
   double clip_grad_norm = 0.0;
+  /// Unset: train every epoch (model_best.safetensors then follows val_loss, or train_loss
+  /// without validation data).
+  std::optional<EarlyStoppingConfig> early_stopping;
+  Location early_stopping_where;
+  /// The keys read as sections, not as options: early_stopping.
+  static std::span<const std::string> sections();
   static constexpr auto fields() {
     return std::tuple{option("epochs", &TrainConfig::epochs, check::positive_int, "epochs to train"),
                       option("clip_grad_norm", &TrainConfig::clip_grad_norm, check::non_negative,

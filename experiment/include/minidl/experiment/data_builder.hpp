@@ -6,6 +6,7 @@
 
 #include "minidl/data/dataset.hpp"
 #include "minidl/experiment/config.hpp"
+#include "minidl/experiment/preprocessing.hpp"
 
 namespace minidl::experiment {
 
@@ -13,11 +14,15 @@ namespace minidl::experiment {
 struct RunData {
   std::shared_ptr<const data::Dataset> train;
   std::shared_ptr<const data::Dataset> validation;
+  /// The transform as fitted on (or given for) the training part.
+  Preprocessing preprocessing;
 };
 
-/// Loads the sources through the dataset registry, splits, scales and standardises. Throws
-/// ConfigError located in the config for a missing file, a split that leaves a part empty, or
-/// validation data whose features or task differ from the training data's.
-RunData build_data(const DataConfig& config, uint64_t seed);
+/// Loads the sources through the dataset registry, splits, scales and standardises: with the
+/// statistics of `saved` (a run's preprocessing.safetensors) when given, else fitted on the
+/// training part. Throws ConfigError located in the config for a missing file, a split that
+/// leaves a part empty, validation data whose features or task differ from the training
+/// data's, or standardize_target on classification data.
+RunData build_data(const DataConfig& config, uint64_t seed, const Preprocessing* saved = nullptr);
 
 }  // namespace minidl::experiment

@@ -8,6 +8,7 @@
 #include "minidl/data/dataset.hpp"
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/loss_registry.hpp"
+#include "minidl/experiment/preprocessing.hpp"
 #include "minidl/nn/sequential.hpp"
 #include "minidl/optim/optimizer.hpp"
 #include "minidl/optim/scheduler.hpp"
@@ -17,13 +18,16 @@ namespace minidl::experiment {
 class Experiment {
  public:
   /// Builds everything `config` names; ConfigError (located) for whatever does not fit. Sets
-  /// the thread count when the config gives one.
-  explicit Experiment(Config config);
+  /// the thread count when the config gives one. The data transform uses `saved` (a trained
+  /// run's preprocessing) when given, else is fitted on the training part.
+  explicit Experiment(Config config, const Preprocessing* saved = nullptr);
 
   /// The resolved config: inferred layer sizes and the metrics in force filled in.
   const Config& config() const { return config_; }
   nn::Sequential& model() { return *model_; }
   const data::Dataset& train_data() const { return *train_; }
+  /// The data transform in force (what a run saves as preprocessing.safetensors).
+  const Preprocessing& preprocessing() const { return preprocessing_; }
   /// Null when the config has no validation data.
   const data::Dataset* validation_data() const { return validation_.get(); }
   std::shared_ptr<const data::Dataset> train_data_ptr() const { return train_; }
@@ -42,6 +46,7 @@ class Experiment {
   Config config_;
   std::shared_ptr<const data::Dataset> train_;
   std::shared_ptr<const data::Dataset> validation_;
+  Preprocessing preprocessing_;
   std::shared_ptr<nn::Sequential> model_;
   LossFn loss_;
   std::unique_ptr<optim::Optimizer> optimizer_;

@@ -34,7 +34,13 @@ class RunFolder {
   std::filesystem::path metrics_file() const { return path_ / "metrics.csv"; }
   std::filesystem::path checkpoint_file() const { return path_ / "checkpoint.safetensors"; }
   std::filesystem::path model_file() const { return path_ / "model.safetensors"; }
+  /// The weights of the best epoch so far by the early-stopping metric (val_loss by default).
+  std::filesystem::path best_model_file() const { return path_ / "model_best.safetensors"; }
+  /// The training curves, drawn at the end of a run.
+  std::filesystem::path curves_file() const { return path_ / "curves.png"; }
   std::filesystem::path summary_file() const { return path_ / "summary.json"; }
+  /// The data transform's statistics (see Preprocessing), written before the first epoch.
+  std::filesystem::path preprocessing_file() const { return path_ / "preprocessing.safetensors"; }
 
  private:
   std::filesystem::path path_;

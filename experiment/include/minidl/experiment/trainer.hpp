@@ -1,13 +1,16 @@
 #pragma once
 // The training loop of an Experiment and the files it writes into its run folder (see
-// RunFolder): config.yaml, metrics.csv (a row appended each epoch), checkpoint.safetensors
-// (each epoch), model.safetensors and summary.json (at the end). Every write is atomic or
+// RunFolder): config.yaml and preprocessing.safetensors (at the start), metrics.csv (a row
+// appended each epoch), checkpoint.safetensors (each epoch), model_best.safetensors (each new
+// best epoch), model.safetensors and summary.json (at the end). Every write is atomic or
 // an fsynced append.
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <string>
 
 #include "minidl/data/data_loader.hpp"
+#include "minidl/experiment/evaluation.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/metrics.hpp"
 #include "minidl/experiment/progress.hpp"
@@ -48,6 +51,13 @@ struct TrainResult {
   double samples_per_second = 0.0;
   /// False when a resumed run had nothing left to do (then no file was written).
   bool trained = true;
+  /// The best epoch by `best_metric` (see BestEpoch), whose weights are model_best.safetensors;
+  /// 0 when no epoch measured it.
+  int64_t best_epoch = 0;
+  std::string best_metric;
+  double best_value = 0.0;
+  /// True when train.early_stopping ended the run before train.epochs.
+  bool stopped_early = false;
 };
 
 /// Trains `run` for its configured epochs, writing the output files as it goes. Throws
@@ -64,13 +74,6 @@ data::DataLoader make_train_loader(const Experiment& run);
 /// row without validation figures. Throws DivergenceError naming `epoch` and the batch for a
 /// NaN/inf loss, or for a NaN/inf parameter after the epoch's last step.
 EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar = nullptr);
-
-/// Validation loss and accuracy of `run`'s model on `dataset` (eval mode, no grad).
-struct Evaluation {
-  double loss = 0.0;
-  double accuracy = 0.0;
-};
-Evaluation evaluate(Experiment& run, const data::Dataset& dataset);
 
 /// minidl's version, "major.minor.patch" from project(VERSION) in CMakeLists.txt (its one source).
 const char* version();

@@ -1,0 +1,44 @@
+#pragma once
+// Preprocessing: what a run's data went through before the model saw it (the scale, the feature
+// standardizer and, for regression, the target standardizer), fitted on the training part. A
+// run saves it beside its weights (preprocessing.safetensors), so evaluate and predict feed
+// the model exactly as training did without refitting anything.
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "minidl/core/tensor.hpp"
+#include "minidl/data/dataset.hpp"
+#include "minidl/data/standardizer.hpp"
+#include "minidl/experiment/config.hpp"
+
+namespace minidl::experiment {
+
+struct Preprocessing {
+  /// The factor every feature was multiplied by when loaded (`transform.scale`).
+  float scale = 1.0f;
+  /// `transform.standardize`: per-feature mean and std of the scaled training features.
+  std::optional<data::Standardizer> features;
+  /// `transform.standardize_target`: mean and std of the training targets (regression only).
+  std::optional<data::Standardizer> target;
+
+  /// Fits what `transform` asks for on `train` (already scaled). Throws ConfigError at `where`
+  /// for standardize_target on classification data.
+  static Preprocessing fit(const TransformConfig& transform, const data::Dataset& train, const Location& where);
+
+  /// `dataset` (already scaled) with its features and targets standardized as fitted.
+  std::shared_ptr<const data::Dataset> apply(std::shared_ptr<const data::Dataset> dataset) const;
+  /// Raw features [B, ...] as the model takes them: scaled, then standardized (a new tensor).
+  Tensor model_input(const Tensor& raw) const;
+  /// Regression outputs or targets in the model's units back in the data's original units (a
+  /// new tensor; unchanged values without target standardization).
+  Tensor original_units(const Tensor& values) const;
+};
+
+/// Writes `p` as safetensors: tensors "features.mean", "features.std", "target.mean",
+/// "target.std" (those fitted) and metadata "minidl.scale". Atomic; IOError naming the path.
+void save_preprocessing(const std::filesystem::path& path, const Preprocessing& p);
+/// Reads what save_preprocessing wrote; IOError naming the path and the key for anything else.
+Preprocessing load_preprocessing(const std::filesystem::path& path);
+
+}  // namespace minidl::experiment

@@ -1,0 +1,189 @@
+// The minidl command line (see cli.hpp):
+//   minidl train CONFIG [key=value ...] [--resume | --overwrite] [--quiet]
+//   minidl check CONFIG [key=value ...]
+//   minidl evaluate RUN_DIR [key=value ...] [--weights FILE] [--json FILE]
+//   minidl predict RUN_DIR --input FILE.csv [--output FILE.csv] [--weights FILE]
+//   minidl plot RUN_DIR... [-o FILE.png]
+//   minidl list [KIND] [--markdown]
+// Exit status: 0 success, 1 runtime failure (files, a diverging loss), 2 a config or usage error.
+#include "minidl/experiment/cli.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "evaluation_json.hpp"
+#include "minidl/experiment/config.hpp"
+#include "minidl/experiment/curves.hpp"
+#include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/host_report.hpp"
+#include "minidl/experiment/reference_docs.hpp"
+#include "minidl/experiment/trained_run.hpp"
+#include "minidl/experiment/trainer.hpp"
+#include "minidl/io/file_io.hpp"
+
+namespace minidl::experiment {
+
+namespace {
+
+// Errors are printed on one line, whatever the message's own layout.
+int fail(const std::exception& e, int status) {
+  std::string message = e.what();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::cerr << "minidl: error: " << message << "\n";
+  return status;
+}
+
+int check_command(const std::string& file, const std::vector<std::string>& overrides) {
+  Experiment run(load_config(file, overrides));
+  std::cout << to_yaml_text(run.config()) << "\n" << run.model_summary() << "\n";
+  return 0;
+}
+
+int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool overwrite,
+                  bool quiet) {
+  warn_if_blas_slow(std::cerr);
+  Experiment run(load_config(file, overrides));
+  TrainOptions options;
+  options.resume = resume;
+  options.overwrite = overwrite;
+  options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
+  train(run, options, std::cout);
+  return 0;
+}
+
+// Prints the metrics, one per line, and writes them as JSON to `json` (default RUN_DIR/evaluation.json).
+int evaluate_command(const std::string& dir, const std::vector<std::string>& overrides, const std::string& weights,
+                     std::string json) {
+  TrainedRun run(dir, overrides, weights);
+  const Evaluation e = run.evaluate();
+  std::cout << fmt::format("{}: {} validation samples\n", run.experiment().config().name, e.samples);
+  for (const auto& [name, value] : scalar_metrics(e)) std::cout << fmt::format("{:<10} {:.6g}\n", name, value);
+  nlohmann::json out = evaluation_json(e);
+  out["run"] = dir;
+  out["weights"] = weights.empty() ? (std::filesystem::path(dir) / "model.safetensors").string() : weights;
+  if (json.empty()) json = (std::filesystem::path(dir) / "evaluation.json").string();
+  io::write_file_atomically(json, out.dump(2) + "\n");
+  std::cout << "-> " << json << "\n";
+  return 0;
+}
+
+// Writes one prediction per row of `input` to `output`, or to stdout when it is "".
+int predict_command(const std::string& dir, const std::string& input, const std::string& output,
+                    const std::string& weights) {
+  TrainedRun run(dir, {}, weights);
+  const std::string csv = predictions_csv(predict(run, input));
+  if (output.empty()) {
+    std::cout << csv;
+  } else {
+    io::write_file_atomically(output, csv);
+  }
+  return 0;
+}
+
+// Overlays the curves of `runs` in one picture.
+int plot_command(const std::vector<std::string>& runs, const std::string& output) {
+  std::vector<RunCurves> curves;
+  for (const std::string& dir : runs) curves.push_back(read_run_curves(dir));
+  plot_curves(curves, output);
+  std::cout << "-> " << output << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"minidl: train the models YAML experiment files describe"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version_report);
+
+  std::string file;
+  std::vector<std::string> overrides;
+  bool resume = false, overwrite = false, quiet = false;
+  CLI::App* train_cmd = app.add_subcommand("train", "train the experiment; outputs go to its `output` folder");
+  train_cmd->add_option("config", file, "the experiment's YAML file")->required();
+  train_cmd->add_option("overrides", overrides, "dotted overrides: optimizer.lr=0.01 train.epochs=5");
+  CLI::Option* resume_flag =
+      train_cmd->add_flag("--resume", resume,
+                          "continue from output/checkpoint.safetensors (without an output: the newest "
+                          "runs/<name>/version_<N>)");
+  train_cmd->add_flag("--overwrite", overwrite, "replace the run the config's output folder already holds")
+      ->excludes(resume_flag);
+  train_cmd->add_flag("--quiet,-q", quiet, "print only the final line");
+
+  CLI::App* check_cmd = app.add_subcommand("check", "validate without training: resolved config and model summary");
+  check_cmd->add_option("config", file, "the experiment's YAML file")->required();
+  check_cmd->add_option("overrides", overrides, "dotted overrides: model.0.out=256");
+
+  std::string run_dir, weights, json_file, input_file, output_file;
+  CLI::App* evaluate_cmd = app.add_subcommand(
+      "evaluate", "the metrics of a trained run on its validation data (or data given by override), also as JSON");
+  evaluate_cmd->add_option("run", run_dir, "the run's folder (holds config.yaml and model.safetensors)")->required();
+  evaluate_cmd->add_option("overrides", overrides, "dotted overrides: data.validation={type: csv, path: test.csv}");
+  evaluate_cmd->add_option("--weights", weights, "another weights file, e.g. RUN/model_best.safetensors");
+  evaluate_cmd->add_option("--json", json_file, "where the JSON goes (default RUN/evaluation.json)");
+
+  CLI::App* predict_cmd = app.add_subcommand(
+      "predict", "one prediction per row of a CSV file of features: the class and its probabilities, or the value");
+  predict_cmd->add_option("run", run_dir, "the run's folder (holds config.yaml and model.safetensors)")->required();
+  predict_cmd->add_option("--input,-i", input_file, "CSV file with the training features' columns (target optional)")
+      ->required();
+  predict_cmd->add_option("--output,-o", output_file, "CSV file to write (default: standard output)");
+  predict_cmd->add_option("--weights", weights, "another weights file, e.g. RUN/model_best.safetensors");
+
+  std::vector<std::string> plot_runs;
+  std::string plot_file = "curves.png";
+  CLI::App* plot_cmd =
+      app.add_subcommand("plot", "the loss, accuracy and learning-rate curves of one or more runs in one PNG");
+  plot_cmd->add_option("runs", plot_runs, "run folders (each holds a metrics.csv)")->required();
+  plot_cmd->add_option("-o,--output", plot_file, "the PNG file to write")->capture_default_str();
+
+  std::string kind;
+  bool markdown = false;
+  CLI::App* list_cmd = app.add_subcommand(
+      "list", "the components a config can name and the declared config sections, with every option");
+  list_cmd->add_option("kind", kind, "only this kind: section, dataset, layer, initialiser, loss, optimizer, scheduler");
+  list_cmd->add_flag("--markdown", markdown, "as the README's reference tables (every kind)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*check_cmd) return check_command(file, overrides);
+    if (*evaluate_cmd) return evaluate_command(run_dir, overrides, weights, json_file);
+    if (*predict_cmd) return predict_command(run_dir, input_file, output_file, weights);
+    if (*plot_cmd) return plot_command(plot_runs, plot_file);
+    if (*list_cmd) {
+      std::cout << (markdown ? reference_markdown() : reference_text(kind));
+      return 0;
+    }
+    return train_command(file, overrides, resume, overwrite, quiet);
+  } catch (const ConfigError& e) {
+    return fail(e, 2);
+  } catch (const minidl::ValueError& e) {
+    if (*list_cmd) return fail(e, 2);  // an unknown kind is a usage error
+    return fail(e, 1);
+  } catch (const std::bad_alloc&) {
+    // Their own texts ("std::bad_alloc") say nothing a user can act on.
+    return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "
+                                   "(is a size in the config too large?)"), 1);
+  } catch (const std::length_error&) {
+    return fail(std::runtime_error("a size is too large to allocate (is a size in the config too large?)"), 1);
+  } catch (const std::exception& e) {
+    return fail(e, 1);
+  }
+}
+
+}  // namespace minidl::experiment

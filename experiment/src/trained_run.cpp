@@ -1,0 +1,116 @@
+#include "minidl/experiment/trained_run.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "minidl/autograd/grad_mode.hpp"
+#include "minidl/core/reduction.hpp"
+#include "minidl/data/csv_dataset.hpp"
+#include "minidl/experiment/preprocessing.hpp"
+#include "minidl/experiment/run_folder.hpp"
+#include "minidl/nn/serialize.hpp"
+
+namespace minidl::experiment {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A run file that must exist, named with what is missing.
+fs::path require(const fs::path& file, const std::string& what) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec))
+    throw IOError("'" + file.string() + "' does not exist: " + what);
+  return file;
+}
+
+// The training CSV's target column name, so an input file may carry it (or not).
+std::string target_column(const Config& config) {
+  const std::optional<OptionValue> name = config.data.train.value("target");
+  if (config.data.train.type == "csv" && name && name->is_string()) return std::get<std::string>(name->get());
+  return "target";
+}
+
+}  // namespace
+
+TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrides, const fs::path& weights)
+    : dir_(dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw IOError("run folder '" + dir.string() + "' does not exist");
+  const fs::path config = require(dir / "config.yaml", "not a minidl run folder");
+  const Preprocessing preprocessing = load_preprocessing(
+      require(dir / "preprocessing.safetensors", "the run was trained by a minidl without saved preprocessing"));
+  run_ = std::make_unique<Experiment>(load_config(config.string(), overrides), &preprocessing);
+  const fs::path file = weights.empty() ? require(dir / "model.safetensors", "the run has not finished (its "
+                                                                             "checkpoint is checkpoint.safetensors)")
+                                        : require(weights, "no such weights file");
+  nn::load(run_->model(), file);
+  run_->model().eval();
+}
+
+Evaluation TrainedRun::evaluate() {
+  const data::Dataset* validation = run_->validation_data();
+  if (!validation)
+    throw ConfigError(Location{run_->config().file},
+                      "evaluate: the run has no validation data; give some, e.g. data.validation={split: 0.2} "
+                      "or data.validation={type: csv, path: test.csv}");
+  return experiment::evaluate(*run_, *validation);
+}
+
+Predictions predict(TrainedRun& run, const std::string& input) {
+  Experiment& e = run.experiment();
+  data::CsvOptions options;
+  options.target = target_column(e.config());
+  options.task = e.train_data().task();
+  options.target_optional = true;
+  const data::CsvDataset rows(input, options);
+  const int64_t expected = e.train_data().feature_shape().numel();
+  if (rows.feature_shape().numel() != expected)
+    throw IOError(input + ":1:1: has " + std::to_string(rows.feature_shape().numel()) +
+                  " feature columns, but the model was trained on " + std::to_string(expected) +
+                  (rows.target_name().empty() ? " (and the target column '" + options.target + "' is absent)" : ""));
+  NoGradGuard no_grad;
+  e.model().eval();
+  // A row of an image run holds its pixels in order: shape them as the model's samples.
+  Shape samples = e.train_data().feature_shape();
+  samples.insert(0, rows.size());
+  const Tensor raw = rows.all().features.reshape(samples);
+  const Tensor output = e.model()(e.preprocessing().model_input(raw)).data();
+  Predictions p;
+  p.classification = e.is_classification();
+  if (p.classification) {
+    p.values = softmax(output, 1);
+    p.classes = argmax(output, 1);
+  } else {
+    p.values = e.preprocessing().original_units(output);
+    p.target_name = options.target;
+  }
+  return p;
+}
+
+std::string predictions_csv(const Predictions& p) {
+  const Tensor values = p.values.contiguous();
+  const int64_t n = values.size(0);
+  const int64_t width = values.numel() / std::max<int64_t>(n, 1);
+  std::string out;
+  if (p.classification) {
+    out = "class";
+    for (int64_t c = 0; c < width; ++c) out += ",p" + std::to_string(c);
+  } else {
+    out = p.target_name;
+    for (int64_t k = 1; k < width; ++k) out += "," + p.target_name + "_" + std::to_string(k);
+  }
+  out += "\n";
+  const float* v = values.data<float>();
+  const std::vector<int64_t> classes = p.classification ? p.classes.to_int64_vector() : std::vector<int64_t>{};
+  for (int64_t i = 0; i < n; ++i) {
+    std::string row = p.classification ? std::to_string(classes[static_cast<size_t>(i)]) + "," : "";
+    // float32's shortest text that reads back to the same float.
+    for (int64_t k = 0; k < width; ++k) row += fmt::format("{}{}", k ? "," : "", v[i * width + k]);
+    out += row + "\n";
+  }
+  return out;
+}
+
+}  // namespace minidl::experiment

@@ -1,0 +1,247 @@
+// From a trained run to its use: the run folder is self-contained (preprocessing saved beside
+// the weights), `minidl evaluate` reports every metric, `minidl predict` gives the model's own
+// outputs for new rows, and bad input is one located line with a non-zero status.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli_helpers.hpp"
+#include "expect_config_error.hpp"
+#include "minidl/autograd/grad_mode.hpp"
+#include "minidl/core/reduction.hpp"
+#include "minidl/data/csv_dataset.hpp"
+#include "minidl/data/split.hpp"
+#include "minidl/data/standardizer.hpp"
+#include "minidl/data/tensor_dataset.hpp"
+#include "minidl/experiment/config.hpp"
+#include "minidl/experiment/experiment.hpp"
+#include "minidl/experiment/trained_run.hpp"
+#include "minidl/experiment/trainer.hpp"
+#include "minidl/nn/serialize.hpp"
+#include "run_helpers.hpp"
+
+namespace {
+
+using namespace minidl;
+using namespace minidl::experiment;
+namespace fs = std::filesystem;
+using minidl::test::scratch;
+
+// Trains `config` with `overrides` into a fresh scratch folder named `name`; returns the folder.
+std::string trained(const std::string& config, const std::string& name, std::vector<std::string> overrides = {}) {
+  const std::string out = scratch(name);
+  overrides.push_back("output=" + out);
+  Experiment run(load_config(config, overrides));
+  std::ostringstream log;
+  train(run, {}, log);
+  return out;
+}
+
+minidl::test::CommandResult cli(const std::string& args) { return minidl::test::run_program(MINIDL_CLI, "", args); }
+
+// The rows of a CSV file written by predict: each line's numbers.
+std::vector<std::vector<double>> read_rows(const std::string& csv, std::string* header = nullptr) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  if (header) *header = line;
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    std::vector<double> row;
+    std::istringstream fields(line);
+    for (std::string f; std::getline(fields, f, ',');) row.push_back(std::stod(f));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// The model's outputs on every row of `csv`, computed here from the data layer's own pieces:
+// the same split and standardizer fitted on its training part, the saved weights loaded.
+Tensor outputs_in_cpp(const std::string& config, const std::string& out, const std::string& csv,
+                      const data::CsvOptions& options, std::vector<std::string> overrides = {}) {
+  Experiment fresh(load_config(config, overrides));
+  nn::load(fresh.model(), fs::path(out) / "model.safetensors");
+  auto [train_part, validation_part] = data::split(data::CsvDataset(csv, options), 0.2, fresh.config().seed);
+  const data::Standardizer standardizer = data::Standardizer::fit(*train_part);
+  Tensor features = data::CsvDataset(csv, options).all().features;
+  standardizer.transform_(features);
+  NoGradGuard no_grad;
+  fresh.model().eval();
+  return fresh.model()(features).data();
+}
+
+}  // namespace
+
+TEST(Use, TheRunFolderHoldsThePreprocessing) {
+  const std::string out = trained("configs/iris.yaml", "use_preprocessing", {"train.epochs=2"});
+  const Preprocessing p = load_preprocessing(fs::path(out) / "preprocessing.safetensors");
+  ASSERT_TRUE(p.features.has_value());
+  EXPECT_FALSE(p.target.has_value());
+  EXPECT_EQ(p.features->mean().shape(), Shape({4}));
+  Experiment again(load_config("configs/iris.yaml"));
+  EXPECT_EQ(p.features->mean().to_vector(), again.preprocessing().features->mean().to_vector());
+  EXPECT_EQ(p.features->std().to_vector(), again.preprocessing().features->std().to_vector());
+}
+
+TEST(Use, ClassificationPredictionsAreTheModelsSoftmaxOnTheSameRows) {
+  const std::string out = trained("configs/iris.yaml", "use_iris", {"train.epochs=20"});
+  const std::string predictions = scratch("use_iris_predictions.csv");
+  const auto r = cli("predict " + out + " --input examples/datasets/iris.csv --output " + predictions);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string header;
+  const auto rows = read_rows(minidl::test::read_file(predictions), &header);
+  EXPECT_EQ(header, "class,p0,p1,p2");
+
+  const Tensor logits = outputs_in_cpp("configs/iris.yaml", out, "examples/datasets/iris.csv", {}, {"train.epochs=20"});
+  const std::vector<float> probabilities = softmax(logits, 1).to_vector();
+  const std::vector<int64_t> classes = argmax(logits, 1).to_int64_vector();
+  ASSERT_EQ(rows.size(), 150u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i][0], static_cast<double>(classes[i])) << "row " << i;
+    for (size_t c = 0; c < 3; ++c)
+      EXPECT_EQ(static_cast<float>(rows[i][c + 1]), probabilities[i * 3 + c]) << "row " << i << " class " << c;
+  }
+}
+
+TEST(Use, RegressionPredictionsAreInTheTargetsOriginalUnits) {
+  const std::vector<std::string> overrides = {"data.transform.standardize_target=true"};
+  const std::string out = trained("configs/diabetes.yaml", "use_diabetes", overrides);
+  const auto r = cli("predict " + out + " --input examples/datasets/diabetes.csv");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string header;
+  const auto rows = read_rows(r.output, &header);
+  EXPECT_EQ(header, "target");
+
+  data::CsvOptions options;
+  options.task = data::Task::Regression;
+  const Tensor standardized = outputs_in_cpp("configs/diabetes.yaml", out, "examples/datasets/diabetes.csv",
+                                             options, overrides);
+  // The target standardizer, fitted here on the same training part.
+  auto [train_part, validation_part] =
+      data::split(data::CsvDataset("examples/datasets/diabetes.csv", options), 0.2, 0);
+  const Tensor targets = train_part->all().targets;
+  const data::Standardizer target = data::Standardizer::fit(data::TensorDataset(targets, targets));
+  const float mean = target.mean().to_vector()[0], std = target.std().to_vector()[0];
+  const std::vector<float> values = standardized.to_vector();
+  ASSERT_EQ(rows.size(), values.size());
+  // Within 4 ulps: the compiler may fuse y * std + mean into one rounding in one place only.
+  for (size_t i = 0; i < rows.size(); ++i)
+    EXPECT_FLOAT_EQ(static_cast<float>(rows[i][0]), values[i] * std + mean) << "row " << i;
+  EXPECT_GT(rows[0][0], 25.0);  // diabetes progression is 25..346, not a standardized value
+}
+
+TEST(Use, PredictTakesRowsWithoutTheTargetColumn) {
+  const std::string out = trained("configs/iris.yaml", "use_no_target", {"train.epochs=2"});
+  const std::string input = scratch("use_no_target.csv");
+  minidl::test::write_file(input, "a,b,c,d\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
+  const auto r = cli("predict " + out + " --input " + input);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(read_rows(r.output).size(), 2u);
+}
+
+TEST(Use, PredictNamesTheFileLineAndColumnOfBadInput) {
+  const std::string out = trained("configs/iris.yaml", "use_bad_input", {"train.epochs=1"});
+  const std::string input = scratch("use_bad_input.csv");
+  minidl::test::write_file(input, "a,b,c,d\n5.1,3.5,1.4,0.2\n6.7,x,5.2,2.3\n");
+  auto r = cli("predict " + out + " --input " + input);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find(input + ":3:5:"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+
+  minidl::test::write_file(input, "a,b,c\n5.1,3.5,1.4\n");
+  r = cli("predict " + out + " --input " + input);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find(input + ":1:1: has 3 feature columns, but the model was trained on 4"), std::string::npos)
+      << r.output;
+}
+
+TEST(Use, EvaluatePrintsEveryMetricAndWritesThemAsJson) {
+  const std::string out = trained("configs/iris.yaml", "use_evaluate", {"train.epochs=20"});
+  const auto r = cli("evaluate " + out);
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* metric : {"accuracy", "precision", "recall", "f1", "loss"})
+    EXPECT_NE(r.output.find(metric), std::string::npos) << metric;
+  const auto json = nlohmann::json::parse(minidl::test::read_file(fs::path(out) / "evaluation.json"));
+  const auto summary = nlohmann::json::parse(minidl::test::read_file(fs::path(out) / "summary.json"));
+  EXPECT_EQ(json["accuracy"], summary["val_accuracy"]);
+  EXPECT_EQ(json["loss"], summary["val_loss"]);
+  EXPECT_EQ(json["confusion_matrix"], summary["validation"]["confusion_matrix"]);
+  int64_t total = 0;
+  for (const auto& row : json["confusion_matrix"])
+    for (const auto& n : row) total += n.get<int64_t>();
+  EXPECT_EQ(total, 30);  // the 20% validation split of 150 rows
+}
+
+TEST(Use, RegressionMetricsAreInOriginalUnits) {
+  const std::string out = trained("configs/diabetes.yaml", "use_regression", {"data.transform.standardize_target=true"});
+  const auto summary = nlohmann::json::parse(minidl::test::read_file(fs::path(out) / "summary.json"));
+  const auto& v = summary["validation"];
+  EXPECT_LT(v["loss"].get<double>(), 1.0);       // the loss is in standardized units
+  EXPECT_GT(v["mse"].get<double>(), 1000.0);     // the MSE in the targets' own units
+  EXPECT_DOUBLE_EQ(v["rmse"].get<double>(), std::sqrt(v["mse"].get<double>()));
+  EXPECT_GT(v["r2"].get<double>(), 0.3);
+  EXPECT_LT(v["r2"].get<double>(), 0.8);
+  EXPECT_LT(v["mae"].get<double>(), v["rmse"].get<double>());
+}
+
+TEST(Use, StandardizingClassLabelsIsAConfigError) {
+  const ConfigError e = config_testing::config_error_from(
+      [] { Experiment(load_config("configs/iris.yaml", {{"data.transform.standardize_target=true"}})); });
+  // At iris.yaml's `transform: {standardize: true}`, which the override extended.
+  config_testing::expect_error_at(e, "configs/iris.yaml", 7, 14, {"standardize_target", "classification"});
+}
+
+TEST(Use, NewCommandsRefuseBadInputInOneLine) {
+  const std::string out = trained("configs/iris.yaml", "use_refusals", {"train.epochs=1"});
+  for (const std::string& args : std::vector<std::string>
+       {std::string("evaluate /nonexistent/run"), "evaluate " + out + " --weights /nonexistent.safetensors",
+        "predict " + out + " --input /nonexistent.csv", std::string("predict /nonexistent/run --input examples/datasets/iris.csv"),
+        "evaluate " + out + " data.validation=~"}) {
+    const auto r = cli(args);
+    EXPECT_NE(r.status, 0) << args;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << ": " << r.output;
+    EXPECT_EQ(r.output.rfind("minidl: error: ", 0), 0u) << args << ": " << r.output;
+  }
+}
+
+TEST(Use, AConfigAUserWritesRoundTripsFromTrainToPredict) {
+  // y = 3a - 2b + 500 in thousands of units: learnable only with standardized targets at this lr.
+  const std::string dir = scratch("use_user_config");
+  fs::create_directories(dir);
+  std::string csv = "a,b,y\n";
+  for (int i = 0; i < 200; ++i) {
+    const double a = (i % 17) * 0.5, b = (i % 11) * 0.25;
+    csv += std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(1000 * (3 * a - 2 * b + 500)) + "\n";
+  }
+  minidl::test::write_file(fs::path(dir) / "data.csv", csv);
+  minidl::test::write_file(fs::path(dir) / "user.yaml",
+                           "name: user\n"
+                           "data:\n"
+                           "  train: {type: csv, path: " + dir + "/data.csv, target: y, task: regression}\n"
+                           "  validation: {split: 0.2}\n"
+                           "  transform: {standardize: true, standardize_target: true}\n"
+                           "model: [{type: linear, out: 1}]\n"
+                           "loss: mse\n"
+                           "optimizer: {type: adam, lr: 0.05}\n"
+                           "train: {epochs: 60, early_stopping: {patience: 10}}\n"
+                           "output: " + dir + "/run\n");
+  const auto trained_run = cli("train " + dir + "/user.yaml --quiet");
+  ASSERT_EQ(trained_run.status, 0) << trained_run.output;
+  const auto evaluated = cli("evaluate " + dir + "/run --weights " + dir + "/run/model_best.safetensors");
+  ASSERT_EQ(evaluated.status, 0) << evaluated.output;
+  const auto json = nlohmann::json::parse(minidl::test::read_file(fs::path(dir) / "run" / "evaluation.json"));
+  EXPECT_GT(json["r2"].get<double>(), 0.99) << json.dump();
+
+  minidl::test::write_file(fs::path(dir) / "new.csv", "a,b\n1,1\n4,0.5\n");
+  const auto predicted = cli("predict " + dir + "/run --input " + dir + "/new.csv");
+  ASSERT_EQ(predicted.status, 0) << predicted.output;
+  const auto rows = read_rows(predicted.output);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_NEAR(rows[0][0], 1000 * (3 * 1 - 2 * 1 + 500), 1.0);  // float32 resolves 0.03 here
+  EXPECT_NEAR(rows[1][0], 1000 * (3 * 4 - 2 * 0.5 + 500), 1.0);
+}
