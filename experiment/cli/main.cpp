@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/host_report.hpp"
 #include "minidl/experiment/reference_docs.hpp"
+#include "minidl/experiment/replicas.hpp"
 #include "minidl/experiment/trainer.hpp"
 
 namespace {
@@ -38,15 +41,34 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
   return 0;
 }
 
+// Under mpirun, every process runs this; rank 0 alone prints (the others' streams are silenced)
+// and writes the run's files. A failure every process knows of (the trainer's collectives
+// share them) is printed once by rank 0; one the others cannot know of ends them all at once.
 int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool overwrite,
                   bool quiet) {
-  warn_if_blas_slow(std::cerr);
-  Experiment run(load_config(file, overrides));
-  TrainOptions options;
-  options.resume = resume;
-  options.overwrite = overwrite;
-  options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
-  train(run, options, std::cout);
+  const std::unique_ptr<Replicas> replicas = join_replicas();
+  if (!replicas->is_main()) {
+    std::cout.setstate(std::ios::badbit);
+    std::cerr.setstate(std::ios::badbit);
+  }
+  try {
+    warn_if_blas_slow(std::cerr);
+    std::optional<Experiment> run;
+    replicas->together([&] { run.emplace(load_config(file, overrides)); });
+    TrainOptions options;
+    options.resume = resume;
+    options.overwrite = overwrite;
+    options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
+    options.replicas = replicas.get();
+    train(*run, options, std::cout);
+  } catch (const std::exception& e) {
+    if (replicas->size() > 1 && !replicas->failure_shared()) {
+      std::cerr.clear();
+      fail(std::runtime_error("rank " + std::to_string(replicas->rank()) + ": " + e.what()), 1);
+      replicas->abort(1);
+    }
+    throw;
+  }
   return 0;
 }
 
