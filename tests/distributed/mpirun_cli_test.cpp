@@ -131,3 +131,29 @@ TEST(Mpirun, ADivergenceStopsEveryRankAndKeepsNoWeights) {
 }
 
 }  // namespace
+
+namespace {
+
+// BatchNorm normalises with each process's own batch statistics (as DDP without SyncBatchNorm),
+// so the model differs from one process's; the running statistics are averaged each epoch, and
+// the run trains as well.
+TEST(Mpirun, BatchNormTrainsWithAveragedRunningStatistics) {
+  const std::string one = scratch("mpi_bn_one"), two = scratch("mpi_bn_two");
+  const std::string bn = kDigits + " model.1.type=batch_norm1d";
+  ASSERT_EQ(minidl(bn + " output=" + one).status, 0);
+  const Result r = mpirun(2, bn + " output=" + two);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const minidl::io::StateDict weights = minidl::io::load_safetensors(fs::path(two) / "model.safetensors");
+  EXPECT_TRUE(weights.contains("1.running_mean"));
+  auto accuracy = [](const std::string& out) {
+    const std::string metrics = read_file(fs::path(out) / "metrics.csv");
+    const std::string last = metrics.substr(metrics.rfind('\n', metrics.size() - 2) + 1);
+    std::istringstream fields(last);
+    std::string field;
+    for (int i = 0; i < 4; ++i) std::getline(fields, field, ',');
+    return std::stod(field);
+  };
+  EXPECT_NEAR(accuracy(two), accuracy(one), 0.03);
+}
+
+}  // namespace
