@@ -2,11 +2,17 @@
 // called at the right points (each step's gradients, each epoch's buffers, rank 0's files).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <string>
 
 #include "minidl/experiment/replicas.hpp"
 #include "run_helpers.hpp"
 #include "train_helpers.hpp"
+
+namespace minidl::test {
+constexpr bool kBuiltWithMpi = MINIDL_TEST_WITH_MPI;
+}
 
 namespace {
 
@@ -46,6 +52,25 @@ TEST(Replicas, AStepsFailureIsThrownWhereItHappened) {
   Replicas alone;
   EXPECT_THROW(alone.combine_gradients(1.0, 0.0, std::make_exception_ptr(IOError("x"))), IOError);
   EXPECT_DOUBLE_EQ(alone.combine_gradients(0.5, 2.0, nullptr), 2.0);
+}
+
+}  // namespace
+
+namespace {
+
+// Only a build without MPI can pretend to be under mpirun (a build with MPI would start MPI).
+TEST(Replicas, ABuildWithoutMpiRefusesSeveralProcessesClearly) {
+  if (minidl::test::kBuiltWithMpi) GTEST_SKIP() << "this build has MPI: tests/distributed runs mpirun";
+  ::setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+  try {
+    join_replicas();
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("distributed training is not available"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("built without MPI"), std::string::npos) << e.what();
+  }
+  ::unsetenv("OMPI_COMM_WORLD_SIZE");
+  EXPECT_EQ(join_replicas()->size(), 1);  // one process, as without mpirun
 }
 
 }  // namespace
