@@ -1,7 +1,7 @@
 // The gradient allreduce of one data-parallel step of configs/mlp_large.yaml's model
 // (784-256-128-10, 235k parameters): `mpirun -np 2 build/bin/allreduce_timing [steps]`.
-// Rank 0 prints the median and mean time per allreduce_gradients call and, for the latency
-// term of the cost model, of a one-float allreduce.
+// Rank 0 prints the median and mean time per allreduce_gradients call, of a one-float allreduce
+// (the latency term of the cost model) and of the Adam step every rank takes whole.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +10,7 @@
 
 #include <minidl/distributed.hpp>
 #include <minidl/nn.hpp>
+#include <minidl/optim.hpp>
 
 using namespace minidl;
 using Clock = std::chrono::steady_clock;
@@ -33,7 +34,8 @@ int main(int argc, char** argv) {
   for (Variable p : net.parameters()) p.set_grad(Tensor::ones(p.data().shape()));
   distributed::DataParallel replicas(world, net);
 
-  std::vector<double> full, tiny;
+  auto adam = optim::make("adam", net.named_parameters(), {{"lr", 1e-3}});
+  std::vector<double> full, tiny, update;
   std::vector<float> one(1);
   for (int i = 0; i < steps + 20; ++i) {
     const auto start = Clock::now();
@@ -41,14 +43,18 @@ int main(int argc, char** argv) {
     const auto middle = Clock::now();
     world.allreduce_sum(one);
     const auto end = Clock::now();
+    adam->step();
+    const auto stepped = Clock::now();
     if (i < 20) continue;  // warm-up: connections, caches
     full.push_back(std::chrono::duration<double, std::micro>(middle - start).count());
     tiny.push_back(std::chrono::duration<double, std::micro>(end - middle).count());
+    update.push_back(std::chrono::duration<double, std::micro>(stepped - end).count());
   }
   if (world.rank() != 0) return 0;
   std::printf("%d processes, %lld parameters (%.3f MB of float32 gradients)\n", world.size(),
               static_cast<long long>(net.num_parameters()), 4.0 * static_cast<double>(net.num_parameters()) / 1e6);
   report("allreduce_gradients (one step):", full);
   report("allreduce of one float (latency):", tiny);
+  report("Adam step (every rank, whole):", update);
   return 0;
 }

@@ -274,18 +274,18 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   // The resolved config as written names the folder actually used.
   Config resolved = config;
   check_same_config(replicas, to_yaml_text(resolved));
+  std::optional<data::DataLoader> made;  // refused alike everywhere (a batch smaller than the processes)
   std::optional<RunFolder> folder;
-  replicas.together([&] {
-    if (main)
-      folder.emplace(config.output, config.name,
-                     options.resume ? RunMode::Resume : options.overwrite ? RunMode::Overwrite : RunMode::Fresh);
-  });
-  const int64_t epochs = config.train.epochs;
-  data::DataLoader loader = make_train_loader(run, replicas.size(), replicas.rank());
   StartPoint start;
   replicas.together([&] {
-    if (main && options.resume) start = resume_point(*folder, run, loader);
+    made.emplace(make_train_loader(run, replicas.size(), replicas.rank()));
+    if (!main) return;
+    folder.emplace(config.output, config.name,
+                   options.resume ? RunMode::Resume : options.overwrite ? RunMode::Overwrite : RunMode::Fresh);
+    if (options.resume) start = resume_point(*folder, run, *made);
   });
+  data::DataLoader& loader = *made;
+  const int64_t epochs = config.train.epochs;
   if (main) resolved.output = folder->path().string();
   const std::string config_yaml = to_yaml_text(resolved);
   start.epochs_done = share_start(replicas, run, loader, start.epochs_done, config_yaml);
