@@ -35,6 +35,26 @@ int fail(const std::exception& e, int status) {
   return status;
 }
 
+// Prints the exception being handled on one line; returns the exit status for it. `usage`: a
+// ValueError is a usage error (an unknown kind for `minidl list`).
+int report_failure(bool usage = false) {
+  try {
+    throw;
+  } catch (const ConfigError& e) {
+    return fail(e, 2);
+  } catch (const minidl::ValueError& e) {
+    return fail(e, usage ? 2 : 1);
+  } catch (const std::bad_alloc&) {
+    // Their own texts ("std::bad_alloc") say nothing a user can act on.
+    return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "
+                                   "(is a size in the config too large?)"), 1);
+  } catch (const std::length_error&) {
+    return fail(std::runtime_error("a size is too large to allocate (is a size in the config too large?)"), 1);
+  } catch (const std::exception& e) {
+    return fail(e, 1);
+  }
+}
+
 int check_command(const std::string& file, const std::vector<std::string>& overrides) {
   Experiment run(load_config(file, overrides));
   std::cout << to_yaml_text(run.config()) << "\n" << run.model_summary() << "\n";
@@ -62,12 +82,17 @@ int train_command(const std::string& file, const std::vector<std::string>& overr
     options.replicas = replicas.get();
     train(*run, options, std::cout);
   } catch (const std::exception& e) {
-    if (replicas->size() > 1 && !replicas->failure_shared()) {
+    if (replicas->size() == 1) throw;
+    if (!replicas->failure_shared()) {
       std::cerr.clear();
       fail(std::runtime_error("rank " + std::to_string(replicas->rank()) + ": " + e.what()), 1);
       replicas->abort(1);
     }
-    throw;
+    // Rank 0 prints before any process exits: mpirun ends the rest of a job once one process
+    // exits non-zero, which could otherwise cut rank 0 off before its message.
+    const int status = report_failure();
+    replicas->together([] {});
+    return status;
   }
   return 0;
 }
@@ -116,18 +141,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     return train_command(file, overrides, resume, overwrite, quiet);
-  } catch (const ConfigError& e) {
-    return fail(e, 2);
-  } catch (const minidl::ValueError& e) {
-    if (*list_cmd) return fail(e, 2);  // an unknown kind is a usage error
-    return fail(e, 1);
-  } catch (const std::bad_alloc&) {
-    // Their own texts ("std::bad_alloc") say nothing a user can act on.
-    return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "
-                                   "(is a size in the config too large?)"), 1);
-  } catch (const std::length_error&) {
-    return fail(std::runtime_error("a size is too large to allocate (is a size in the config too large?)"), 1);
-  } catch (const std::exception& e) {
-    return fail(e, 1);
+  } catch (...) {
+    return report_failure(static_cast<bool>(*list_cmd));
   }
 }

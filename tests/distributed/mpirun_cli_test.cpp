@@ -76,7 +76,7 @@ double largest_relative_difference(const fs::path& a, const fs::path& b) {
   return largest;
 }
 
-// Lines minidl itself printed (mpirun adds its own report of a non-zero exit).
+// Lines minidl itself printed (mpirun adds its own report of a non-zero exit, before or after).
 int64_t minidl_errors(const std::string& output) {
   int64_t n = 0;
   for (size_t at = output.find("minidl: error:"); at != std::string::npos; at = output.find("minidl: error:", at + 1)) ++n;
@@ -114,7 +114,7 @@ TEST(Mpirun, AFailureOnOneRankEndsEveryRankWithOneMessage) {
   const std::string train = std::string(MINIDL_CLI) + " " + kDigits + " output=" + out;
   const Result r = run(kMpirun + " -np 1 " + train + " : -np 1 " + train + " data.train.path=no/such/digits.csv");
   EXPECT_NE(r.status, 0);
-  EXPECT_EQ(r.output.find("minidl: error: rank 1: "), 0u) << r.output;
+  EXPECT_NE(r.output.find("minidl: error: rank 1: "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("no/such/digits.csv"), std::string::npos) << r.output;
   EXPECT_EQ(minidl_errors(r.output), 1) << r.output;
   EXPECT_FALSE(fs::exists(out)) << "nothing is written";
@@ -123,9 +123,8 @@ TEST(Mpirun, AFailureOnOneRankEndsEveryRankWithOneMessage) {
 TEST(Mpirun, ADivergenceStopsEveryRankAndKeepsNoWeights) {
   const std::string out = scratch("mpi_divergence");
   const Result r = mpirun(2, kDigits + " optimizer.lr=1e30 output=" + out);
-  EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.output.find("minidl: error: "), 0u) << r.output;
-  EXPECT_NE(r.output.find("became"), std::string::npos) << r.output;
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("minidl: error: loss became"), std::string::npos) << r.output;
   EXPECT_EQ(minidl_errors(r.output), 1) << r.output;
   EXPECT_FALSE(fs::exists(fs::path(out) / "model.safetensors"));
 }
