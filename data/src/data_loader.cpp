@@ -1,5 +1,6 @@
 #include "minidl/data/data_loader.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "epoch_stream.hpp"
@@ -14,6 +15,13 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, const Options& op
     throw ValueError("DataLoader: the dataset is empty (size " + std::to_string(dataset_->size()) + ")");
   if (options_.batch_size <= 0)
     throw ValueError("DataLoader: batch_size must be positive, got " + std::to_string(options_.batch_size));
+  if (options_.num_replicas < 1 || options_.rank < 0 || options_.rank >= options_.num_replicas)
+    throw ValueError("DataLoader: rank must be in [0, num_replicas), got rank " + std::to_string(options_.rank) +
+                     " of num_replicas " + std::to_string(options_.num_replicas));
+  if (options_.batch_size < options_.num_replicas)
+    throw ValueError("DataLoader: batch_size (the global batch) must be at least num_replicas, got batch_size " +
+                     std::to_string(options_.batch_size) + " for " + std::to_string(options_.num_replicas) +
+                     " replicas");
   if (options_.prefetch < 0)
     throw ValueError("DataLoader: prefetch must be >= 0, got " + std::to_string(options_.prefetch));
 }
@@ -22,6 +30,22 @@ int64_t DataLoader::size() const {
   const int64_t n = dataset_->size();
   const int64_t b = options_.batch_size;
   return options_.drop_last ? n / b : n / b + (n % b != 0);  // ceil(n / b) without n + b - 1 overflowing
+}
+
+int64_t DataLoader::global_batch_rows(int64_t batch) const {
+  if (batch < 0 || batch >= size())
+    throw IndexError("DataLoader::global_batch_rows: batch must be in [0, " + std::to_string(size()) + "), got " +
+                     std::to_string(batch));
+  return std::min(options_.batch_size, dataset_->size() - batch * options_.batch_size);
+}
+
+ReplicaShare replica_share(int64_t rows, int64_t rank, int64_t num_replicas) {
+  if (rows < 0 || num_replicas < 1 || rank < 0 || rank >= num_replicas)
+    throw ValueError("replica_share: need rows >= 0 and 0 <= rank < num_replicas, got rows " + std::to_string(rows) +
+                     ", rank " + std::to_string(rank) + ", num_replicas " + std::to_string(num_replicas));
+  const int64_t base = rows / num_replicas, extra = rows % num_replicas;
+  const int64_t begin = rank * base + std::min(rank, extra);
+  return {begin, begin + base + (rank < extra)};
 }
 
 Tensor DataLoader::order(int64_t epoch) const {

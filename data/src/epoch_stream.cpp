@@ -14,7 +14,11 @@ EpochStream::EpochStream(DataLoader& loader)
       background_(loader.options_.prefetch > 0),
       // Never more buffers than batches left, nor more rows in one than the dataset has:
       // a huge prefetch or batch_size costs nothing beyond the data itself.
-      batch_rows_(std::min(batch_size_, dataset_->size())),
+      // A replica's share grows with the batch's rows: a full batch's share bounds them all
+      // (one row at least, so that an empty share is a narrowed buffer as a short batch is).
+      batch_rows_(std::max<int64_t>(1, replica_share(std::min(batch_size_, dataset_->size()), loader.options_.rank,
+                                                     loader.options_.num_replicas)
+                                           .size())),
       slots_(static_cast<size_t>(std::min<int64_t>(loader.options_.prefetch, end_ - current_)) + 1) {
   loader_->iterating_ = true;
 }
@@ -102,12 +106,16 @@ void EpochStream::assemble(int64_t batch) {
     slot.buffer = dataset_->allocate_batch(batch_rows_);
   // batch < size() = ceil(n / batch_size), so start < n: the product cannot overflow.
   const int64_t start = batch * batch_size_;
-  const int64_t count = std::min(batch_size_, dataset_->size() - start);
+  const DataLoaderOptions& options = loader_->options_;
+  const ReplicaShare share =
+      replica_share(std::min(batch_size_, dataset_->size() - start), options.rank, options.num_replicas);
+  const int64_t count = share.size();
   Batch view = count == batch_rows_ ? slot.buffer
                                     : Batch{slot.buffer.features.narrow(0, 0, count),
                                             slot.buffer.targets.narrow(0, 0, count)};
-  dataset_->get_batch({order_.data<int64_t>() + start, static_cast<size_t>(count)}, view.features,
-                      view.targets);
+  if (count > 0)
+    dataset_->get_batch({order_.data<int64_t>() + start + share.begin, static_cast<size_t>(count)}, view.features,
+                        view.targets);
   slot.view = std::move(view);
 }
 

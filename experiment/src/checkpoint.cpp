@@ -47,8 +47,8 @@ int64_t count(const Checkpoint& checkpoint, const std::string& key, const std::s
 
 }  // namespace
 
-void save_checkpoint(const std::filesystem::path& path, Experiment& run, int64_t epochs_done,
-                     const data::DataLoader& loader, const std::string& config_yaml) {
+io::StateDict checkpoint_state(Experiment& run, int64_t epochs_done, const data::DataLoader& loader,
+                               const std::string& config_yaml) {
   io::StateDict file;
   file.merge(run.model().state_dict(), kModel);
   optim::StateDict optimizer = run.optimizer().state_dict();
@@ -61,13 +61,20 @@ void save_checkpoint(const std::filesystem::path& path, Experiment& run, int64_t
   file.metadata[kLoaderEpoch] = std::to_string(loader.epoch());
   file.metadata[kLoaderPosition] = std::to_string(loader.position());
   file.metadata[kConfig] = config_yaml;
-  io::save_safetensors(path, file);
+  return file;
 }
 
-Checkpoint read_checkpoint(const std::filesystem::path& path) {
+void save_checkpoint(const std::filesystem::path& path, Experiment& run, int64_t epochs_done,
+                     const data::DataLoader& loader, const std::string& config_yaml) {
+  io::save_safetensors(path, checkpoint_state(run, epochs_done, loader, config_yaml));
+}
+
+Checkpoint read_checkpoint(const std::filesystem::path& path) { return parse_checkpoint(io::load_safetensors(path), path); }
+
+Checkpoint parse_checkpoint(io::StateDict contents, const std::filesystem::path& path) {
   Checkpoint c;
   c.path = path;
-  c.contents = io::load_safetensors(path);
+  c.contents = std::move(contents);
   c.epochs_done = count(c, kEpoch, "a whole number of epochs >= 0");
   // The trainer writes checkpoints where an epoch ends, and an epoch's metrics exist only once
   // it is whole: a loader anywhere else is a damaged or foreign file. Checkpoints from before

@@ -17,7 +17,9 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +30,7 @@
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/host_report.hpp"
 #include "minidl/experiment/reference_docs.hpp"
+#include "minidl/experiment/replicas.hpp"
 #include "minidl/experiment/trained_run.hpp"
 #include "minidl/experiment/trainer.hpp"
 #include "minidl/io/file_io.hpp"
@@ -44,21 +47,65 @@ int fail(const std::exception& e, int status) {
   return status;
 }
 
+// Prints the exception being handled on one line; returns the exit status for it. `usage`: a
+// ValueError is a usage error (an unknown kind for `minidl list`).
+int report_failure(bool usage = false) {
+  try {
+    throw;
+  } catch (const ConfigError& e) {
+    return fail(e, 2);
+  } catch (const minidl::ValueError& e) {
+    return fail(e, usage ? 2 : 1);
+  } catch (const std::bad_alloc&) {
+    // Their own texts ("std::bad_alloc") say nothing a user can act on.
+    return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "
+                                   "(is a size in the config too large?)"), 1);
+  } catch (const std::length_error&) {
+    return fail(std::runtime_error("a size is too large to allocate (is a size in the config too large?)"), 1);
+  } catch (const std::exception& e) {
+    return fail(e, 1);
+  }
+}
+
 int check_command(const std::string& file, const std::vector<std::string>& overrides) {
   Experiment run(load_config(file, overrides));
   std::cout << to_yaml_text(run.config()) << "\n" << run.model_summary() << "\n";
   return 0;
 }
 
+// Under mpirun, every process runs this; rank 0 alone prints (the others' streams are silenced)
+// and writes the run's files. A failure every process knows of (the trainer's collectives
+// share them) is printed once by rank 0; one the others cannot know of ends them all at once.
 int train_command(const std::string& file, const std::vector<std::string>& overrides, bool resume, bool overwrite,
                   bool quiet) {
-  warn_if_blas_slow(std::cerr);
-  Experiment run(load_config(file, overrides));
-  TrainOptions options;
-  options.resume = resume;
-  options.overwrite = overwrite;
-  options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
-  train(run, options, std::cout);
+  const std::unique_ptr<Replicas> replicas = join_replicas();
+  if (!replicas->is_main()) {
+    std::cout.setstate(std::ios::badbit);
+    std::cerr.setstate(std::ios::badbit);
+  }
+  try {
+    warn_if_blas_slow(std::cerr);
+    std::optional<Experiment> run;
+    replicas->together([&] { run.emplace(load_config(file, overrides)); });
+    TrainOptions options;
+    options.resume = resume;
+    options.overwrite = overwrite;
+    options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
+    options.replicas = replicas.get();
+    train(*run, options, std::cout);
+  } catch (const std::exception& e) {
+    if (replicas->size() == 1) throw;
+    if (!replicas->failure_shared()) {
+      std::cerr.clear();
+      fail(std::runtime_error("rank " + std::to_string(replicas->rank()) + ": " + e.what()), 1);
+      replicas->abort(1);
+    }
+    // Rank 0 prints before any process exits: mpirun ends the rest of a job once one process
+    // exits non-zero, which could otherwise cut rank 0 off before its message.
+    const int status = report_failure();
+    replicas->together([] {});
+    return status;
+  }
   return 0;
 }
 
@@ -170,19 +217,8 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     return train_command(file, overrides, resume, overwrite, quiet);
-  } catch (const ConfigError& e) {
-    return fail(e, 2);
-  } catch (const minidl::ValueError& e) {
-    if (*list_cmd) return fail(e, 2);  // an unknown kind is a usage error
-    return fail(e, 1);
-  } catch (const std::bad_alloc&) {
-    // Their own texts ("std::bad_alloc") say nothing a user can act on.
-    return fail(std::runtime_error("out of memory: the run needs more memory than this machine can give "
-                                   "(is a size in the config too large?)"), 1);
-  } catch (const std::length_error&) {
-    return fail(std::runtime_error("a size is too large to allocate (is a size in the config too large?)"), 1);
-  } catch (const std::exception& e) {
-    return fail(e, 1);
+  } catch (...) {
+    return report_failure(static_cast<bool>(*list_cmd));
   }
 }
 

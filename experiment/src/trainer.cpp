@@ -26,6 +26,7 @@
 #include "minidl/io/file_io.hpp"
 #include "minidl/nn/serialize.hpp"
 #include "minidl/optim/clip_grad.hpp"
+#include "replica_sync.hpp"
 
 namespace minidl::experiment {
 
@@ -84,7 +85,7 @@ nlohmann::json peak_rss_mib() {
   return nullptr;
 }
 
-void write_summary(const fs::path& path, Experiment& run, const TrainResult& r) {
+void write_summary(const fs::path& path, Experiment& run, const TrainResult& r, int world_size) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
   nlohmann::json summary = {
       {"name", run.config().name},
@@ -95,6 +96,7 @@ void write_summary(const fs::path& path, Experiment& run, const TrainResult& r) 
       {"train_seconds", r.train_seconds},
       {"samples_per_second", r.samples_per_second},
       {"threads", get_num_threads()},
+      {"world_size", world_size},
       {"blas_core", blas_info().core},
       {"peak_rss_mib", peak_rss_mib()},
       {"minidl_version", version()},
@@ -120,16 +122,23 @@ std::string last_good_checkpoint(int64_t epochs_done, const fs::path& checkpoint
 
 const char* version() { return MINIDL_VERSION; }
 
-data::DataLoader make_train_loader(const Experiment& run) {
+data::DataLoader make_train_loader(const Experiment& run, int64_t num_replicas, int64_t rank) {
   const DataConfig& data = run.config().data;
-  return data::DataLoader(run.train_data_ptr(), {.batch_size = data.batch_size,
-                                                 .shuffle = data.shuffle,
-                                                 .drop_last = data.drop_last,
-                                                 .seed = run.config().seed,
-                                                 .prefetch = prefetch_depth(run.train_data(), data.batch_size)});
+  return data::DataLoader(run.train_data_ptr(),
+                          {.batch_size = data.batch_size,
+                           .shuffle = data.shuffle,
+                           .drop_last = data.drop_last,
+                           .seed = run.config().seed,
+                           .prefetch = prefetch_depth(run.train_data(), data.batch_size / num_replicas),
+                           .num_replicas = num_replicas,
+                           .rank = rank});
 }
 
-EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar) {
+EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar,
+                         Replicas* replicas) {
+  Replicas alone;
+  Replicas& shared = replicas ? *replicas : alone;
+  const bool summed = loss_is_summed(run);
   const double clip = run.config().train.clip_grad_norm;
   const auto params = clip > 0 ? run.model().named_parameters() : optim::NamedParameters{};
   run.model().train();
@@ -143,17 +152,31 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
     // Dropping the gradients lets backward hand its fresh gradient tensors straight to the
     // parameters: no zeroing pass, no accumulation pass (PyTorch 2's default too).
     run.optimizer().zero_grad(/*set_to_none=*/true);
-    const Variable loss = run.loss()(run.model()(batch.features), batch.targets);
-    const double value = loss.item();
+    const int64_t rows = batch.features.size(0);
+    const int64_t global_rows = loader.global_batch_rows(loader.position() - 1);
+    // This process's rows (with replicas maybe none of a short last batch); a mean loss weighs
+    // them by their share of the global batch, so the combined step is the one-process step.
+    double value = 0.0;
+    std::exception_ptr failure;
+    try {
+      if (rows > 0) {
+        const Variable loss = run.loss()(run.model()(batch.features), batch.targets);
+        value = loss.item();
+        if (std::isfinite(value)) loss.backward();
+      }
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    const double weight = summed ? 1.0 : static_cast<double>(rows) / static_cast<double>(global_rows);
+    value = shared.combine_gradients(weight, value, failure);
     if (!std::isfinite(value))
       throw DivergenceError(
           fmt::format("loss became {} at epoch {}, batch {}", non_finite_name(value), epoch, batches + 1));
-    loss.backward();
     if (clip > 0) optim::clip_grad_norm_(params, clip);
     run.optimizer().step();
     loss_sum += value;
     ++batches;
-    samples += batch.features.size(0);
+    samples += global_rows;
     if (bar) bar->update(batches, samples, loss_sum / static_cast<double>(batches));
   }
   // A bad last step shows in no loss of this epoch: look at the weights themselves.
@@ -186,21 +209,25 @@ StartPoint resume_point(const RunFolder& folder, Experiment& run, data::DataLoad
 
 // One epoch: training (with a progress bar on a terminal), the scheduler's step, validation.
 // A DivergenceError says what became non-finite, and where.
+// With replicas: running statistics averaged (so every process holds the same model) and
+// validation sharded.
 EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, const TrainOptions& options,
-                       std::ostream& out) {
+                       Replicas& replicas, std::ostream& out) {
   std::optional<ProgressBar> bar;
-  if (options.display == Display::Progress) bar.emplace(out, epoch, run.config().train.epochs, loader.size());
+  if (options.display == Display::Progress && replicas.is_main())
+    bar.emplace(out, epoch, run.config().train.epochs, loader.size());
   EpochMetrics m;
   try {
-    m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr);
-  } catch (const DivergenceError&) {
+    m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr, &replicas);
+  } catch (const Error&) {
     if (bar) bar->clear();
     throw;
   }
   if (bar) bar->clear();
+  replicas.average_buffers();
   if (run.scheduler()) run.scheduler()->step();
   if (const data::Dataset* validation = run.validation_data()) {
-    const Evaluation e = evaluate(run, *validation);
+    const Evaluation e = evaluate_shared(replicas, run, *validation);
     if (!std::isfinite(e.loss))
       throw DivergenceError(fmt::format("validation loss became {} at epoch {}", non_finite_name(e.loss), epoch));
     m.val_loss = e.loss;
@@ -244,86 +271,116 @@ std::string final_line(const std::string& name, const TrainResult& result) {
 
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out) {
   if (options.resume && options.overwrite) throw ValueError("train: resume and overwrite exclude each other");
+  Replicas alone;
+  Replicas& replicas = options.replicas ? *options.replicas : alone;
+  // Rank 0 alone prints and touches the run folder; the others follow its state and decisions.
+  const bool main = replicas.is_main();
+  std::ostream nowhere(nullptr);
+  std::ostream& shown = main ? out : nowhere;
   const Config& config = run.config();
-  const RunFolder folder(config.output, config.name,
-                         options.resume ? RunMode::Resume : options.overwrite ? RunMode::Overwrite : RunMode::Fresh);
+  // The resolved config as written names the folder actually used.
+  Config resolved = config;
+  check_same_config(replicas, to_yaml_text(resolved));
+  std::optional<data::DataLoader> made;  // refused alike everywhere (a batch smaller than the processes)
+  std::optional<RunFolder> folder;
+  StartPoint start;
+  replicas.together([&] {
+    made.emplace(make_train_loader(run, replicas.size(), replicas.rank()));
+    if (!main) return;
+    folder.emplace(config.output, config.name,
+                   options.resume ? RunMode::Resume : options.overwrite ? RunMode::Overwrite : RunMode::Fresh);
+    if (options.resume) start = resume_point(*folder, run, *made);
+  });
+  data::DataLoader& loader = *made;
   const int64_t epochs = config.train.epochs;
-  data::DataLoader loader = make_train_loader(run);
-  StartPoint start = options.resume ? resume_point(folder, run, loader) : StartPoint{};
+  if (main) resolved.output = folder->path().string();
+  const std::string config_yaml = to_yaml_text(resolved);
+  start.epochs_done = share_start(replicas, run, loader, start.epochs_done, config_yaml);
   int64_t epochs_done = start.epochs_done;
 
   TrainResult result;
-  result.output = folder.path();
-  // The best epoch and early stopping's count, replayed from the rows the checkpoint covers.
+  if (main) result.output = folder->path();
+  // The best epoch and early stopping's count, replayed from the rows the checkpoint covers
+  // (rank 0's: it alone reads them, and its decisions are shared).
   BestEpoch best(config.train, run.validation_data() != nullptr);
   for (const EpochMetrics& m : start.history) {
     result.train_seconds += m.seconds;
     best.update(m);
   }
   if (!start.history.empty()) result.last = start.history.back();
-  if ((epochs_done == epochs || best.should_stop()) && fs::exists(folder.summary_file()) &&
-      fs::exists(folder.model_file())) {
+  if (rank0_value(replicas, main && (epochs_done == epochs || best.should_stop()) &&
+                                fs::exists(folder->summary_file()) && fs::exists(folder->model_file()))) {
     // As PyTorch Lightning's fit() with max_epochs reached: say so, change nothing.
     if (best.should_stop())
-      out << fmt::format("{}: nothing left to do: '{}' stopped early at epoch {} ({} did not improve for {} "
-                         "epochs after epoch {})\n",
-                         config.name, folder.path().string(), epochs_done, best.metric(),
-                         best.epochs_without_improvement(), best.best_epoch());
+      shown << fmt::format("{}: nothing left to do: '{}' stopped early at epoch {} ({} did not improve for {} "
+                           "epochs after epoch {})\n",
+                           config.name, result.output.string(), epochs_done, best.metric(),
+                           best.epochs_without_improvement(), best.best_epoch());
     else
-      out << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
-                         "train further)\n",
-                         config.name, folder.path().string(), epochs_done, epochs);
+      shown << fmt::format("{}: nothing left to do: '{}' already has {} of {} epochs (raise train.epochs to "
+                           "train further)\n",
+                           config.name, result.output.string(), epochs_done, epochs);
     result.epochs = epochs_done;
     result.trained = false;
     record_best(best, result);
     return result;
   }
-  if (folder.chosen() && options.display != Display::Quiet)
-    out << config.name << ": writing to " << folder.path().string() << "\n";
+  if (main && folder->chosen() && options.display != Display::Quiet)
+    out << config.name << ": writing to " << folder->path().string() << "\n";
 
-  // The resolved config as written names the folder actually used.
-  Config resolved = config;
-  resolved.output = folder.path().string();
-  const std::string config_yaml = to_yaml_text(resolved);
-  io::write_file_atomically(folder.config_file(), config_yaml);
-  io::write_file_atomically(folder.metrics_file(), to_csv(start.history));
-  save_preprocessing(folder.preprocessing_file(), run.preprocessing());
+  replicas.together([&] {
+    if (!main) return;
+    io::write_file_atomically(folder->config_file(), config_yaml);
+    io::write_file_atomically(folder->metrics_file(), to_csv(start.history));
+    save_preprocessing(folder->preprocessing_file(), run.preprocessing());
+  });
 
-  for (; epochs_done < epochs && !best.should_stop(); ++epochs_done) {
+  for (; epochs_done < epochs && !rank0_value(replicas, best.should_stop()); ++epochs_done) {
     const int64_t epoch = epochs_done + 1;
     EpochMetrics m;
     try {
       // Each check comes before the epoch's files: a diverged epoch leaves no row and no checkpoint.
-      m = run_epoch(run, loader, epoch, options, out);
+      // Every process ends the epoch together, so a divergence (seen by all) stops all of them.
+      replicas.together([&] { m = run_epoch(run, loader, epoch, options, replicas, shown); });
     } catch (const DivergenceError& e) {
-      throw DivergenceError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder.checkpoint_file()));
+      if (!main) throw;
+      throw DivergenceError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->checkpoint_file()));
     }
-    // The row first: a kill before the checkpoint leaves a row that the resume drops.
-    io::append_file_durably(folder.metrics_file(), to_csv_row(m) + "\n");
-    // Before the checkpoint: a kill between the two repeats this epoch, which rewrites it.
-    if (best.update(m)) nn::save(run.model(), folder.best_model_file());
-    save_checkpoint(folder.checkpoint_file(), run, epoch, loader, config_yaml);
+    // Every process keeps the best-epoch state (the metrics are the combined ones); rank 0's
+    // decision to stop is the one taken.
+    const bool improved = best.update(m);
+    replicas.together([&] {
+      if (!main) return;
+      // The row first: a kill before the checkpoint leaves a row that the resume drops.
+      io::append_file_durably(folder->metrics_file(), to_csv_row(m) + "\n");
+      // Before the checkpoint: a kill between the two repeats this epoch, which rewrites it.
+      if (improved) nn::save(run.model(), folder->best_model_file());
+      save_checkpoint(folder->checkpoint_file(), run, epoch, loader, config_yaml);
+    });
     result.train_seconds += m.seconds;
     result.last = m;
-    if (options.display != Display::Quiet) out << epoch_line(m, epochs) << "\n" << std::flush;
+    if (options.display != Display::Quiet) shown << epoch_line(m, epochs) << "\n" << std::flush;
   }
 
   result.epochs = epochs_done;
   record_best(best, result);
   if (result.stopped_early && options.display != Display::Quiet)
-    out << fmt::format("early stopping: {} did not improve by more than {} for {} epochs; the best, epoch {}, "
+    shown << fmt::format("early stopping: {} did not improve by more than {} for {} epochs; the best, epoch {}, "
                        "is in {}\n",
                        best.metric(), format_number(config.train.early_stopping->min_delta),
                        best.epochs_without_improvement(), best.best_epoch(),
-                       folder.best_model_file().filename().string());
+                       folder->best_model_file().filename().string());
   const int64_t samples_per_epoch =
       config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
   const double samples = static_cast<double>(samples_per_epoch) * static_cast<double>(epochs_done);
   result.samples_per_second = result.train_seconds > 0 ? samples / result.train_seconds : 0;
-  nn::save(run.model(), folder.model_file());
-  write_summary(folder.summary_file(), run, result);
-  draw_curves(folder, out);
-  out << final_line(config.name, result);
+  replicas.together([&] {
+    if (!main) return;
+    nn::save(run.model(), folder->model_file());
+    write_summary(folder->summary_file(), run, result, replicas.size());
+    draw_curves(*folder, out);
+  });
+  shown << final_line(config.name, result);
   return result;
 }
 

@@ -23,7 +23,21 @@ struct DataLoaderOptions {
   /// Batches assembled ahead on a background thread (>= 0); 0 assembles each batch on the
   /// caller's thread when it is needed.
   int prefetch = 2;
+  /// Data-parallel training (PyTorch's DistributedSampler): each batch of batch_size samples
+  /// is the global batch of num_replicas processes, every one drawing the same order, and
+  /// this loader yields only the rows of replica `rank` (see replica_share). 1 and 0: all rows.
+  int64_t num_replicas = 1;
+  int64_t rank = 0;
 };
+
+/// Rows [begin, end) of a batch of `rows` rows that replica `rank` of `num_replicas` takes:
+/// contiguous shares in rank order, the first rows % num_replicas ranks one row more.
+struct ReplicaShare {
+  int64_t begin = 0;
+  int64_t end = 0;
+  int64_t size() const { return end - begin; }
+};
+ReplicaShare replica_share(int64_t rows, int64_t rank, int64_t num_replicas);
 
 namespace detail {
 class EpochStream;
@@ -45,7 +59,8 @@ class DataLoader {
   /// What end() returns: an iterator equals it when the epoch is over.
   struct Sentinel {};
 
-  /// Throws ValueError for an empty dataset, batch_size <= 0 or prefetch < 0.
+  /// Throws ValueError for an empty dataset, batch_size <= 0, prefetch < 0, or a rank outside
+  /// [0, num_replicas), or batch_size < num_replicas (a replica without rows in every batch).
   DataLoader(std::shared_ptr<const Dataset> dataset, const Options& options = {});
   /// A loader over a concrete dataset, moved (or copied: tensors share their data) into it.
   template <class D>
@@ -60,6 +75,8 @@ class DataLoader {
 
   /// Batches per epoch (len(loader) in PyTorch).
   int64_t size() const;
+  /// Rows of batch `batch` of an epoch over all replicas (batch_size, or fewer for the last).
+  int64_t global_batch_rows(int64_t batch) const;
   const Dataset& dataset() const { return *dataset_; }
   const Options& options() const { return options_; }
 

@@ -39,6 +39,14 @@ struct Checkpoint {
 void save_checkpoint(const std::filesystem::path& path, Experiment& run, int64_t epochs_done,
                      const data::DataLoader& loader, const std::string& config_yaml);
 
+/// What save_checkpoint writes, as a state dict (also what rank 0 sends the other processes of
+/// a distributed run).
+io::StateDict checkpoint_state(Experiment& run, int64_t epochs_done, const data::DataLoader& loader,
+                               const std::string& config_yaml);
+
+/// read_checkpoint's checks on contents already read; `path` names their source in errors.
+Checkpoint parse_checkpoint(io::StateDict contents, const std::filesystem::path& path);
+
 /// Reads `path` and parses its minidl metadata strictly. Throws IOError naming the path, and
 /// the metadata key when one is missing or malformed, or when the loader is not at the start
 /// of the epoch after the epochs done (minidl resumes at epoch boundaries). A checkpoint

@@ -14,6 +14,7 @@
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/metrics.hpp"
 #include "minidl/experiment/progress.hpp"
+#include "minidl/experiment/replicas.hpp"
 
 namespace minidl::experiment {
 
@@ -37,6 +38,9 @@ struct TrainOptions {
   /// Replace the run an explicit output already holds (otherwise refused).
   bool overwrite = false;
   Display display = Display::Lines;
+  /// The processes sharing the run, data-parallel (null: this one alone). Each trains on its
+  /// share of every global batch of data.batch_size samples; rank 0 prints and writes the files.
+  Replicas* replicas = nullptr;
 };
 
 /// The outcome, as summary.json records it.
@@ -66,14 +70,17 @@ struct TrainResult {
 /// holds a run, ConfigError for a resume whose config differs from the checkpoint's.
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out);
 
-/// The loader the run's training data is iterated with (batch size, shuffle, seed of the config).
-data::DataLoader make_train_loader(const Experiment& run);
+/// The loader the run's training data is iterated with (batch size, shuffle, seed of the config),
+/// yielding replica `rank`'s share of each batch of `num_replicas`.
+data::DataLoader make_train_loader(const Experiment& run, int64_t num_replicas = 1, int64_t rank = 0);
 
 /// One epoch: each remaining batch of `loader`'s current epoch through forward, loss,
 /// backward, clipping and an optimizer step (no validation, no files). Returns the epoch's
 /// row without validation figures. Throws DivergenceError naming `epoch` and the batch for a
-/// NaN/inf loss, or for a NaN/inf parameter after the epoch's last step.
-EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar = nullptr);
+/// NaN/inf loss, or for a NaN/inf parameter after the epoch's last step. With `replicas`, each
+/// step's gradients and loss are combined over them (every process throws the same errors).
+EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar = nullptr,
+                         Replicas* replicas = nullptr);
 
 /// minidl's version, "major.minor.patch" from project(VERSION) in CMakeLists.txt (its one source).
 const char* version();
