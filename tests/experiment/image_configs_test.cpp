@@ -51,9 +51,6 @@ class ImageConfigRun : public testing::TestWithParam<Reduced> {};
 // first epoch stays at chance, as in d2l's plot.)
 TEST_P(ImageConfigRun, LearnsInAReducedRun) {
   if (!fashion_mnist_present()) GTEST_SKIP() << "dataset-fashion-mnist is not installed (make deps installs it)";
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "minutes of training under the sanitizers; the image ops' own tests cover the same code";
-#endif
   const std::string out = testing::TempDir() + "reduced_" + std::filesystem::path(GetParam().file).stem().string();
   std::filesystem::remove_all(out);
   const std::vector<std::string> overrides = {"output=" + out, "train.epochs=" + std::to_string(GetParam().epochs)};
