@@ -200,15 +200,20 @@ TEST(Conv2d, rejects_bad_arguments_naming_them) {
 }
 
 TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
-  // LeNet's second layer on a batch of 64: eight chunks of the weight gradient.
-  const Variable x0 = random({64, 6, 14, 14}, 21), w0 = random({16, 6, 5, 5}, 22), b0 = random({16}, 23);
-  const Tensor g = random({64, 16, 10, 10}, 24).data();
-  expect_same_for_1_and_2_threads([&] {
-    Variable x(x0.data(), true), w(w0.data(), true), b(b0.data(), true);
-    Variable y = conv2d(x, w, b);
-    y.backward(g);
-    return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad()};
-  });
+  // LeNet's two layers on a batch of 61: eight chunks of the weight gradient and a short one,
+  // through im2col + sgemm (the second) and the direct loops (the first, here with dx too).
+  for (const auto& [x_shape, w_shape, padding] : std::vector<std::tuple<Shape, Shape, Pair>>{
+           {{61, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}}, {{61, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}}}) {
+    const Variable x0 = random(x_shape, 21), w0 = random(w_shape, 22), b0 = random({w_shape[0]}, 23);
+    const Variable y0 = conv2d(x0, w0, b0, {1, 1}, padding);
+    const Tensor g = random(y0.shape(), 24).data();
+    expect_same_for_1_and_2_threads([&] {
+      Variable x(x0.data(), true), w(w0.data(), true), b(b0.data(), true);
+      Variable y = conv2d(x, w, b, {1, 1}, padding);
+      y.backward(g);
+      return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad()};
+    });
+  }
 }
 
 // ---- pooling --------------------------------------------------------------------------------

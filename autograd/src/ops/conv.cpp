@@ -1,7 +1,10 @@
-// conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over chunks of the batch.
+// conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over chunks of the batch;
+// small-tap layers with wide rows go through the direct loops of conv_direct.cpp instead.
 #include <algorithm>
 #include <vector>
 
+#include "conv_direct.hpp"
+#include "conv_geometry.hpp"
 #include "image_geometry.hpp"
 #include "minidl/autograd/image_ops.hpp"
 #include "minidl/autograd/node.hpp"
@@ -14,30 +17,9 @@ namespace minidl {
 using Grads = std::span<Tensor>;
 using image::Pair;
 
+using namespace conv;
+
 namespace {
-
-// Samples per weight-gradient partial sum. Fixed, so the partials and the order they are added
-// in never depend on the thread count: the gradient is bitwise the same for any count.
-constexpr int64_t kBatchChunk = 8;
-
-struct ConvGeometry {
-  int64_t batch, channels, height, width;  // input
-  int64_t out_channels, kh, kw, out_h, out_w, groups;
-  Pair stride, padding, dilation;
-
-  int64_t positions() const { return out_h * out_w; }
-  int64_t col_rows() const { return channels * kh * kw; }                    // rows of one sample's im2col
-  int64_t group_rows() const { return col_rows() / groups; }                 // ... of one group
-  int64_t group_out() const { return out_channels / groups; }
-  int64_t sample_size() const { return channels * height * width; }
-};
-
-// im2col and col2im work on the sample zero-padded on every side [C, Hp, Wp]: the window never
-// leaves it, so every run of out_w columns is a branch-free copy (bounds checks per run cost
-// more than the copy itself at LeNet's sizes).
-int64_t padded_h(const ConvGeometry& g) { return g.height + 2 * g.padding[0]; }
-int64_t padded_w(const ConvGeometry& g) { return g.width + 2 * g.padding[1]; }
-bool has_padding(const ConvGeometry& g) { return g.padding[0] != 0 || g.padding[1] != 0; }
 
 // Walks one sample's im2col matrix [C*kh*kw, out_h*out_w], stored with row stride `ld`, run by
 // run: visit(col, in) where column ox of the run starting at `col` is padded pixel in + ox * stride_w.
@@ -51,19 +33,6 @@ void walk_columns(const ConvGeometry& g, int64_t ld, Visit&& visit) {
         for (int64_t oy = 0; oy < g.out_h; ++oy)
           visit(row * ld + oy * g.out_w, (c * hp + oy * g.stride[0] + ki * g.dilation[0]) * wp + kj * g.dilation[1]);
       }
-}
-
-// One sample x [C, H, W] zero-padded into `buf` (x itself when there is no padding). The border
-// of `buf` is zeroed when it is first sized and never written after, so only the interior is copied.
-const float* pad_sample(const ConvGeometry& g, const float* x, std::vector<float>& buf) {
-  if (!has_padding(g)) return x;
-  const int64_t hp = padded_h(g), wp = padded_w(g);
-  if (buf.empty()) buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
-  for (int64_t c = 0; c < g.channels; ++c)
-    for (int64_t y = 0; y < g.height; ++y)
-      std::copy_n(x + (c * g.height + y) * g.width, g.width,
-                  buf.data() + (c * hp + y + g.padding[0]) * wp + g.padding[1]);
-  return buf.data();
 }
 
 // One padded sample's columns into cols (row stride ld).
@@ -261,6 +230,13 @@ void conv_backward(const ConvGeometry& g, const Tensor& cols, const Tensor& w2, 
   for (size_t i = 1; i < dw_parts.size(); ++i) dw->add_(dw_parts[i]);
 }
 
+// The gradients as conv2d's inputs take them: x's, the weight's in its 4-D shape, the bias's.
+void set_conv_grads(const ConvGeometry& g, const Tensor& go, Tensor dx, Tensor dw, Grads gi, const Node& node) {
+  if (dx.defined()) gi[0] = std::move(dx);
+  if (dw.defined()) gi[1] = dw.view({g.out_channels, g.channels / g.groups, g.kh, g.kw});
+  if (node.needs_input_grad(2)) gi[2] = minidl::sum(minidl::sum(go, 2), 0);
+}
+
 }  // namespace
 
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
@@ -270,6 +246,17 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
   const Tensor xc = x.data().contiguous();
   const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});
   const Tensor bc = bias.defined() ? bias.data().contiguous() : Tensor();
+  if (direct_fits(g)) {
+    Tensor out = direct_forward(g, xc, w2, bias.defined() ? &bc : nullptr);
+    return record("Conv2d", std::move(out), {&x, &weight, &bias},
+                  [g, sx = SavedTensor(xc), sw = SavedTensor(w2)](const Tensor& grad, Grads gi, const Node& node) {
+                    const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
+                    Tensor dx, dw;
+                    direct_backward(g, sx.get("Conv2d"), sw.get("Conv2d"), go, node.needs_input_grad(0) ? &dx : nullptr,
+                                    node.needs_input_grad(1) ? &dw : nullptr);
+                    set_conv_grads(g, go, std::move(dx), std::move(dw), gi, node);
+                  });
+  }
   // The forward's columns are all the weight gradient needs (x itself is not saved).
   const bool keep_columns = should_record({&x, &weight, &bias}) && weight.requires_grad();
   Tensor columns;
@@ -281,9 +268,7 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                   Tensor dw;
                   const bool weight_grad = node.needs_input_grad(1);
                   conv_backward(g, columns, sw.get("Conv2d"), go, dx.defined() ? &dx : nullptr, weight_grad ? &dw : nullptr);
-                  if (dx.defined()) gi[0] = std::move(dx);
-                  if (dw.defined()) gi[1] = dw.view({g.out_channels, g.channels / g.groups, g.kh, g.kw});
-                  if (node.needs_input_grad(2)) gi[2] = minidl::sum(minidl::sum(go, 2), 0);
+                  set_conv_grads(g, go, std::move(dx), std::move(dw), gi, node);
                 });
 }
 

@@ -1,0 +1,214 @@
+// conv2d as direct loops, vectorised over an output row's columns. A network's first layer (one
+// to three input channels, small kernels, wide rows) as a GEMM is tiny: LeNet's is 6x25 @ 25x784
+// per sample, and sgemm spends its time packing the 25x784 operand that im2col wrote first.
+// Here a pass keeps 3 output channels x 32 columns of one output row in 12 vector registers
+// and reads each input row once per tap for all of them.
+#include "conv_direct.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "minidl/core/parallel.hpp"
+
+namespace minidl::conv {
+
+namespace {
+
+// Eight floats as one value (a GCC/Clang vector): one AVX register, or two SSE ones on a CPU
+// without AVX. Arithmetic on it is element-wise; a float operand is broadcast.
+using Lanes = float __attribute__((vector_size(32)));
+constexpr int64_t kLanes = 8;
+constexpr int64_t kBlocks = 4;                       // vectors per pass
+constexpr int64_t kPassWidth = kLanes * kBlocks;     // output columns per pass
+constexpr int64_t kChannelGroup = 3;                 // output channels per pass
+
+// Unaligned: input rows start at any column.
+Lanes load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+
+// The zero-padded sample [C, Hp, wide]: rows as wide as whole passes read (past the right
+// padding by up to a pass), so no pass needs a bounds check.
+struct WidePadding {
+  int64_t height, wide;
+
+  explicit WidePadding(const ConvGeometry& g)
+      : height(padded_h(g)), wide(round_up(g.out_w, kPassWidth) + g.kw - 1) {}
+
+  const float* fill(const ConvGeometry& g, const float* x, std::vector<float>& buf) const {
+    return copy_padded(g, x, buf, wide);
+  }
+};
+
+// Output channels [o, o+G) of one pass: out row columns [x, x + valid) from padded rows that
+// start at `in` (row y, column x), weights [O, C*kh*kw].
+template <int64_t G>
+void forward_pass(const ConvGeometry& g, const WidePadding& p, const float* in, const float* weight,
+                  const float* bias, int64_t o, float* out, int64_t valid) {
+  Lanes acc[G][kBlocks];
+  for (int64_t j = 0; j < G; ++j)
+    for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] = Lanes{} + (bias ? bias[o + j] : 0.0f);
+  const int64_t taps = g.col_rows();
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      const float* row = in + (c * p.height + ki) * p.wide;
+      const float* w = weight + o * taps + (c * g.kh + ki) * g.kw;
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        Lanes v[kBlocks];
+        for (int64_t b = 0; b < kBlocks; ++b) v[b] = load(row + kj + b * kLanes);
+        for (int64_t j = 0; j < G; ++j) {
+          const float s = w[j * taps + kj];
+          for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] += s * v[b];
+        }
+      }
+    }
+  const int64_t plane = g.positions();
+  for (int64_t j = 0; j < G; ++j) {
+    float row[kPassWidth];
+    for (int64_t b = 0; b < kBlocks; ++b) store(row + b * kLanes, acc[j][b]);
+    std::copy_n(row, valid, out + j * plane);
+  }
+}
+
+// Calls f(o, G) for output channels in groups of kChannelGroup (the last may be smaller), with
+// G a compile-time constant.
+template <class F>
+void for_each_channel_group(int64_t channels, F&& f) {
+  for (int64_t o = 0; o < channels; o += kChannelGroup) {
+    const int64_t left = channels - o;
+    if (left >= 3) f(o, std::integral_constant<int64_t, 3>{});
+    else if (left == 2) f(o, std::integral_constant<int64_t, 2>{});
+    else f(o, std::integral_constant<int64_t, 1>{});
+  }
+}
+
+// Output channels [o, o+G) of the weight gradient for input channel c, tap (ki, kj): each
+// channel's products summed lane-wise over every row and pass of one sample into `lanes`.
+template <int64_t G>
+void weight_grad_pass(const ConvGeometry& g, const WidePadding& p, const float* padded, const float* grad,
+                      int64_t grad_wide, int64_t o, int64_t c, int64_t ki, int64_t kj, float* lanes) {
+  // One accumulator per block too: a single chain per channel would wait on the FMA latency.
+  Lanes acc[G][kBlocks] = {};
+  const int64_t grad_plane = g.out_h * grad_wide;
+  for (int64_t x = 0; x < g.out_w; x += kPassWidth) {
+    const float* row = padded + (c * p.height + ki) * p.wide + x + kj;
+    const float* gr = grad + o * grad_plane + x;
+    for (int64_t y = 0; y < g.out_h; ++y, row += p.wide, gr += grad_wide) {
+      Lanes v[kBlocks];
+      for (int64_t b = 0; b < kBlocks; ++b) v[b] = load(row + b * kLanes);
+      for (int64_t j = 0; j < G; ++j)
+        for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] += load(gr + j * grad_plane + b * kLanes) * v[b];
+    }
+  }
+  const int64_t taps = g.col_rows();
+  for (int64_t j = 0; j < G; ++j) {
+    float* l = lanes + ((o + j) * taps + (c * g.kh + ki) * g.kw + kj) * kLanes;
+    store(l, load(l) + ((acc[j][0] + acc[j][1]) + (acc[j][2] + acc[j][3])));
+  }
+}
+
+// The weight gradient [O, C*kh*kw] of samples [begin, end).
+std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, const float* go, int64_t begin,
+                                     int64_t end) {
+  const WidePadding p(g);
+  const int64_t taps = g.col_rows(), weights = g.out_channels * taps;
+  const int64_t grad_wide = round_up(g.out_w, kPassWidth);
+  std::vector<float> padded, lanes(static_cast<size_t>(weights * kLanes), 0.0f);
+  // The output gradient with rows as wide as whole passes, zero past out_w.
+  std::vector<float> grad(static_cast<size_t>(g.out_channels * g.out_h * grad_wide), 0.0f);
+  for (int64_t n = begin; n < end; ++n) {
+    const float* in = p.fill(g, x + n * g.sample_size(), padded);
+    for (int64_t r = 0; r < g.out_channels * g.out_h; ++r)
+      std::copy_n(go + n * g.out_channels * g.positions() + r * g.out_w, g.out_w, grad.data() + r * grad_wide);
+    for_each_channel_group(g.out_channels, [&](int64_t o, auto group) {
+      for (int64_t c = 0; c < g.channels; ++c)
+        for (int64_t ki = 0; ki < g.kh; ++ki)
+          for (int64_t kj = 0; kj < g.kw; ++kj)
+            weight_grad_pass<group()>(g, p, in, grad.data(), grad_wide, o, c, ki, kj, lanes.data());
+    });
+  }
+  std::vector<float> part(static_cast<size_t>(weights));
+  for (int64_t i = 0; i < weights; ++i) {
+    float sum = 0.0f;
+    for (int64_t l = 0; l < kLanes; ++l) sum += lanes[static_cast<size_t>(i * kLanes + l)];
+    part[static_cast<size_t>(i)] = sum;
+  }
+  return part;
+}
+
+// The input gradient as a convolution: the output gradient, padded by k-1-p, with the kernel
+// flipped and its channel axes swapped gives dx (stride 1, no dilation, one group).
+void input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go, Tensor& dx) {
+  ConvGeometry t = g;
+  t.channels = g.out_channels;
+  t.height = g.out_h;
+  t.width = g.out_w;
+  t.out_channels = g.channels;
+  t.padding = {g.kh - 1 - g.padding[0], g.kw - 1 - g.padding[1]};
+  t.out_h = g.height;
+  t.out_w = g.width;
+  Tensor flipped = Tensor::empty({g.channels, g.out_channels * g.kh * g.kw});
+  const float* w = weight.data<float>();
+  float* f = flipped.data<float>();
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t o = 0; o < g.out_channels; ++o)
+      for (int64_t ki = 0; ki < g.kh; ++ki)
+        for (int64_t kj = 0; kj < g.kw; ++kj)
+          f[((c * g.out_channels + o) * g.kh + ki) * g.kw + kj] =
+              w[((o * g.channels + c) * g.kh + (g.kh - 1 - ki)) * g.kw + (g.kw - 1 - kj)];
+  dx = direct_forward(t, go, flipped, nullptr);
+}
+
+}  // namespace
+
+bool direct_fits(const ConvGeometry& g) {
+  return g.stride == Pair{1, 1} && g.dilation == Pair{1, 1} && g.groups == 1 && g.col_rows() <= 32 &&
+         g.out_w >= 16 && g.padding[0] < g.kh && g.padding[1] < g.kw;
+}
+
+Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias) {
+  Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
+  const float* xp = x.data<float>();
+  const float* wp = weight.data<float>();
+  const float* bp = bias ? bias->data<float>() : nullptr;
+  float* op = out.data<float>();
+  const WidePadding p(g);
+  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+    std::vector<float> padded;
+    for (int64_t n = begin; n < end; ++n) {
+      const float* in = p.fill(g, xp + n * g.sample_size(), padded);
+      for_each_channel_group(g.out_channels, [&](int64_t o, auto group) {
+        for (int64_t y = 0; y < g.out_h; ++y)
+          for (int64_t x = 0; x < g.out_w; x += kPassWidth)
+            forward_pass<group()>(g, p, in + y * p.wide + x, wp, bp, o,
+                                  op + ((n * g.out_channels + o) * g.out_h + y) * g.out_w + x,
+                                  std::min(kPassWidth, g.out_w - x));
+      });
+    }
+  });
+  return out;
+}
+
+void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx,
+                     Tensor* dw) {
+  if (dx) input_grad(g, weight, go, *dx);
+  if (!dw) return;
+  const int64_t chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
+  std::vector<std::vector<float>> parts(static_cast<size_t>(chunks));
+  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+    parts[static_cast<size_t>(begin / kBatchChunk)] =
+        weight_grad_chunk(g, x.data<float>(), go.data<float>(), begin, end);
+  });
+  *dw = Tensor::zeros({g.out_channels, g.col_rows()});
+  float* d = dw->data<float>();
+  for (const std::vector<float>& part : parts)
+    for (size_t i = 0; i < part.size(); ++i) d[i] += part[i];
+}
+
+}  // namespace minidl::conv

@@ -1,0 +1,23 @@
+#pragma once
+// Internal to conv2d: direct loops for convolutions whose GEMM would be mostly packing.
+#include "conv_geometry.hpp"
+#include "minidl/core/tensor.hpp"
+
+namespace minidl::conv {
+
+/// True when the direct loops beat im2col + sgemm: stride 1, no dilation, one group, at most 32
+/// taps per output (the GEMM's inner dimension), output rows of at least 16 columns, and padding
+/// below the kernel size (the input gradient is then a direct convolution too).
+bool direct_fits(const ConvGeometry& g);
+
+/// out [N, O, H', W'] = the convolution of x [N, C, H, W] (contiguous) with weight [O, C*kh*kw]
+/// plus bias (or none).
+Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias);
+
+/// dx [N, C, H, W] and dw [O, C*kh*kw] = the gradients for the output gradient go [N, O, H'*W'];
+/// either may be null. The weight gradient is summed per chunk of kBatchChunk samples, then
+/// over chunks in order: the same bits for any thread count.
+void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx,
+                     Tensor* dw);
+
+}  // namespace minidl::conv

@@ -1,0 +1,55 @@
+#pragma once
+// Internal to conv2d (conv.cpp, conv_direct.cpp): the sizes of one convolution and the
+// zero-padded copy of a sample both ways of computing it read.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "image_geometry.hpp"
+
+namespace minidl::conv {
+
+using image::Pair;
+
+// Samples per weight-gradient partial sum. Fixed, so the partials and the order they are added
+// in never depend on the thread count: the gradient is bitwise the same for any count.
+constexpr int64_t kBatchChunk = 8;
+
+struct ConvGeometry {
+  int64_t batch, channels, height, width;  // input
+  int64_t out_channels, kh, kw, out_h, out_w, groups;
+  Pair stride, padding, dilation;
+
+  int64_t positions() const { return out_h * out_w; }
+  int64_t col_rows() const { return channels * kh * kw; }                    // rows of one sample's im2col
+  int64_t group_rows() const { return col_rows() / groups; }                 // ... of one group
+  int64_t group_out() const { return out_channels / groups; }
+  int64_t sample_size() const { return channels * height * width; }
+};
+
+// Both ways work on the sample zero-padded on every side [C, Hp, Wp]: the window never leaves
+// it, so every run of out_w columns is branch-free (bounds checks per run cost more than the
+// work itself at LeNet's sizes).
+inline int64_t padded_h(const ConvGeometry& g) { return g.height + 2 * g.padding[0]; }
+inline int64_t padded_w(const ConvGeometry& g) { return g.width + 2 * g.padding[1]; }
+inline bool has_padding(const ConvGeometry& g) { return g.padding[0] != 0 || g.padding[1] != 0; }
+
+// One sample x [C, H, W] zero-padded into `buf` as [C, Hp, row_width] (row_width >= Wp; the
+// columns past the right padding stay zero too). The border of `buf` is zeroed when it is first
+// sized and never written after, so only the interior is copied.
+inline const float* copy_padded(const ConvGeometry& g, const float* x, std::vector<float>& buf, int64_t row_width) {
+  const int64_t hp = padded_h(g);
+  if (buf.empty()) buf.assign(static_cast<size_t>(g.channels * hp * row_width), 0.0f);
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t y = 0; y < g.height; ++y)
+      std::copy_n(x + (c * g.height + y) * g.width, g.width,
+                  buf.data() + (c * hp + y + g.padding[0]) * row_width + g.padding[1]);
+  return buf.data();
+}
+
+// One sample zero-padded [C, Hp, Wp] (x itself when there is no padding).
+inline const float* pad_sample(const ConvGeometry& g, const float* x, std::vector<float>& buf) {
+  return has_padding(g) ? copy_padded(g, x, buf, padded_w(g)) : x;
+}
+
+}  // namespace minidl::conv
