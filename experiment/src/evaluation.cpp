@@ -69,8 +69,9 @@ Evaluation evaluate(Experiment& run, const data::Dataset& dataset) {
   NoGradGuard no_grad;
   run.model().eval();
   // In chunks of samples, so an image test set does not hold every activation at once; a set
-  // up to one chunk is one exact batch.
-  constexpr int64_t kChunk = 4096;
+  // up to one chunk is one exact batch. 1024, not more: LeNet's first activations for 4096
+  // images are 77 MB each, which lifted the peak RSS of a LeNet run from 346 to 553 MiB.
+  constexpr int64_t kChunk = 1024;
   const bool summed = run.config().loss.value("reduction") == OptionValue("sum");
   const int64_t n = dataset.size();
   Evaluation e;

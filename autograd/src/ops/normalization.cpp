@@ -1,5 +1,6 @@
 // batch_norm and layer_norm: statistics summed in double in a fixed order (one channel or one
 // row per task), so any thread count gives the same bits; backward beside each forward.
+#include <array>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -62,6 +63,53 @@ std::pair<double, double> mean_and_variance(int64_t count, ForEachRow&& for_each
 // Grain for loops over groups of `size` elements each.
 int64_t group_grain(int64_t size) { return std::max<int64_t>(1, kGrainSize / std::max<int64_t>(size, 1)); }
 
+// Calls f(i, c) for every element i of x [N, C, inner] with its channel c, in parallel. With
+// inner == 1 (BatchNorm1d's [N, C]) a row holds every channel once: the loop runs over whole
+// rows, vectorised over the channels, not over N*C runs of one element each.
+template <class F>
+void for_each_element(int64_t batch, int64_t channels, int64_t inner, F&& f) {
+  if (inner == 1) {
+    parallel_for(batch, group_grain(channels), [&](int64_t n0, int64_t n1) {
+      for (int64_t n = n0; n < n1; ++n)
+        for (int64_t c = 0; c < channels; ++c) f(n * channels + c, c);
+    });
+    return;
+  }
+  parallel_for(batch * channels, group_grain(inner), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t c = r % channels;
+      for (int64_t i = 0; i < inner; ++i) f(r * inner + i, c);
+    }
+  });
+}
+
+// sums[k][c] = the sum of the k-th term(i, c) over channel c's elements of [N, C, inner], in
+// double, each channel in a fixed order (rows n in turn, each row by lane_sum), so any thread
+// count gives the same bits. With inner == 1 the rows are walked once for all channels.
+template <class... Terms>
+std::array<std::vector<double>, sizeof...(Terms)> channel_sums(int64_t batch, int64_t channels, int64_t inner,
+                                                               Terms&&... terms) {
+  std::array<std::vector<double>, sizeof...(Terms)> sums;
+  for (auto& s : sums) s.assign(static_cast<size_t>(channels), 0.0);
+  if (inner == 1) {
+    for (int64_t n = 0; n < batch; ++n)
+      for (int64_t c = 0; c < channels; ++c) {
+        size_t k = 0;
+        ((sums[k++][static_cast<size_t>(c)] += terms(n * channels + c, c)), ...);
+      }
+    return sums;
+  }
+  parallel_for(channels, group_grain(batch * inner), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c)
+      for (int64_t n = 0; n < batch; ++n) {
+        const int64_t row = (n * channels + c) * inner;
+        size_t k = 0;
+        ((sums[k++][static_cast<size_t>(c)] += lane_sum(inner, [&](int64_t i) { return terms(row + i, c); })), ...);
+      }
+  });
+  return sums;
+}
+
 void check_running(const Tensor* t, int64_t channels, const Tensor& x, const char* what) {
   if (!t) return;
   check_dtype(*t, DType::Float32, "batch_norm");
@@ -96,20 +144,21 @@ Variable batch_norm(const Variable& x, const Variable& weight, const Variable& b
   auto stats = std::make_shared<Stats>();
   stats->mean.resize(static_cast<size_t>(channels));
   stats->invstd.resize(static_cast<size_t>(channels));
-  // Channel c's values are rows (n, c) of `inner` contiguous elements.
-  auto for_channel = [&](int64_t c, auto&& visit) {
-    for (int64_t n = 0; n < batch; ++n) visit(xp + (n * channels + c) * inner, inner);
-  };
   if (training) {
-    std::vector<double> variance(static_cast<size_t>(channels));
-    parallel_for(channels, group_grain(count), [&](int64_t c0, int64_t c1) {
-      for (int64_t c = c0; c < c1; ++c) {
-        const auto [mean, var] = mean_and_variance(count, [&](auto&& visit) { for_channel(c, visit); });
-        stats->mean[static_cast<size_t>(c)] = mean;
-        stats->invstd[static_cast<size_t>(c)] = 1.0 / std::sqrt(var + eps);
-        variance[static_cast<size_t>(c)] = var;
-      }
+    // Two passes: the mean, then the squared deviations from it.
+    const auto [sums] = channel_sums(batch, channels, inner, [&](int64_t i, int64_t) { return double(xp[i]); });
+    for (int64_t c = 0; c < channels; ++c) stats->mean[static_cast<size_t>(c)] = sums[static_cast<size_t>(c)] / count;
+    const double* mean = stats->mean.data();
+    const auto [squares] = channel_sums(batch, channels, inner, [&](int64_t i, int64_t c) {
+      const double d = xp[i] - mean[c];
+      return d * d;
     });
+    std::vector<double> variance(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+      const size_t i = static_cast<size_t>(c);
+      variance[i] = squares[i] / static_cast<double>(count);
+      stats->invstd[i] = 1.0 / std::sqrt(variance[i] + eps);
+    }
     const double unbias = static_cast<double>(count) / static_cast<double>(count - 1);
     for (int64_t c = 0; c < channels; ++c) {
       const size_t i = static_cast<size_t>(c);
@@ -145,12 +194,9 @@ Variable batch_norm(const Variable& x, const Variable& weight, const Variable& b
   }
   Tensor out = Tensor::empty(xc.shape());
   float* yp = out.data<float>();
-  parallel_for(batch * channels, group_grain(inner), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const size_t c = static_cast<size_t>(r % channels);
-      for (int64_t i = 0; i < inner; ++i) yp[r * inner + i] = xp[r * inner + i] * alpha[c] + beta[c];
-    }
-  });
+  const float* a = alpha.data();
+  const float* b = beta.data();
+  for_each_element(batch, channels, inner, [&](int64_t i, int64_t c) { yp[i] = xp[i] * a[c] + b[c]; });
 
   return record(
       "BatchNorm", std::move(out), {&x, &weight, &bias},
@@ -163,20 +209,10 @@ Variable batch_norm(const Variable& x, const Variable& weight, const Variable& b
         const float* wp = has_weight ? sw.get("BatchNorm").data<float>() : nullptr;
         const int64_t count = batch * inner;
         // Per channel: sum(g) and sum(g * (x - mean)), in double.
-        std::vector<double> sum_g(static_cast<size_t>(channels)), sum_gx(static_cast<size_t>(channels));
-        parallel_for(channels, group_grain(count), [&](int64_t c0, int64_t c1) {
-          for (int64_t c = c0; c < c1; ++c) {
-            const double mean = stats->mean[static_cast<size_t>(c)];
-            double sg = 0.0, sgx = 0.0;
-            for (int64_t n = 0; n < batch; ++n) {
-              const int64_t row = (n * channels + c) * inner;
-              sg += lane_sum(inner, [&](int64_t i) { return double(gp[row + i]); });
-              sgx += lane_sum(inner, [&](int64_t i) { return gp[row + i] * (xp[row + i] - mean); });
-            }
-            sum_g[static_cast<size_t>(c)] = sg;
-            sum_gx[static_cast<size_t>(c)] = sgx;
-          }
-        });
+        const double* mean = stats->mean.data();
+        const auto [sum_g, sum_gx] = channel_sums(
+            batch, channels, inner, [&](int64_t i, int64_t) { return double(gp[i]); },
+            [&](int64_t i, int64_t c) { return gp[i] * (xp[i] - mean[c]); });
         if (node.needs_input_grad(0)) {
           // training: dx = (g - mean(g) - (x - mean) * invstd^2 * mean(g * (x - mean))) * invstd * w;
           // evaluation (constant statistics): dx = g * invstd * w.
@@ -193,13 +229,9 @@ Variable batch_norm(const Variable& x, const Variable& weight, const Variable& b
           }
           Tensor dx = Tensor::empty(xv.shape());
           float* dp = dx.data<float>();
-          parallel_for(batch * channels, group_grain(inner), [&](int64_t r0, int64_t r1) {
-            for (int64_t r = r0; r < r1; ++r) {
-              const size_t c = static_cast<size_t>(r % channels);
-              for (int64_t i = 0; i < inner; ++i)
-                dp[r * inner + i] = gp[r * inner + i] * scale[c] - xp[r * inner + i] * x_coef[c] + shift[c];
-            }
-          });
+          const float *sp = scale.data(), *kp = x_coef.data(), *hp = shift.data();
+          for_each_element(batch, channels, inner,
+                           [&](int64_t i, int64_t c) { dp[i] = gp[i] * sp[c] - xp[i] * kp[c] + hp[c]; });
           gi[0] = std::move(dx);
         }
         if (node.needs_input_grad(1)) {
