@@ -85,7 +85,10 @@ nlohmann::json peak_rss_mib() {
   return nullptr;
 }
 
-void write_summary(const fs::path& path, Experiment& run, const TrainResult& r, int world_size) {
+// `final_validation`: the last epoch's evaluation of the final model, when this process made
+// it whole (one process); otherwise the validation data is evaluated here.
+void write_summary(const fs::path& path, Experiment& run, const TrainResult& r, int world_size,
+                   const std::optional<Evaluation>& final_validation) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
   nlohmann::json summary = {
       {"name", run.config().name},
@@ -107,7 +110,7 @@ void write_summary(const fs::path& path, Experiment& run, const TrainResult& r, 
   };
   // The final model's every metric on the validation data (regression in original units).
   if (const data::Dataset* validation = run.validation_data())
-    summary["validation"] = evaluation_json(evaluate(run, *validation));
+    summary["validation"] = evaluation_json(final_validation ? *final_validation : evaluate(run, *validation));
   io::write_file_atomically(path, summary.dump(2) + "\n");
 }
 
@@ -210,9 +213,9 @@ StartPoint resume_point(const RunFolder& folder, Experiment& run, data::DataLoad
 // One epoch: training (with a progress bar on a terminal), the scheduler's step, validation.
 // A DivergenceError says what became non-finite, and where.
 // With replicas: running statistics averaged (so every process holds the same model) and
-// validation sharded.
+// validation sharded. `validation` receives the whole evaluation when one process made it.
 EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, const TrainOptions& options,
-                       Replicas& replicas, std::ostream& out) {
+                       Replicas& replicas, std::ostream& out, std::optional<Evaluation>& validation) {
   std::optional<ProgressBar> bar;
   if (options.display == Display::Progress && replicas.is_main())
     bar.emplace(out, epoch, run.config().train.epochs, loader.size());
@@ -226,8 +229,10 @@ EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch,
   if (bar) bar->clear();
   replicas.average_buffers();
   if (run.scheduler()) run.scheduler()->step();
-  if (const data::Dataset* validation = run.validation_data()) {
-    const Evaluation e = evaluate_shared(replicas, run, *validation);
+  validation.reset();
+  if (const data::Dataset* validation_data = run.validation_data()) {
+    const Evaluation e = evaluate_shared(replicas, run, *validation_data);
+    if (replicas.size() == 1) validation = e;
     if (!std::isfinite(e.loss))
       throw DivergenceError(fmt::format("validation loss became {} at epoch {}", non_finite_name(e.loss), epoch));
     m.val_loss = e.loss;
@@ -335,13 +340,14 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
     save_preprocessing(folder->preprocessing_file(), run.preprocessing());
   });
 
+  std::optional<Evaluation> final_validation;  // of the model the last epoch left
   for (; epochs_done < epochs && !rank0_value(replicas, best.should_stop()); ++epochs_done) {
     const int64_t epoch = epochs_done + 1;
     EpochMetrics m;
     try {
       // Each check comes before the epoch's files: a diverged epoch leaves no row and no checkpoint.
       // Every process ends the epoch together, so a divergence (seen by all) stops all of them.
-      replicas.together([&] { m = run_epoch(run, loader, epoch, options, replicas, shown); });
+      replicas.together([&] { m = run_epoch(run, loader, epoch, options, replicas, shown, final_validation); });
     } catch (const DivergenceError& e) {
       if (!main) throw;
       throw DivergenceError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->checkpoint_file()));
@@ -377,7 +383,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   replicas.together([&] {
     if (!main) return;
     nn::save(run.model(), folder->model_file());
-    write_summary(folder->summary_file(), run, result, replicas.size());
+    write_summary(folder->summary_file(), run, result, replicas.size(), final_validation);
     draw_curves(*folder, out);
   });
   shown << final_line(config.name, result);
