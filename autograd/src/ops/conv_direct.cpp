@@ -15,7 +15,10 @@ namespace minidl::conv {
 namespace {
 
 // Eight floats as one value (a GCC/Clang vector): one AVX register, or two SSE ones on a CPU
-// without AVX. Arithmetic on it is element-wise; a float operand is broadcast.
+// without AVX. Arithmetic on it is element-wise; a float operand is broadcast. Built without
+// AVX (MINIDL_NATIVE=OFF) the compilers warn that passing one changes the calling convention:
+// only these file-local, inlined helpers pass them, so no ABI is crossed.
+#pragma GCC diagnostic ignored "-Wpsabi"
 using Lanes = float __attribute__((vector_size(32)));
 constexpr int64_t kLanes = 8;
 constexpr int64_t kBlocks = 4;                       // vectors per pass
@@ -29,7 +32,7 @@ Lanes load(const float* p) {
   return v;
 }
 
-void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
 
 int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 
