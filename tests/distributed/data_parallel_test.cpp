@@ -10,6 +10,8 @@
 #include "minidl/nn/batch_norm.hpp"
 #include "minidl/nn/linear.hpp"
 #include "minidl/nn/sequential.hpp"
+#include "minidl/nn/activation.hpp"
+#include "minidl/autograd/ops.hpp"
 
 namespace minidl::distributed {
 namespace {
@@ -88,6 +90,59 @@ TEST(DataParallel, AverageBuffersGivesEveryProcessTheMeanRunningStatistics) {
   replicas.average_buffers();
   const int n = world().size();
   EXPECT_FLOAT_EQ(mean.at({1}), static_cast<float>(n - 1) / 2.0f);
+}
+
+// A small net's gradients from this rank's own rows (every rank a different batch).
+std::vector<std::vector<float>> gradients_after_one_step(DataParallel::Options options, bool expect) {
+  Generator gen(7);
+  nn::Sequential net{nn::Linear(3, 4, true, gen), nn::ReLU(), nn::Linear(4, 2, true, gen)};
+  DataParallel replicas(world(), net, options);
+  const double weight = 1.0 / (world().rank() + 1);
+  if (expect) replicas.expect_backward(weight);
+  Generator data(50 + static_cast<uint64_t>(world().rank()));
+  sum(net(Variable(Tensor::normal({5, 3}, 0.0f, 1.0f, data)))).backward();
+  replicas.allreduce_gradients(weight);
+  std::vector<std::vector<float>> grads;
+  for (const Variable& p : net.parameters()) grads.push_back(p.grad().contiguous().to_vector());
+  return grads;
+}
+
+TEST(DataParallel, BucketsStartedDuringBackwardGiveTheOneAllreduceGradients) {
+  // 16-byte buckets: each parameter of the net is its own bucket, most started by backward.
+  const auto overlapped = gradients_after_one_step({.bucket_bytes = 16, .overlap = true}, true);
+  const auto at_once = gradients_after_one_step({.overlap = false}, true);
+  const auto one_bucket = gradients_after_one_step({.bucket_bytes = size_t{1} << 20}, false);
+  ASSERT_EQ(overlapped.size(), 4u);
+  for (size_t i = 0; i < overlapped.size(); ++i) {
+    ASSERT_EQ(overlapped[i].size(), at_once[i].size());
+    for (size_t j = 0; j < overlapped[i].size(); ++j) {
+      EXPECT_NEAR(overlapped[i][j], at_once[i][j], 1e-6f) << "parameter " << i;
+      EXPECT_NEAR(overlapped[i][j], one_bucket[i][j], 1e-6f) << "parameter " << i;
+    }
+  }
+}
+
+TEST(DataParallel, AGradientReadyTwiceAfterOneExpectBackwardIsAnError) {
+  Generator gen(1);
+  nn::Linear layer(2, 1, true, gen);
+  DataParallel replicas(world(), layer, {.bucket_bytes = 4});
+  Variable x(Tensor::ones({1, 2}));
+  replicas.expect_backward(1.0);
+  sum(layer(x)).backward();
+  EXPECT_THROW(sum(layer(x)).backward(), Error);  // a second backward, not announced
+  replicas.allreduce_gradients(1.0);  // still finishes the step every process started
+}
+
+TEST(DataParallel, AWeightOtherThanTheExpectedOneFailsOnEveryProcess) {
+  Generator gen(1);
+  nn::Linear layer(2, 1, true, gen);
+  DataParallel replicas(world(), layer);
+  replicas.expect_backward(0.5);
+  sum(layer(Variable(Tensor::ones({1, 2})))).backward();
+  EXPECT_THROW(replicas.allreduce_gradients(0.25), Error);
+  // The next step starts clean.
+  replicas.expect_backward(0.5);
+  EXPECT_NO_THROW(replicas.allreduce_gradients(0.5));
 }
 
 }  // namespace

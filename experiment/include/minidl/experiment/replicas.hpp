@@ -42,6 +42,9 @@ class Replicas {
 
   /// Starts keeping `model`'s replicas identical (its parameters' gradients and its buffers).
   virtual void attach(nn::Module& /*model*/) {}
+  /// Before each process's backward, with the weight combine_gradients will get: lets the
+  /// gradients start travelling while backward still runs.
+  virtual void expect_backward(double /*weight*/) {}
   /// After each process's backward: every gradient becomes the sum over processes of
   /// weight x gradient, and the result is the sum of weight x loss. `failure` is what this
   /// process's step threw: when any process has one, every process throws (as together).
