@@ -53,6 +53,13 @@ class Replicas {
   virtual void average_buffers() {}
 };
 
+/// How many processes the launcher (OpenMPI's or MPICH's mpirun) says it started, read from
+/// its environment variables through `getenv`; 1 when none is set.
+int launcher_world_size(const std::function<const char*(const char*)>& getenv);
+/// Throws Error ("distributed training is not available ... built without MPI") when the
+/// launcher started several `processes` and this build has no MPI; one process is fine.
+void check_mpi_available(bool built_with_mpi, int processes);
+
 /// The replicas of this process: MPI's (initialised here, finalised with the object) when it
 /// was started by mpirun, else one process. Throws Error when mpirun started several processes
 /// but this minidl was built without MPI.
