@@ -31,11 +31,22 @@ double batch_weight(const data::DataLoader& loader) {
 DataParallel::DataParallel(Communicator comm, nn::Module& model, Options options)
     : comm_(comm), options_(options), parameters_(model.parameters()), tail_(2) {
   for (const auto& [name, buffer] : model.named_buffers()) buffers_.push_back(buffer);
-  // Buckets in reverse registration order: backward finishes the last layers' gradients first.
-  slots_.resize(parameters_.size());
+  // Until the first step shows backward's order: reverse registration order, which backward
+  // roughly follows (the last layers' gradients come first).
+  std::vector<size_t> order(parameters_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = order.size() - 1 - i;
+  layout_buckets(order);
+  for (size_t i = 0; i < parameters_.size(); ++i)
+    hooks_.push_back(parameters_[i].add_grad_ready_hook([this, i](const Tensor& grad) { on_grad_ready(i, grad); }));
+  broadcast_state();
+}
+
+void DataParallel::layout_buckets(const std::vector<size_t>& order) {
+  buckets_.clear();
+  slots_.assign(parameters_.size(), Slot{});
   const size_t capacity = std::max<size_t>(options_.bucket_bytes / sizeof(float), 1);
   size_t size = 0;
-  for (size_t i = parameters_.size(); i-- > 0;) {
+  for (const size_t i : order) {
     const auto n = static_cast<size_t>(parameters_[i].data().numel());
     if (buckets_.empty() || (size > 0 && size + n > capacity)) {
       if (!buckets_.empty()) buckets_.back().values.resize(size);
@@ -47,9 +58,29 @@ DataParallel::DataParallel(Communicator comm, nn::Module& model, Options options
     size += n;
   }
   if (!buckets_.empty()) buckets_.back().values.resize(size);
-  for (size_t i = 0; i < parameters_.size(); ++i)
-    hooks_.push_back(parameters_[i].add_grad_ready_hook([this, i](const Tensor& grad) { on_grad_ready(i, grad); }));
-  broadcast_state();
+}
+
+void DataParallel::follow_backward_order() {
+  // Rank 0's order for every process: the buckets (the collectives) must match everywhere.
+  std::vector<uint8_t> bytes(ready_order_.size() * sizeof(uint32_t));
+  for (size_t k = 0; k < ready_order_.size(); ++k) {
+    const auto slot = static_cast<uint32_t>(ready_order_[k]);
+    std::memcpy(bytes.data() + k * sizeof(uint32_t), &slot, sizeof slot);
+  }
+  comm_.broadcast(bytes);
+  std::vector<size_t> order;
+  std::vector<bool> placed(parameters_.size(), false);
+  for (size_t k = 0; k + sizeof(uint32_t) <= bytes.size(); k += sizeof(uint32_t)) {
+    uint32_t slot = 0;
+    std::memcpy(&slot, bytes.data() + k, sizeof slot);
+    if (slot < placed.size() && !placed[slot]) order.push_back(slot), placed[slot] = true;
+  }
+  // Parameters whose gradient did not come in that step (unused, frozen) go last.
+  for (size_t i = parameters_.size(); i-- > 0;)
+    if (!placed[i]) order.push_back(i);
+  layout_buckets(order);
+  ready_order_.clear();
+  ordered_ = true;
 }
 
 DataParallel::~DataParallel() {
@@ -71,6 +102,7 @@ void DataParallel::on_grad_ready(size_t slot, const Tensor& grad) {
     throw Error("DataParallel: the gradient of parameter " + std::to_string(slot) +
                 " was ready twice after one expect_backward (call it before each backward, or not at all to "
                 "accumulate several backwards)");
+  if (!ordered_) ready_order_.push_back(slot);
   fill(slot, grad, static_cast<float>(*expected_));
   start_buckets(false);
   pending_.progress();
@@ -130,6 +162,7 @@ double DataParallel::allreduce_gradients(double weight, double value, std::excep
     if (!param.grad().defined()) param.set_grad(Tensor::zeros(param.data().shape()));
     assign(param.grad(), buckets_[slots_[i].bucket].values.data() + slots_[i].offset);
   }
+  if (!ordered_) follow_backward_order();
   return tail_[0];
 }
 

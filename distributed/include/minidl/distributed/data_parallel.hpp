@@ -14,8 +14,8 @@
 //     opt->step();
 //   }
 //
-// The gradients travel in buckets (parameters in reverse registration order, the order backward
-// produces them); after expect_backward, each bucket's sum starts (MPI_Iallreduce) as soon as
+// The gradients travel in buckets (parameters in the order backward produced their gradients in
+// the first step, rank 0's; reverse registration order before that); after expect_backward, each bucket's sum starts (MPI_Iallreduce) as soon as
 // backward has made all of its gradients, while backward goes on, as PyTorch's DDP does.
 #include <cstddef>
 #include <cstdint>
@@ -88,6 +88,10 @@ class DataParallel {
     size_t filled = 0;
   };
   void on_grad_ready(size_t slot, const Tensor& grad);
+  // Assigns the parameters, in `order`, to buckets of options_.bucket_bytes.
+  void layout_buckets(const std::vector<size_t>& order);
+  // After the first step (a collective): buckets in the order rank 0's gradients came.
+  void follow_backward_order();
   // Writes weight x `grad` (zeros when undefined) into the slot's place in its bucket.
   void fill(size_t slot, const Tensor& grad, float weight);
   // Starts the buckets, in order, that are full (all of them when `all`).
@@ -101,6 +105,8 @@ class DataParallel {
   std::vector<Slot> slots_;      // per parameter, in registration order
   std::vector<Bucket> buckets_;  // in the order backward fills them
   std::vector<uint64_t> hooks_;
+  std::vector<size_t> ready_order_;  // the slots in the order the first step's hooks saw them
+  bool ordered_ = false;
   size_t started_ = 0;               // buckets started this step (always a prefix)
   std::optional<double> expected_;   // expect_backward's weight
   std::vector<float> tail_;          // the weighted value and the failure count of one step
