@@ -67,6 +67,49 @@ std::vector<Node*> topological_order(Node* root) {
   return post;
 }
 
+// Calls a leaf's grad-ready hooks with its final gradient.
+void report_grad_ready(VariableImpl& leaf) {
+  leaf.grad_arrived = false;
+  const auto hooks = leaf.grad_ready_hooks;  // a copy: a hook may remove hooks
+  for (const auto& [id, hook] : hooks) hook(leaf.grad);
+}
+
+// The leaves with grad-ready hooks that a backward over `order` feeds, each with its count of
+// uses in the graph: when the last node using it has run, its gradient is final. The counts are
+// cleared however the backward ends, so a failed backward leaves none behind.
+class HookedLeaves {
+ public:
+  explicit HookedLeaves(const std::vector<Node*>& order) {
+    for (Node* node : order)
+      for (int i = 0; i < node->num_inputs; ++i) {
+        VariableImpl* input = node->inputs[static_cast<size_t>(i)].get();
+        if (!input || input->grad_fn || input->grad_ready_hooks.empty()) continue;
+        if (input->pending_uses++ == 0) leaves_.push_back(input);
+      }
+  }
+  ~HookedLeaves() {
+    for (VariableImpl* leaf : leaves_) {
+      leaf->pending_uses = 0;
+      leaf->grad_arrived = false;
+    }
+  }
+  HookedLeaves(const HookedLeaves&) = delete;
+  HookedLeaves& operator=(const HookedLeaves&) = delete;
+
+  /// `node` has run (or had no gradient to send): its uses of hooked leaves are done.
+  void node_done(const Node& node) const {
+    if (leaves_.empty()) return;
+    for (int i = 0; i < node.num_inputs; ++i) {
+      VariableImpl* input = node.inputs[static_cast<size_t>(i)].get();
+      if (!input || input->pending_uses == 0) continue;
+      if (--input->pending_uses == 0 && input->grad_arrived) report_grad_ready(*input);
+    }
+  }
+
+ private:
+  std::vector<VariableImpl*> leaves_;
+};
+
 void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_graph) {
   if (!root.requires_grad)
     throw Error("backward: this value does not require grad (none of the values it was computed from "
@@ -75,10 +118,13 @@ void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_grap
     throw ShapeError("backward: gradient of shape " + to_string(grad.shape()) + " for a value of shape " +
                      to_string(root.value.shape()));
   if (!root.grad_fn) {
-    accumulate_leaf(const_cast<VariableImpl&>(root).grad, Tensor(grad));
+    auto& leaf = const_cast<VariableImpl&>(root);
+    accumulate_leaf(leaf.grad, Tensor(grad));
+    if (!leaf.grad_ready_hooks.empty()) report_grad_ready(leaf);
     return;
   }
   const std::vector<Node*> order = topological_order(root.grad_fn.get());
+  const HookedLeaves hooked(order);
   accumulate_pending(root.grad_fn->pending_grad, Tensor(grad));
   std::array<Tensor, Node::kMaxInputs> grads;
   for (Node* node : order) {
@@ -87,7 +133,10 @@ void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_grap
                   " was already freed); pass retain_graph=true to the first backward to keep it");
     Tensor g = std::move(node->pending_grad);
     node->pending_grad.reset();
-    if (!g.defined()) continue;
+    if (!g.defined()) {
+      hooked.node_done(*node);
+      continue;
+    }
     node->backward(g, std::span<Tensor>(grads.data(), static_cast<size_t>(node->num_inputs)));
     for (int i = 0; i < node->num_inputs; ++i) {
       const auto& input = node->inputs[static_cast<size_t>(i)];
@@ -97,9 +146,13 @@ void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_grap
         throw ShapeError(std::string("backward of ") + node->name() + ": gradient for input " + std::to_string(i) +
                          " has shape " + to_string(gi.shape()) + ", expected " + to_string(input->value.shape()));
       if (input->grad_fn) accumulate_pending(input->grad_fn->pending_grad, std::move(gi));
-      else accumulate_leaf(input->grad, std::move(gi));
+      else {
+        accumulate_leaf(input->grad, std::move(gi));
+        input->grad_arrived = input->pending_uses > 0;
+      }
     }
     for (Tensor& t : grads) t.reset();
+    hooked.node_done(*node);
     if (!retain_graph) {
       node->release();
       node->released = true;

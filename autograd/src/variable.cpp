@@ -39,6 +39,18 @@ void Variable::zero_grad() {
   if (impl_ && impl_->grad.defined()) impl_->grad.zero_();
 }
 
+uint64_t Variable::add_grad_ready_hook(std::function<void(const Tensor& grad)> hook) {
+  if (!defined() || !is_leaf())
+    throw Error("add_grad_ready_hook: only a leaf (a parameter or an input) has a final gradient to report");
+  const uint64_t id = impl_->next_hook_id++;
+  impl_->grad_ready_hooks.emplace_back(id, std::move(hook));
+  return id;
+}
+
+void Variable::remove_grad_ready_hook(uint64_t id) {
+  std::erase_if(impl_->grad_ready_hooks, [id](const auto& entry) { return entry.first == id; });
+}
+
 Variable Variable::detach() const { return Variable(impl_->value, false); }
 
 namespace {

@@ -5,19 +5,11 @@
 #include <cstdlib>
 #include <limits>
 
+#include "mpi_check.hpp"
+
 namespace minidl::distributed {
 
 namespace {
-
-// MPI reports errors by return code once MPI_ERRORS_RETURN is set; each becomes a
-// DistributedError naming the call.
-void check(int code, const char* call) {
-  if (code == MPI_SUCCESS) return;
-  char text[MPI_MAX_ERROR_STRING];
-  int length = 0;
-  MPI_Error_string(code, text, &length);
-  throw DistributedError(std::string(call) + " failed: " + std::string(text, static_cast<size_t>(length)));
-}
 
 // MPI counts are int: larger buffers go in chunks.
 constexpr size_t kMaxCount = static_cast<size_t>(std::numeric_limits<int>::max());

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     double loss_sum = 0.0;
     for (auto& [xb, yb] : loader) {
       optimizer->zero_grad();
+      replicas.expect_backward(loader);  // gradients travel while backward runs
       Variable loss = loss_fn(net(xb), yb);
       loss.backward();
       loss_sum += replicas.allreduce_gradients(loader, loss.item());  // the global batch's gradient and loss

@@ -33,6 +33,9 @@ class MpiReplicas : public Replicas {
   void sum(std::span<double> values) override { comm_.allreduce_sum(values); }
 
   void attach(nn::Module& model) override { parallel_.emplace(comm_, model); }
+  void expect_backward(double weight) override {
+    if (parallel_) parallel_->expect_backward(weight);
+  }
   double combine_gradients(double weight, double loss, std::exception_ptr failure) override {
     if (!parallel_) return Replicas::combine_gradients(weight, loss, failure);
     try {

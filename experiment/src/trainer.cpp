@@ -159,9 +159,11 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
     const int64_t global_rows = loader.global_batch_rows(loader.position() - 1);
     // This process's rows (with replicas maybe none of a short last batch); a mean loss weighs
     // them by their share of the global batch, so the combined step is the one-process step.
+    const double weight = summed ? 1.0 : static_cast<double>(rows) / static_cast<double>(global_rows);
     double value = 0.0;
     std::exception_ptr failure;
     try {
+      shared.expect_backward(weight);
       if (rows > 0) {
         const Variable loss = run.loss()(run.model()(batch.features), batch.targets);
         value = loss.item();
@@ -170,7 +172,6 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
     } catch (...) {
       failure = std::current_exception();
     }
-    const double weight = summed ? 1.0 : static_cast<double>(rows) / static_cast<double>(global_rows);
     value = shared.combine_gradients(weight, value, failure);
     if (!std::isfinite(value))
       throw DivergenceError(

@@ -96,3 +96,79 @@ TEST(Backward, a_gradient_given_by_the_caller_is_not_modified) {
   EXPECT_EQ(g.to_vector(), (std::vector<float>{1, 1}));
   EXPECT_EQ(x.grad().to_vector(), (std::vector<float>{2, 2}));
 }
+
+// Grad-ready hooks: how data-parallel training learns that a parameter's gradient can be sent.
+TEST(GradReadyHook, fires_once_per_backward_with_every_contribution_added) {
+  Variable w(Tensor::from({2.0f}), true);
+  Variable x(Tensor::from({3.0f}), true);
+  std::vector<float> seen;
+  w.add_grad_ready_hook([&](const Tensor& grad) { seen.push_back(grad.item()); });
+  Variable y = (w * x) * w + w * 5.0f;  // w used three times: dy/dw = 2wx + 5 = 17
+  y.backward();
+  EXPECT_EQ(seen, (std::vector<float>{17.0f}));
+  EXPECT_FLOAT_EQ(w.grad().item(), 17.0f);
+}
+
+TEST(GradReadyHook, fires_before_the_rest_of_backward_runs) {
+  // x feeds the first op, w only the last: w's gradient is final while x's is still to come.
+  Variable x(Tensor::from({1.0f}), true);
+  Variable w(Tensor::from({4.0f}), true);
+  bool x_had_grad = true;
+  w.add_grad_ready_hook([&](const Tensor&) { x_had_grad = x.grad().defined(); });
+  (exp(x * 2.0f) * w).backward();
+  EXPECT_FALSE(x_had_grad);
+  EXPECT_TRUE(x.grad().defined());
+}
+
+TEST(GradReadyHook, each_backward_reports_the_accumulated_gradient) {
+  Variable w(Tensor::from({1.0f, 2.0f}), true);
+  std::vector<std::vector<float>> seen;
+  w.add_grad_ready_hook([&](const Tensor& grad) { seen.push_back(grad.to_vector()); });
+  sum(w * 3.0f).backward();
+  sum(w * w).backward();  // adds 2w to the 3 already there
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], (std::vector<float>{3, 3}));
+  EXPECT_EQ(seen[1], (std::vector<float>{5, 7}));
+}
+
+TEST(GradReadyHook, a_leaf_the_backward_does_not_reach_is_not_reported) {
+  Variable used(Tensor::from({1.0f}), true);
+  Variable unused(Tensor::from({1.0f}), true);
+  Variable constant(Tensor::from({1.0f}));
+  int calls = 0;
+  unused.add_grad_ready_hook([&](const Tensor&) { ++calls; });
+  (used * constant).backward();
+  EXPECT_EQ(calls, 0);
+  EXPECT_FALSE(unused.grad().defined());
+}
+
+TEST(GradReadyHook, a_leaf_that_is_the_output_itself_is_reported) {
+  Variable w(Tensor::from({1.0f}), true);
+  int calls = 0;
+  w.add_grad_ready_hook([&](const Tensor& grad) { calls += static_cast<int>(grad.item()); });
+  w.backward();
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(GradReadyHook, a_removed_hook_is_not_called_and_non_leaves_have_none) {
+  Variable w(Tensor::from({1.0f}), true);
+  int calls = 0;
+  const uint64_t id = w.add_grad_ready_hook([&](const Tensor&) { ++calls; });
+  w.remove_grad_ready_hook(id);
+  (w * 2.0f).backward();
+  EXPECT_EQ(calls, 0);
+  Variable y = w * 2.0f;
+  EXPECT_THROW(y.add_grad_ready_hook([](const Tensor&) {}), Error);
+}
+
+TEST(GradReadyHook, a_failed_backward_leaves_no_count_behind) {
+  // The second backward through a freed graph throws; a later backward still reports once.
+  Variable w(Tensor::from({2.0f}), true);
+  int calls = 0;
+  w.add_grad_ready_hook([&](const Tensor&) { ++calls; });
+  Variable y = exp(w) * w;
+  y.backward();
+  EXPECT_THROW(y.backward(), Error);
+  (w * 3.0f).backward();
+  EXPECT_EQ(calls, 2);
+}

@@ -10,6 +10,8 @@
 #include "minidl/nn/batch_norm.hpp"
 #include "minidl/nn/linear.hpp"
 #include "minidl/nn/sequential.hpp"
+#include "minidl/nn/activation.hpp"
+#include "minidl/autograd/ops.hpp"
 
 namespace minidl::distributed {
 namespace {
@@ -88,6 +90,68 @@ TEST(DataParallel, AverageBuffersGivesEveryProcessTheMeanRunningStatistics) {
   replicas.average_buffers();
   const int n = world().size();
   EXPECT_FLOAT_EQ(mean.at({1}), static_cast<float>(n - 1) / 2.0f);
+}
+
+// A small net's gradients after `steps` steps from this rank's own rows (every rank a different
+// batch, the same each step). From the second step on, the buckets follow backward's order.
+std::vector<std::vector<float>> gradients_after(int steps, DataParallel::Options options, bool expect) {
+  Generator gen(7);
+  nn::Sequential net{nn::Linear(3, 4, true, gen), nn::ReLU(), nn::Linear(4, 2, true, gen)};
+  DataParallel replicas(world(), net, options);
+  const double weight = 1.0 / (world().rank() + 1);
+  Generator data(50 + static_cast<uint64_t>(world().rank()));
+  const Variable x(Tensor::normal({5, 3}, 0.0f, 1.0f, data));
+  for (int step = 0; step < steps; ++step) {
+    for (Variable p : net.parameters()) p.set_grad(Tensor());
+    if (expect) replicas.expect_backward(weight);
+    sum(net(x)).backward();
+    replicas.allreduce_gradients(weight);
+  }
+  std::vector<std::vector<float>> grads;
+  for (const Variable& p : net.parameters()) grads.push_back(p.grad().contiguous().to_vector());
+  return grads;
+}
+
+void expect_close(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].size(), b[i].size());
+    for (size_t j = 0; j < a[i].size(); ++j) EXPECT_NEAR(a[i][j], b[i][j], 1e-6f) << "parameter " << i;
+  }
+}
+
+TEST(DataParallel, BucketsStartedDuringBackwardGiveTheOneAllreduceGradients) {
+  // 16-byte buckets: each parameter of the net is its own bucket, most started by backward.
+  const auto at_once = gradients_after(1, {.overlap = false}, true);
+  ASSERT_EQ(at_once.size(), 4u);
+  expect_close(gradients_after(1, {.bucket_bytes = 16, .overlap = true}, true), at_once);
+  expect_close(gradients_after(1, {.bucket_bytes = size_t{1} << 20}, false), at_once);
+  // Later steps, with buckets in backward's order (24 bytes: some buckets hold two parameters).
+  expect_close(gradients_after(3, {.bucket_bytes = 16}, true), at_once);
+  expect_close(gradients_after(3, {.bucket_bytes = 24}, true), at_once);
+}
+
+TEST(DataParallel, AGradientReadyTwiceAfterOneExpectBackwardIsAnError) {
+  Generator gen(1);
+  nn::Linear layer(2, 1, true, gen);
+  DataParallel replicas(world(), layer, {.bucket_bytes = 4});
+  Variable x(Tensor::ones({1, 2}));
+  replicas.expect_backward(1.0);
+  sum(layer(x)).backward();
+  EXPECT_THROW(sum(layer(x)).backward(), Error);  // a second backward, not announced
+  replicas.allreduce_gradients(1.0);  // still finishes the step every process started
+}
+
+TEST(DataParallel, AWeightOtherThanTheExpectedOneFailsOnEveryProcess) {
+  Generator gen(1);
+  nn::Linear layer(2, 1, true, gen);
+  DataParallel replicas(world(), layer);
+  replicas.expect_backward(0.5);
+  sum(layer(Variable(Tensor::ones({1, 2})))).backward();
+  EXPECT_THROW(replicas.allreduce_gradients(0.25), Error);
+  // The next step starts clean.
+  replicas.expect_backward(0.5);
+  EXPECT_NO_THROW(replicas.allreduce_gradients(0.5));
 }
 
 }  // namespace

@@ -1,12 +1,20 @@
 // `mpirun -np N minidl train`: the same model as one process at the same global batch, resume
-// with another process count, and one clear failure when one rank fails.
+// with another process count, one clear failure when one rank fails, and a clean end when one
+// rank is killed outright.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -159,6 +167,110 @@ TEST(Mpirun, BatchNormTrainsWithAveragedRunningStatistics) {
     return std::stod(field);
   };
   EXPECT_NEAR(accuracy(two), accuracy(one), 0.03);
+}
+
+// Kills one rank outright.
+
+using Clock = std::chrono::steady_clock;
+
+// Polls `done` every 20 ms until it holds or `limit` passes; returns whether it held.
+template <class Predicate>
+bool wait_until(Predicate done, std::chrono::seconds limit) {
+  for (const auto end = Clock::now() + limit; Clock::now() < end;) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+// The process mpirun started as rank `rank`: a child of `mpirun` whose environment holds
+// OMPI_COMM_WORLD_RANK=<rank> (OpenMPI sets it in every process it starts).
+std::optional<pid_t> rank_process(pid_t mpirun, int rank) {
+  const std::string wanted = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string pid, comm, state;
+    pid_t parent = 0;
+    if (!(stat >> pid >> comm >> state >> parent) || parent != mpirun) continue;
+    const std::string environ = read_file(entry.path() / "environ");
+    std::istringstream vars(environ);
+    for (std::string var; std::getline(vars, var, '\0');)
+      if (var == wanted) return static_cast<pid_t>(std::stoi(name));
+  }
+  return std::nullopt;
+}
+
+// The metrics.csv rows after the header, checking that every line is whole (ends in a newline
+// and has the header's columns).
+int complete_metrics_rows(const fs::path& file) {
+  if (!fs::exists(file)) return 0;
+  const std::string text = read_file(file);
+  std::istringstream lines(text);
+  std::string header, line;
+  std::getline(lines, header);
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), std::count(header.begin(), header.end(), ','))
+        << file << ": " << line;
+    ++rows;
+  }
+  if (!text.empty()) EXPECT_EQ(text.back(), '\n') << file << " ends in a cut line";
+  return rows;
+}
+
+TEST(Mpirun, ARankKilledOutrightEndsTheRunWithoutHangingOrHalfWrittenFiles) {
+  const fs::path out = scratch("mpi_killed");
+  const fs::path log = out.string() + ".log";
+  // Long enough to be mid-training when the kill comes; checkpoints every epoch.
+  const std::string command = kMpirun + " -np 2 " + MINIDL_CLI +
+                              " train configs/digits_mlp.yaml train.epochs=100000 --quiet output=" + out.string() +
+                              " > " + log.string() + " 2>&1";
+  pid_t mpirun = 0;
+  const std::string exec_command = "exec " + command;
+  const char* shell[] = {"/bin/sh", "-c", exec_command.c_str(), nullptr};
+  ASSERT_EQ(posix_spawn(&mpirun, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(shell), environ), 0);
+  // Ended however the test goes: a hanging mpirun must not outlive it.
+  struct Reaper {
+    pid_t pid;
+    bool reaped = false;
+    ~Reaper() {
+      if (reaped) return;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } reaper{mpirun};
+
+  // Mid-training: the second epoch's row is in metrics.csv, so the first epoch's checkpoint is
+  // written (the row of an epoch goes before its checkpoint). Whole lines are counted, since a
+  // row may be half appended while it is read here.
+  auto whole_lines = [&] {
+    const fs::path metrics = out / "metrics.csv";
+    if (!fs::exists(metrics)) return 0l;
+    const std::string text = read_file(metrics);
+    return static_cast<long>(std::count(text.begin(), text.end(), '\n'));
+  };
+  ASSERT_TRUE(wait_until([&] { return whole_lines() >= 3; }, std::chrono::seconds(60))) << read_file(log);
+  const std::optional<pid_t> rank1 = rank_process(mpirun, 1);
+  ASSERT_TRUE(rank1) << "no process of mpirun " << mpirun << " has OMPI_COMM_WORLD_RANK=1";
+  ASSERT_EQ(::kill(*rank1, SIGKILL), 0);
+
+  int status = 0;
+  const bool ended = wait_until([&] { return ::waitpid(mpirun, &status, WNOHANG) == mpirun; }, std::chrono::seconds(30));
+  ASSERT_TRUE(ended) << "mpirun still runs 30 s after rank 1 was killed:\n" << read_file(log);
+  reaper.reaped = true;
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(log);
+  // Every file of the run folder is whole: the weights files load, metrics.csv has whole lines.
+  for (const auto& entry : fs::directory_iterator(out)) {
+    const fs::path file = entry.path();
+    if (file.extension() == ".safetensors") EXPECT_NO_THROW(minidl::io::load_safetensors(file)) << file;
+    else if (file.filename() == "metrics.csv") EXPECT_GE(complete_metrics_rows(file), 1);
+    else EXPECT_TRUE(file.filename() == "config.yaml" || file.filename() == ".minidl.lock") << "unexpected " << file;
+  }
+  EXPECT_TRUE(fs::exists(out / "checkpoint.safetensors"));
+  EXPECT_NE(read_file(log).find("exited on signal 9"), std::string::npos) << read_file(log);
+  fs::remove(log);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "minidl/experiment/replicas.hpp"
@@ -57,6 +58,32 @@ TEST(Replicas, AStepsFailureIsThrownWhereItHappened) {
 }  // namespace
 
 namespace {
+
+// The refusal's decision, in every build: several processes need MPI built in.
+TEST(Replicas, SeveralProcessesWithoutMpiAreRefusedClearly) {
+  try {
+    check_mpi_available(/*built_with_mpi=*/false, 2);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("distributed training is not available"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("mpirun started 2 processes"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("built without MPI"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(check_mpi_available(/*built_with_mpi=*/false, 1));  // one process, as without mpirun
+  EXPECT_NO_THROW(check_mpi_available(/*built_with_mpi=*/true, 2));
+}
+
+TEST(Replicas, TheLaunchersProcessCountComesFromItsEnvironment) {
+  auto environment = [](std::map<std::string, std::string> vars) {
+    return [vars](const char* name) -> const char* {
+      const auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  };
+  EXPECT_EQ(launcher_world_size(environment({})), 1);
+  EXPECT_EQ(launcher_world_size(environment({{"OMPI_COMM_WORLD_SIZE", "4"}})), 4);  // OpenMPI
+  EXPECT_EQ(launcher_world_size(environment({{"PMI_SIZE", "3"}})), 3);              // MPICH
+}
 
 // Only a build without MPI can pretend to be under mpirun (a build with MPI would start MPI).
 TEST(Replicas, ABuildWithoutMpiRefusesSeveralProcessesClearly) {

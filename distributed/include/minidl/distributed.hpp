@@ -3,3 +3,4 @@
 #include "minidl/distributed/communicator.hpp"
 #include "minidl/distributed/data_parallel.hpp"
 #include "minidl/distributed/failure.hpp"
+#include "minidl/distributed/pending_sums.hpp"

@@ -1,7 +1,11 @@
 #pragma once
 // Variable: a Tensor value that autograd tracks — its gradient, whether it requires one,
 // and the node that made it. Copies share the same variable (like PyTorch tensors).
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "minidl/core/tensor.hpp"
 
@@ -15,6 +19,13 @@ struct VariableImpl {
   Tensor grad;  // undefined until a backward reaches this variable
   bool requires_grad = false;
   std::shared_ptr<Node> grad_fn;  // null for leaves
+  /// Called with .grad once a backward is done adding into it (see add_grad_ready_hook), by id.
+  std::vector<std::pair<uint64_t, std::function<void(const Tensor&)>>> grad_ready_hooks;
+  uint64_t next_hook_id = 0;
+  /// Engine bookkeeping for hooked leaves during one backward: the graph's uses of this leaf
+  /// not yet run, and whether a gradient arrived.
+  int pending_uses = 0;
+  bool grad_arrived = false;
 };
 
 class Variable {
@@ -45,6 +56,14 @@ class Variable {
   void backward(bool retain_graph = false) const;
   /// Backpropagates `grad` (the gradient of some scalar w.r.t. this value, of its shape).
   void backward(const Tensor& grad, bool retain_graph = false) const;
+  /// Registers `hook` on this leaf: every backward that adds a gradient into it calls
+  /// hook(.grad) once, as soon as its last contribution of that backward is added (before the
+  /// rest of the graph has run), so work on the gradient can start early (data-parallel
+  /// training sends it while backward goes on). Not called when a backward does not reach it.
+  /// Returns an id for remove_grad_ready_hook. Error on a non-leaf.
+  uint64_t add_grad_ready_hook(std::function<void(const Tensor& grad)> hook);
+  /// Removes the hook `id` returned (no-op if already removed).
+  void remove_grad_ready_hook(uint64_t id);
   /// Zeroes the gradient in place (keeping its buffer); no-op when there is none.
   void zero_grad();
   /// The same value, cut off from the graph (shares storage, requires no grad).

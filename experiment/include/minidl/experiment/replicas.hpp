@@ -42,6 +42,9 @@ class Replicas {
 
   /// Starts keeping `model`'s replicas identical (its parameters' gradients and its buffers).
   virtual void attach(nn::Module& /*model*/) {}
+  /// Before each process's backward, with the weight combine_gradients will get: lets the
+  /// gradients start travelling while backward still runs.
+  virtual void expect_backward(double /*weight*/) {}
   /// After each process's backward: every gradient becomes the sum over processes of
   /// weight x gradient, and the result is the sum of weight x loss. `failure` is what this
   /// process's step threw: when any process has one, every process throws (as together).
@@ -49,6 +52,13 @@ class Replicas {
   /// Averages float buffers (BatchNorm's running statistics) over the processes.
   virtual void average_buffers() {}
 };
+
+/// How many processes the launcher (OpenMPI's or MPICH's mpirun) says it started, read from
+/// its environment variables through `getenv`; 1 when none is set.
+int launcher_world_size(const std::function<const char*(const char*)>& getenv);
+/// Throws Error ("distributed training is not available ... built without MPI") when the
+/// launcher started several `processes` and this build has no MPI; one process is fine.
+void check_mpi_available(bool built_with_mpi, int processes);
 
 /// The replicas of this process: MPI's (initialised here, finalised with the object) when it
 /// was started by mpirun, else one process. Throws Error when mpirun started several processes
