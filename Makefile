@@ -9,7 +9,7 @@ CONFIG     ?= configs/linreg.yaml
 
 DEB_PACKAGES := build-essential cmake pkg-config libopenblas-dev libtbb-dev libyaml-cpp-dev \
                 googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev \
-                libcli11-dev libfmt-dev zlib1g-dev dataset-fashion-mnist libplplot-dev plplot-driver-cairo \
+                libcli11-dev libfmt-dev zlib1g-dev dataset-fashion-mnist libplplot-dev plplot-driver-cairo libpng-dev \
                 libopenmpi-dev openmpi-bin
 # Only `make fuzz` needs these: clang, its sanitizer and libFuzzer runtimes, llvm-symbolizer.
 FUZZ_PACKAGES := clang libclang-rt-14-dev llvm

@@ -1,7 +1,8 @@
 #include "minidl/experiment/curves.hpp"
 
 #include <plplot.h>
-#include <unistd.h>
+#include <png.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -124,21 +125,49 @@ void draw_legend(const std::vector<RunCurves>& runs, bool has_validation) {
            nullptr, nullptr, nullptr, nullptr);
 }
 
-// A scratch file name for PLplot's output, unique to this process and call.
-fs::path scratch_png() {
-  static int counter = 0;  // per process: only the plotting thread uses it
-  return fs::temp_directory_path() /
-         ("minidl_curves_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + ".png");
-}
-
-bool has_pngcairo() {
+bool has_memcairo() {
   // plgDevs fills arrays the caller provides; `count` goes in as their size.
   std::vector<const char*> menus(256), names(256);
   const char** menu = menus.data();
   const char** name = names.data();
   int count = static_cast<int>(names.size());
   plgDevs(&menu, &name, &count);
-  return std::any_of(names.begin(), names.begin() + count, [](const char* n) { return std::string_view(n) == "pngcairo"; });
+  return std::any_of(names.begin(), names.begin() + count, [](const char* n) { return std::string_view(n) == "memcairo"; });
+}
+
+// `rgb` (kWidth x kHeight, 3 bytes a pixel) as PNG bytes. zlib level 1 with no row filter: measured on
+// a 1500x480 plot, 4.4 ms and 40 kB against 34 ms and 34 kB with libpng's defaults (all filters
+// tried on every row, level 6), which is what the pngcairo driver spent most of its time in.
+std::vector<uint8_t> encode_png(std::vector<uint8_t>& rgb, const fs::path& path) {
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (info == nullptr) {
+    png_destroy_write_struct(&png, nullptr);
+    throw IOError("cannot draw '" + path.string() + "': libpng could not start");
+  }
+  std::vector<uint8_t> out;
+  std::vector<png_bytep> rows(kHeight);
+  for (int y = 0; y < kHeight; ++y) rows[y] = rgb.data() + static_cast<size_t>(y) * kWidth * 3;
+  // libpng reports errors by longjmp: nothing with a destructor is created below this point.
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    throw IOError("cannot draw '" + path.string() + "': libpng failed to encode it");
+  }
+  png_set_write_fn(
+      png, &out,
+      [](png_structp p, png_bytep data, png_size_t n) {
+        auto* bytes = static_cast<std::vector<uint8_t>*>(png_get_io_ptr(p));
+        bytes->insert(bytes->end(), data, data + n);
+      },
+      nullptr);
+  png_set_IHDR(png, info, kWidth, kHeight, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+  png_set_compression_level(png, Z_BEST_SPEED);
+  png_set_rows(png, info, rows.data());
+  png_write_png(png, info, PNG_TRANSFORM_IDENTITY, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return out;
 }
 
 }  // namespace
@@ -166,15 +195,16 @@ void plot_curves(const std::vector<RunCurves>& runs, const fs::path& path) {
       validation |= m.val_loss.has_value();
     }
   if (epochs == 0) throw ValueError("plot: no epoch to draw (every metrics.csv is empty)");
-  if (!has_pngcairo())
+  if (!has_memcairo())
     throw IOError("cannot draw '" + path.string() +
-                  "': PLplot has no pngcairo driver (install the Debian package plplot-driver-cairo)");
-  const fs::path scratch = scratch_png();
+                  "': PLplot has no memcairo driver (install the Debian package plplot-driver-cairo)");
+  // PLplot draws into memory (memcairo draws over what is there: start from the white background);
+  // encode_png writes the file, much faster than the pngcairo driver's cairo_surface_write_to_png.
+  std::vector<uint8_t> rgb(static_cast<size_t>(kWidth) * kHeight * 3, 255);
   PLINT stream = 0;
   plmkstrm(&stream);
-  plsdev("pngcairo");
-  plsfnam(scratch.c_str());
-  plspage(0, 0, kWidth, kHeight, 0, 0);
+  plsdev("memcairo");
+  plsmem(kWidth, kHeight, rgb.data());
   // The whole colour map at once: plscol0 needs a map PLplot has already allocated.
   std::array<PLINT, kFirstRunColour + kRunColours.size()> red{255, 0}, green{255, 0}, blue{255, 0};
   for (size_t c = 0; c < kRunColours.size(); ++c) {
@@ -200,12 +230,7 @@ void plot_curves(const std::vector<RunCurves>& runs, const fs::path& path) {
   draw_panel(series_of(runs, {{[](const EpochMetrics& m) { return std::optional(m.lr); }, kSolid}}), epochs,
              "learning rate", "learning rate");
   plend1();
-
-  std::error_code ec;
-  if (!fs::is_regular_file(scratch, ec)) throw IOError("cannot draw '" + path.string() + "': PLplot wrote no file");
-  const std::vector<uint8_t> png = io::read_file(scratch);
-  fs::remove(scratch, ec);
-  io::write_file_atomically(path, png);
+  io::write_file_atomically(path, encode_png(rgb, path));
 }
 
 }  // namespace minidl::experiment

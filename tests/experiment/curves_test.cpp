@@ -1,10 +1,12 @@
 // Every run draws curves.png; `minidl plot` overlays runs; both are real PNG files.
 #include <gtest/gtest.h>
+#include <png.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cli_helpers.hpp"
 #include "minidl/experiment/curves.hpp"
@@ -29,7 +31,33 @@ std::pair<uint32_t, uint32_t> png_size(const std::string& bytes) {
   return {big_endian(16), big_endian(20)};
 }
 
+// The RGB pixels of the PNG file `path` (libpng decodes it); empty when it is not a valid PNG.
+std::vector<unsigned char> png_pixels(const fs::path& path) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_file(&image, path.c_str())) return {};
+  image.format = PNG_FORMAT_RGB;
+  std::vector<unsigned char> rgb(PNG_IMAGE_SIZE(image));
+  if (!png_image_finish_read(&image, nullptr, rgb.data(), 0, nullptr)) return {};
+  return rgb;
+}
+
 }  // namespace
+
+TEST(Curves, ThePictureDecodesWhiteWithTheRunsColourDrawn) {
+  const std::string out = scratch("curves_pixels");
+  ASSERT_EQ(cli("train configs/linreg.yaml -q output=" + out).status, 0);
+  const std::vector<unsigned char> rgb = png_pixels(fs::path(out) / "curves.png");
+  ASSERT_EQ(rgb.size(), 1500u * 480u * 3u) << "not a valid 1500x480 PNG";
+  auto pixels_of = [&](unsigned char r, unsigned char g, unsigned char b) {
+    size_t n = 0;
+    for (size_t i = 0; i < rgb.size(); i += 3) n += rgb[i] == r && rgb[i + 1] == g && rgb[i + 2] == b;
+    return n;
+  };
+  EXPECT_GT(pixels_of(255, 255, 255), rgb.size() / 3 / 2);  // a white page, mostly
+  EXPECT_GT(pixels_of(31, 119, 180), 100u);                  // the run's lines in its colour (tab10 blue)
+  EXPECT_GT(pixels_of(0, 0, 0), 100u);                       // axes and text in black
+}
 
 TEST(Curves, EveryRunDrawsItsCurves) {
   const std::string out = scratch("curves_run");
