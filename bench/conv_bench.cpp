@@ -99,6 +99,19 @@ void BM_BatchNorm2dForwardBackward(benchmark::State& state) {
 }
 BENCHMARK(BM_BatchNorm2dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
+// Args: threads. BatchNorm1d after BatchNorm-LeNet's first Linear layer: [256, 120].
+void BM_BatchNorm1dForwardBackward(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Variable x(random_tensor({256, 120}, 11), true), w(Tensor::ones({120}), true), b(Tensor::zeros({120}), true);
+  Tensor running_mean = Tensor::zeros({120}), running_var = Tensor::ones({120});
+  const Tensor g = random_tensor({256, 120}, 12);
+  for (auto _ : state) {
+    batch_norm(x, w, b, &running_mean, &running_var, true, 0.1, 1e-5).backward(g);
+    x.zero_grad(), w.zero_grad(), b.zero_grad();
+  }
+}
+BENCHMARK(BM_BatchNorm1dForwardBackward)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime()->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();
