@@ -43,6 +43,7 @@ void BM_Conv2dForwardBackward(benchmark::State& state) {
 BENCHMARK(BM_Conv2dForwardBackward)
     ->Args({256, 1, 28, 6, 5, 2, 0, 1})
     ->Args({256, 6, 14, 16, 5, 0, 1, 1})
+    ->Args({256, 6, 12, 16, 5, 0, 1, 1})   // BatchNorm-LeNet's second layer (no padding in the first)
     ->Args({256, 1, 28, 6, 5, 2, 0, 2})
     ->Args({256, 6, 14, 16, 5, 0, 1, 2})
     ->ArgNames({"N", "C", "HW", "O", "k", "pad", "dx", "threads"})

@@ -94,7 +94,11 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    {{1, 1, 3, 2}, {1, 1, 3, 7}, {1, 1}, {1, 3}, {1, 1}, 1, false},
                                    // wide rows, few taps (LeNet's first layer in small)
                                    {{2, 1, 20, 18}, {3, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
-                                   {{1, 2, 6, 19}, {2, 2, 2, 2}, {1, 1}, {0, 0}, {1, 1}, 1, false}};
+                                   {{1, 2, 6, 19}, {2, 2, 2, 2}, {1, 1}, {0, 0}, {1, 1}, 1, false},
+                                   // few channels (LeNet's second layer in small): two vectors of
+                                   // output channels, rows split into runs, rows wholly in the padding
+                                   {{2, 5, 9, 11}, {12, 5, 3, 3}, {1, 1}, {1, 2}, {1, 1}, 1, true},
+                                   {{1, 3, 6, 30}, {5, 3, 2, 4}, {1, 1}, {3, 0}, {1, 1}, 1, true}};
   uint64_t seed = 0;
   for (const Case& c : cases) {
     const Variable x = random(c.x, ++seed), w = random(c.w, ++seed);
@@ -147,7 +151,10 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    {{2, 4, 4, 4}, {4, 2, 2, 2}, {1, 2}, {1, 0}, {1, 1}, 2},
                                    // wide rows, few taps, with and without padding
                                    {{2, 1, 4, 18}, {2, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
-                                   {{1, 2, 3, 17}, {2, 2, 2, 2}, {1, 1}, {0, 0}, {1, 1}, 1}};
+                                   {{1, 2, 3, 17}, {2, 2, 2, 2}, {1, 1}, {0, 0}, {1, 1}, 1},
+                                   // few channels: two vectors of output channels; padding wider than the kernel
+                                   {{2, 3, 4, 5}, {9, 3, 3, 2}, {1, 1}, {2, 1}, {1, 1}, 1},
+                                   {{1, 2, 3, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}, {1, 1}, 1}};
   uint64_t seed = 10;
   for (const Case& c : cases) {
     const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };
@@ -200,10 +207,12 @@ TEST(Conv2d, rejects_bad_arguments_naming_them) {
 }
 
 TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
-  // LeNet's two layers on a batch of 61: eight chunks of the weight gradient and a short one,
-  // through im2col + sgemm (the second) and the direct loops (the first, here with dx too).
+  // A batch of 61: eight chunks of the weight gradient and a short one. LeNet's two layers, each
+  // through its direct loops (the first here with dx too), and one through im2col + sgemm.
   for (const auto& [x_shape, w_shape, padding] : std::vector<std::tuple<Shape, Shape, Pair>>{
-           {{61, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}}, {{61, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}}}) {
+           {{61, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}},
+           {{61, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}},
+           {{61, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}}}) {
     const Variable x0 = random(x_shape, 21), w0 = random(w_shape, 22), b0 = random({w_shape[0]}, 23);
     const Variable y0 = conv2d(x0, w0, b0, {1, 1}, padding);
     const Tensor g = random(y0.shape(), 24).data();

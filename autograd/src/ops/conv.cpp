@@ -1,8 +1,13 @@
-// conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over chunks of the batch;
-// small-tap layers with wide rows go through the direct loops of conv_direct.cpp instead.
+// conv2d: im2col + sgemm forward, sgemm + col2im backward, parallel over chunks of the batch.
+// Small layers, where those GEMMs would be mostly packing, go through direct loops instead:
+// few taps with wide rows (a first layer) through conv_direct.cpp, few channels through
+// conv_channels.cpp.
 #include <algorithm>
+#include <optional>
 #include <vector>
 
+#include "conv_channels.hpp"
+#include "conv_columns.hpp"
 #include "conv_direct.hpp"
 #include "conv_geometry.hpp"
 #include "image_geometry.hpp"
@@ -20,59 +25,6 @@ using image::Pair;
 using namespace conv;
 
 namespace {
-
-// Walks one sample's im2col matrix [C*kh*kw, out_h*out_w], stored with row stride `ld`, run by
-// run: visit(col, in) where column ox of the run starting at `col` is padded pixel in + ox * stride_w.
-template <class Visit>
-void walk_columns(const ConvGeometry& g, int64_t ld, Visit&& visit) {
-  const int64_t hp = padded_h(g), wp = padded_w(g);
-  for (int64_t c = 0; c < g.channels; ++c)
-    for (int64_t ki = 0; ki < g.kh; ++ki)
-      for (int64_t kj = 0; kj < g.kw; ++kj) {
-        const int64_t row = (c * g.kh + ki) * g.kw + kj;
-        for (int64_t oy = 0; oy < g.out_h; ++oy)
-          visit(row * ld + oy * g.out_w, (c * hp + oy * g.stride[0] + ki * g.dilation[0]) * wp + kj * g.dilation[1]);
-      }
-}
-
-// One padded sample's columns into cols (row stride ld).
-void im2col(const ConvGeometry& g, const float* padded, float* cols, int64_t ld) {
-  const int64_t sw = g.stride[1], out_w = g.out_w;
-  walk_columns(g, ld, [&](int64_t col, int64_t in) {
-    float* dst = cols + col;
-    const float* src = padded + in;
-    if (sw == 1)
-      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox];
-    else
-      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox * sw];
-  });
-}
-
-// dx [C, H, W] += one sample's columns (row stride ld) scattered back to the pixels they were
-// read from, through the zeroed padded buffer `buf` when there is padding.
-void col2im(const ConvGeometry& g, const float* cols, int64_t ld, float* dx, std::vector<float>& buf) {
-  const int64_t sw = g.stride[1], out_w = g.out_w, hp = padded_h(g), wp = padded_w(g);
-  float* target = dx;
-  if (has_padding(g)) {
-    buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
-    target = buf.data();
-  }
-  walk_columns(g, ld, [&](int64_t col, int64_t in) {
-    const float* src = cols + col;
-    float* out = target + in;
-    if (sw == 1)
-      for (int64_t ox = 0; ox < out_w; ++ox) out[ox] += src[ox];
-    else
-      for (int64_t ox = 0; ox < out_w; ++ox) out[ox * sw] += src[ox];
-  });
-  if (target == dx) return;
-  for (int64_t c = 0; c < g.channels; ++c)
-    for (int64_t y = 0; y < g.height; ++y) {
-      const float* src = target + (c * hp + y + g.padding[0]) * wp + g.padding[1];
-      float* dst = dx + (c * g.height + y) * g.width;
-      for (int64_t x = 0; x < g.width; ++x) dst[x] += src[x];
-    }
-}
 
 ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* bias, Pair stride, Pair padding,
                            Pair dilation, int64_t groups) {
@@ -237,6 +189,19 @@ void set_conv_grads(const ConvGeometry& g, const Tensor& go, Tensor dx, Tensor d
   if (node.needs_input_grad(2)) gi[2] = minidl::sum(minidl::sum(go, 2), 0);
 }
 
+// A way to compute a convolution without im2col + sgemm: from x and the weight [O, C*kh*kw].
+struct DirectLoops {
+  Tensor (*forward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor* bias);
+  void (*backward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx, Tensor* dw);
+};
+
+// The direct loops that beat im2col + sgemm for this geometry, if any.
+std::optional<DirectLoops> direct_loops_for(const ConvGeometry& g) {
+  if (direct_fits(g)) return DirectLoops{direct_forward, direct_backward};
+  if (channel_loops_fit(g)) return DirectLoops{channel_loops_forward, channel_loops_backward};
+  return std::nullopt;
+}
+
 }  // namespace
 
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
@@ -246,14 +211,15 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
   const Tensor xc = x.data().contiguous();
   const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});
   const Tensor bc = bias.defined() ? bias.data().contiguous() : Tensor();
-  if (direct_fits(g)) {
-    Tensor out = direct_forward(g, xc, w2, bias.defined() ? &bc : nullptr);
+  if (const std::optional<DirectLoops> loops = direct_loops_for(g)) {
+    Tensor out = loops->forward(g, xc, w2, bias.defined() ? &bc : nullptr);
     return record("Conv2d", std::move(out), {&x, &weight, &bias},
-                  [g, sx = SavedTensor(xc), sw = SavedTensor(w2)](const Tensor& grad, Grads gi, const Node& node) {
+                  [g, backward = loops->backward, sx = SavedTensor(xc), sw = SavedTensor(w2)](
+                      const Tensor& grad, Grads gi, const Node& node) {
                     const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
                     Tensor dx, dw;
-                    direct_backward(g, sx.get("Conv2d"), sw.get("Conv2d"), go, node.needs_input_grad(0) ? &dx : nullptr,
-                                    node.needs_input_grad(1) ? &dw : nullptr);
+                    backward(g, sx.get("Conv2d"), sw.get("Conv2d"), go, node.needs_input_grad(0) ? &dx : nullptr,
+                             node.needs_input_grad(1) ? &dw : nullptr);
                     set_conv_grads(g, go, std::move(dx), std::move(dw), gi, node);
                   });
   }

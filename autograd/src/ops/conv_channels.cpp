@@ -1,0 +1,288 @@
+// conv2d as direct loops for layers with few channels (LeNet's second: 6 -> 16 channels, 5x5,
+// on 14x14). As GEMMs its products are 16x150 @ 150x100 per sample and smaller: im2col writes
+// columns that sgemm then packs again, and sgemm's blocking is made for bigger matrices.
+// - Forward: a pass keeps a few positions of one output row x every output channel (one or two
+//   vectors) in registers and reads the pixels by broadcast, one tap at a time.
+// - Weight gradient: a pass keeps a few taps x every output channel, summed over a sample's
+//   positions.
+// - Input gradient: the columns' gradient weight^T @ grad (a reduction over the output channels
+//   only) in registers, 4 taps x 16 positions a pass, then col2im while it is in cache.
+#include "conv_channels.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "conv_columns.hpp"
+#include "minidl/core/parallel.hpp"
+
+namespace minidl::conv {
+
+namespace {
+
+// Eight floats as one value (a GCC/Clang vector; see conv_direct.cpp for why not auto-vectorised
+// loops, and why -Wpsabi is silenced for these file-local helpers).
+#pragma GCC diagnostic ignored "-Wpsabi"
+using Lanes = float __attribute__((vector_size(32)));
+constexpr int64_t kLanes = 8;
+// Vector registers holding sums in a pass; the others hold the weights and a broadcast pixel.
+constexpr int64_t kAccumulators = 12;
+
+Lanes load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
+
+// A loaded vector used by several FMAs: GCC would fold the load into each of them (one load per
+// FMA, so the loop waits on loads, not on FMAs); an empty asm pins it in a register instead.
+Lanes load_once(const float* p) {
+  Lanes v = load(p);
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+x"(v));
+#endif
+  return v;
+}
+
+int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+
+int64_t vectors_for(int64_t channels) { return (channels + kLanes - 1) / kLanes; }
+
+// Calls f(integral_constant<V>) for the vectors that hold `channels` channels (1 or 2).
+template <class F>
+void with_vectors(int64_t channels, F&& f) {
+  if (vectors_for(channels) == 1) f(std::integral_constant<int64_t, 1>{});
+  else f(std::integral_constant<int64_t, 2>{});
+}
+
+// Offsets into a zero-padded sample [C, Hp, Wp]: of each tap (c, ki, kj) from a window's
+// corner, and of each output position's window corner.
+struct Offsets {
+  std::vector<int64_t> taps, corners;
+
+  explicit Offsets(const ConvGeometry& g) {
+    const int64_t hp = padded_h(g), wp = padded_w(g);
+    for (int64_t c = 0; c < g.channels; ++c)
+      for (int64_t ki = 0; ki < g.kh; ++ki)
+        for (int64_t kj = 0; kj < g.kw; ++kj) taps.push_back((c * hp + ki) * wp + kj);
+    for (int64_t y = 0; y < g.out_h; ++y)
+      for (int64_t x = 0; x < g.out_w; ++x) corners.push_back(y * wp + x);
+  }
+};
+
+// weight [O, K] as [K, width]: each tap's weights for every output channel, zero past O.
+std::vector<float> taps_major(const float* weight, int64_t out_channels, int64_t taps, int64_t width) {
+  std::vector<float> t(static_cast<size_t>(taps * width), 0.0f);
+  for (int64_t o = 0; o < out_channels; ++o)
+    for (int64_t k = 0; k < taps; ++k) t[static_cast<size_t>(k * width + o)] = weight[o * taps + k];
+  return t;
+}
+
+// Calls f(integral_constant<n>) for 1 <= n <= Max.
+template <int64_t Max, class F>
+void with_constant(int64_t n, F&& f) {
+  if constexpr (Max >= 1) {
+    if (n == Max) f(std::integral_constant<int64_t, Max>{});
+    else with_constant<Max - 1>(n, f);
+  }
+}
+
+// Output positions [x0, x0 + P) of row y (the last one repeated past `valid`) for every output
+// channel, from the padded sample `in`, the weights as [K, V*8] and the bias as V*8. Per tap: V
+// weight loads and P broadcasts of consecutive pixels. Taps whose input row lies in the top or
+// bottom padding read only zeros and are skipped: the input gradient's convolution is padded by
+// k-1-p on every side, so about a third of its taps would be.
+template <int64_t V, int64_t P>
+void forward_run(const ConvGeometry& g, const float* in, const float* weights, const float* bias, int64_t y,
+                 int64_t x0, int64_t valid, float* out) {
+  const int64_t hp = padded_h(g), wp = padded_w(g);
+  const int64_t ki_begin = std::max<int64_t>(0, g.padding[0] - y);
+  const int64_t ki_end = std::min(g.kh, g.padding[0] + g.height - y);
+  int64_t shift[P];
+  for (int64_t p = 0; p < P; ++p) shift[p] = std::min(p, valid - 1);
+  Lanes acc[P][V];
+  for (int64_t v = 0; v < V; ++v) {
+    const Lanes b = load(bias + v * kLanes);
+    for (int64_t p = 0; p < P; ++p) acc[p][v] = b;
+  }
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t ki = ki_begin; ki < ki_end; ++ki) {
+      const float* row = in + (c * hp + y + ki) * wp + x0;
+      const float* w = weights + (c * g.kh + ki) * g.kw * V * kLanes;
+      for (int64_t kj = 0; kj < g.kw; ++kj, w += V * kLanes) {
+        Lanes wv[V];
+        for (int64_t v = 0; v < V; ++v) wv[v] = load_once(w + v * kLanes);
+        for (int64_t p = 0; p < P; ++p) {
+          const float s = row[kj + shift[p]];
+          for (int64_t v = 0; v < V; ++v) acc[p][v] += s * wv[v];
+        }
+      }
+    }
+  const int64_t positions = g.positions();
+  for (int64_t p = 0; p < valid; ++p) {
+    float lanes[V * kLanes];
+    for (int64_t v = 0; v < V; ++v) store(lanes + v * kLanes, acc[p][v]);
+    for (int64_t c = 0; c < g.out_channels; ++c) out[c * positions + y * g.out_w + x0 + p] = lanes[c];
+  }
+}
+
+// One sample's output [O, H'*W'] from its padded input. Each row is split into equal runs of at
+// most kAccumulators / V positions, so that no run is mostly repeats.
+template <int64_t V>
+void forward_sample(const ConvGeometry& g, const float* in, const float* weights, const float* bias, float* out) {
+  constexpr int64_t kMaxRun = kAccumulators / V;
+  const int64_t runs = (g.out_w + kMaxRun - 1) / kMaxRun, run = (g.out_w + runs - 1) / runs;
+  with_constant<kMaxRun>(run, [&](auto width) {
+    for (int64_t y = 0; y < g.out_h; ++y)
+      for (int64_t x0 = 0; x0 < g.out_w; x0 += width())
+        forward_run<V, width()>(g, in, weights, bias, y, x0, std::min(width(), g.out_w - x0), out);
+  });
+}
+
+// dw [K, V*8] += one sample's weight gradient from its padded input and its output gradient as
+// [L, V*8]. A pass: T taps x V vectors of sums over every position; per position V gradient
+// loads and T broadcasts.
+template <int64_t V>
+void weight_grad_sample(const Offsets& off, const float* in, const float* grad, float* dw) {
+  constexpr int64_t T = kAccumulators / V;
+  const int64_t positions = static_cast<int64_t>(off.corners.size()), taps = static_cast<int64_t>(off.taps.size());
+  for (int64_t t0 = 0; t0 < taps; t0 += T) {
+    const int64_t valid = std::min(T, taps - t0);
+    int64_t tap[T];
+    for (int64_t i = 0; i < T; ++i) tap[i] = off.taps[static_cast<size_t>(t0 + std::min(i, valid - 1))];
+    Lanes acc[T][V] = {};
+    for (int64_t l = 0; l < positions; ++l) {
+      const float* corner = in + off.corners[static_cast<size_t>(l)];
+      Lanes gv[V];
+      for (int64_t v = 0; v < V; ++v) gv[v] = load_once(grad + (l * V + v) * kLanes);
+      for (int64_t i = 0; i < T; ++i) {
+        const float s = corner[tap[i]];
+        for (int64_t v = 0; v < V; ++v) acc[i][v] += s * gv[v];
+      }
+    }
+    for (int64_t i = 0; i < valid; ++i)
+      for (int64_t v = 0; v < V; ++v) {
+        float* d = dw + ((t0 + i) * V + v) * kLanes;
+        store(d, load(d) + acc[i][v]);
+      }
+  }
+}
+
+// The weight gradient as [K, V*8] of samples [begin, end), added sample by sample.
+template <int64_t V>
+std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, const float* x, const float* go,
+                                     int64_t begin, int64_t end) {
+  const int64_t width = V * kLanes, positions = g.positions();
+  std::vector<float> dw(static_cast<size_t>(g.col_rows() * width), 0.0f), padded;
+  std::vector<float> grad(static_cast<size_t>(positions * width), 0.0f);  // zero past O
+  for (int64_t n = begin; n < end; ++n) {
+    const float* sample_grad = go + n * g.out_channels * positions;
+    for (int64_t c = 0; c < g.out_channels; ++c)
+      for (int64_t l = 0; l < positions; ++l) grad[static_cast<size_t>(l * width + c)] = sample_grad[c * positions + l];
+    weight_grad_sample<V>(off, pad_sample(g, x + n * g.sample_size(), padded), grad.data(), dw.data());
+  }
+  return dw;
+}
+
+// The im2col matrix's gradient cols [K, ld] = weight^T @ grad for one sample: weight [O, K]
+// with K a multiple of kRows (zero rows past the taps), grad [O, ld] with ld a multiple of 16
+// (zero past the positions). A pass: 4 taps x 16 positions of sums; per output channel 2
+// gradient loads and 4 broadcasts, both through one pointer each, so nothing spills.
+constexpr int64_t kRows = 4;
+void columns_grad(const float* weight, int64_t taps, int64_t out_channels, const float* grad, int64_t ld,
+                  float* cols) {
+  constexpr int64_t kVectors = 2;
+  for (int64_t m0 = 0; m0 < taps; m0 += kRows)
+    for (int64_t l0 = 0; l0 < ld; l0 += kVectors * kLanes) {
+      Lanes acc[kRows][kVectors] = {};
+      const float* w = weight + m0;
+      const float* g = grad + l0;
+      for (int64_t o = 0; o < out_channels; ++o, w += taps, g += ld) {
+        Lanes gv[kVectors];
+        for (int64_t v = 0; v < kVectors; ++v) gv[v] = load_once(g + v * kLanes);
+        for (int64_t i = 0; i < kRows; ++i)
+          for (int64_t v = 0; v < kVectors; ++v) acc[i][v] += w[i] * gv[v];
+      }
+      for (int64_t i = 0; i < kRows; ++i)
+        for (int64_t v = 0; v < kVectors; ++v) store(cols + (m0 + i) * ld + l0 + v * kLanes, acc[i][v]);
+    }
+}
+
+// dx [N, C, H, W]: each sample's column gradient (K = C*kh*kw rows, a short reduction over the
+// output channels) scattered back by col2im while it is still in cache.
+Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go) {
+  Tensor dx = Tensor::zeros({g.batch, g.channels, g.height, g.width});
+  const int64_t taps = g.col_rows(), positions = g.positions();
+  const int64_t ld = round_up(positions, 2 * kLanes), rows = round_up(taps, kRows);
+  std::vector<float> weights(static_cast<size_t>(g.out_channels * rows), 0.0f);
+  for (int64_t o = 0; o < g.out_channels; ++o)
+    std::copy_n(weight.data<float>() + o * taps, taps, weights.data() + o * rows);
+  const float* gp = go.data<float>();
+  float* dp = dx.data<float>();
+  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+    std::vector<float> grad(static_cast<size_t>(g.out_channels * ld), 0.0f), cols(static_cast<size_t>(rows * ld)),
+        padded;
+    for (int64_t n = begin; n < end; ++n) {
+      for (int64_t o = 0; o < g.out_channels; ++o)
+        std::copy_n(gp + (n * g.out_channels + o) * positions, positions, grad.data() + o * ld);
+      columns_grad(weights.data(), rows, g.out_channels, grad.data(), ld, cols.data());
+      col2im(g, cols.data(), ld, dp + n * g.sample_size(), padded);
+    }
+  });
+  return dx;
+}
+
+}  // namespace
+
+bool channel_loops_fit(const ConvGeometry& g) {
+  return g.stride == Pair{1, 1} && g.dilation == Pair{1, 1} && g.groups == 1 && g.channels <= 16 &&
+         g.out_channels <= 16;
+}
+
+Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias) {
+  Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
+  const float* xp = x.data<float>();
+  float* op = out.data<float>();
+  with_vectors(g.out_channels, [&](auto vectors) {
+    constexpr int64_t V = vectors();
+    const std::vector<float> weights = taps_major(weight.data<float>(), g.out_channels, g.col_rows(), V * kLanes);
+    std::vector<float> shift(V * kLanes, 0.0f);
+    if (bias) std::copy_n(bias->data<float>(), g.out_channels, shift.begin());
+    parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+      std::vector<float> padded;
+      for (int64_t n = begin; n < end; ++n)
+        forward_sample<V>(g, pad_sample(g, xp + n * g.sample_size(), padded), weights.data(), shift.data(),
+                          op + n * g.out_channels * g.positions());
+    });
+  });
+  return out;
+}
+
+void channel_loops_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go,
+                            Tensor* dx, Tensor* dw) {
+  if (dx) *dx = input_grad(g, weight, go);
+  if (!dw) return;
+  const Offsets off(g);
+  with_vectors(g.out_channels, [&](auto vectors) {
+    constexpr int64_t V = vectors();
+    const int64_t width = V * kLanes, taps = g.col_rows();
+    const int64_t chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
+    std::vector<std::vector<float>> parts(static_cast<size_t>(chunks));
+    parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+      parts[static_cast<size_t>(begin / kBatchChunk)] =
+          weight_grad_chunk<V>(g, off, x.data<float>(), go.data<float>(), begin, end);
+    });
+    std::vector<float> total(static_cast<size_t>(taps * width), 0.0f);
+    for (const std::vector<float>& part : parts)
+      for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+    *dw = Tensor::empty({g.out_channels, taps});
+    float* d = dw->data<float>();
+    for (int64_t o = 0; o < g.out_channels; ++o)
+      for (int64_t k = 0; k < taps; ++k) d[o * taps + k] = total[static_cast<size_t>(k * width + o)];
+  });
+}
+
+}  // namespace minidl::conv

@@ -1,0 +1,22 @@
+#pragma once
+// Internal to conv2d: direct loops vectorised over output channels, for small inner layers.
+#include "conv_geometry.hpp"
+#include "minidl/core/tensor.hpp"
+
+namespace minidl::conv {
+
+/// True when these loops beat im2col + sgemm: stride 1, no dilation, one group, and at most 16
+/// input and 16 output channels, the sizes they were measured on (LeNet's second layer).
+bool channel_loops_fit(const ConvGeometry& g);
+
+/// out [N, O, H', W'] = the convolution of x [N, C, H, W] (contiguous) with weight [O, C*kh*kw]
+/// plus bias (or none).
+Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias);
+
+/// dx [N, C, H, W] and dw [O, C*kh*kw] = the gradients for the output gradient go [N, O, H'*W'];
+/// either may be null. The weight gradient is summed per chunk of kBatchChunk samples, then
+/// over chunks in order: the same bits for any thread count.
+void channel_loops_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go,
+                            Tensor* dx, Tensor* dw);
+
+}  // namespace minidl::conv
