@@ -85,7 +85,9 @@ void for_each_element(int64_t batch, int64_t channels, int64_t inner, F&& f) {
 
 // sums[k][c] = the sum of the k-th term(i, c) over channel c's elements of [N, C, inner], in
 // double, each channel in a fixed order (rows n in turn, each row by lane_sum), so any thread
-// count gives the same bits. With inner == 1 the rows are walked once for all channels.
+// count gives the same bits. The rows are summed in memory order (channel by channel, a row of
+// [N, C, 24, 24] is 2 kB in a 3.5 MB tensor, and the loads waited on memory), then added per
+// channel in row order. With inner == 1 the rows are walked once for all channels.
 template <class... Terms>
 std::array<std::vector<double>, sizeof...(Terms)> channel_sums(int64_t batch, int64_t channels, int64_t inner,
                                                                Terms&&... terms) {
@@ -99,14 +101,17 @@ std::array<std::vector<double>, sizeof...(Terms)> channel_sums(int64_t batch, in
       }
     return sums;
   }
-  parallel_for(channels, group_grain(batch * inner), [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; ++c)
-      for (int64_t n = 0; n < batch; ++n) {
-        const int64_t row = (n * channels + c) * inner;
-        size_t k = 0;
-        ((sums[k++][static_cast<size_t>(c)] += lane_sum(inner, [&](int64_t i) { return terms(row + i, c); })), ...);
-      }
+  constexpr size_t kTerms = sizeof...(Terms);
+  std::vector<double> row_sums(static_cast<size_t>(batch * channels) * kTerms);
+  parallel_for(batch * channels, group_grain(inner), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t c = r % channels;
+      double* out = row_sums.data() + static_cast<size_t>(r) * kTerms;
+      ((*out++ = lane_sum(inner, [&](int64_t i) { return terms(r * inner + i, c); })), ...);
+    }
   });
+  for (int64_t r = 0; r < batch * channels; ++r)
+    for (size_t k = 0; k < kTerms; ++k) sums[k][static_cast<size_t>(r % channels)] += row_sums[static_cast<size_t>(r) * kTerms + k];
   return sums;
 }
 
