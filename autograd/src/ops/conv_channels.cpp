@@ -227,7 +227,7 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go)
         padded;
     for (int64_t n = begin; n < end; ++n) {
       for (int64_t o = 0; o < g.out_channels; ++o)
-        std::copy_n(gp + (n * g.out_channels + o) * positions, positions, grad.data() + o * ld);
+        copy_row(gp + (n * g.out_channels + o) * positions, positions, grad.data() + o * ld);
       columns_grad(weights.data(), rows, g.out_channels, grad.data(), ld, cols.data());
       col2im(g, cols.data(), ld, dp + n * g.sample_size(), padded);
     }

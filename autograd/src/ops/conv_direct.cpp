@@ -75,7 +75,7 @@ void forward_pass(const ConvGeometry& g, const WidePadding& p, const float* in, 
   for (int64_t j = 0; j < G; ++j) {
     float row[kPassWidth];
     for (int64_t b = 0; b < kBlocks; ++b) store(row + b * kLanes, acc[j][b]);
-    std::copy_n(row, valid, out + j * plane);
+    copy_row(row, valid, out + j * plane);
   }
 }
 
@@ -128,7 +128,7 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
   for (int64_t n = begin; n < end; ++n) {
     const float* in = p.fill(g, x + n * g.sample_size(), padded);
     for (int64_t r = 0; r < g.out_channels * g.out_h; ++r)
-      std::copy_n(go + n * g.out_channels * g.positions() + r * g.out_w, g.out_w, grad.data() + r * grad_wide);
+      copy_row(go + n * g.out_channels * g.positions() + r * g.out_w, g.out_w, grad.data() + r * grad_wide);
     for_each_channel_group(g.out_channels, [&](int64_t o, auto group) {
       for (int64_t c = 0; c < g.channels; ++c)
         for (int64_t ki = 0; ki < g.kh; ++ki)
