@@ -241,16 +241,21 @@ TEST(Pooling, max_pool2d_pads_with_minus_infinity) {
 }
 
 TEST(Pooling, avg_pool2d_without_padding_averages_every_window_including_overlapping_ones) {
-  // Windows that tile, overlap (stride < kernel) and leave a remainder (floor mode), against
-  // the definition; the gradient spreads each output's share over its window.
-  for (const auto& [kernel, stride] : std::vector<std::pair<Pair, Pair>>{{{2, 2}, {2, 2}}, {{3, 2}, {1, 2}}, {{3, 3}, {2, 2}}}) {
-    const Variable x = random({2, 3, 7, 8}, 51);
+  // Windows that tile the plane (even and wider strides), leave a remainder (floor mode) or
+  // overlap (stride < kernel), against the definition; the gradient spreads each output's share
+  // over its window.
+  for (const auto& [kernel, stride, h] : std::vector<std::tuple<Pair, Pair, int64_t>>{{{2, 2}, {2, 2}, 8},
+                                                                                    {{1, 4}, {1, 4}, 7},
+                                                                                    {{2, 2}, {2, 2}, 7},
+                                                                                    {{3, 2}, {1, 2}, 7},
+                                                                                    {{3, 3}, {2, 2}, 7}}) {
+    const Variable x = random({2, 3, h, 8}, 51);
     const Variable y = avg_pool2d(x, kernel, stride);
-    const int64_t oh = (7 - kernel[0]) / stride[0] + 1, ow = (8 - kernel[1]) / stride[1] + 1;
+    const int64_t oh = (h - kernel[0]) / stride[0] + 1, ow = (8 - kernel[1]) / stride[1] + 1;
     ASSERT_EQ(to_string(y.shape()), to_string(Shape{2, 3, oh, ow}));
     const Tensor gy = random(y.shape(), 52, false).data();
     y.backward(gy);
-    std::vector<double> dx(static_cast<size_t>(2 * 3 * 7 * 8), 0.0);
+    std::vector<double> dx(static_cast<size_t>(2 * 3 * h * 8), 0.0);
     const float scale = 1.0f / static_cast<float>(kernel[0] * kernel[1]);
     for (int64_t p = 0; p < 6; ++p)
       for (int64_t oy = 0; oy < oh; ++oy)
@@ -259,12 +264,12 @@ TEST(Pooling, avg_pool2d_without_padding_averages_every_window_including_overlap
           for (int64_t i = 0; i < kernel[0]; ++i)
             for (int64_t j = 0; j < kernel[1]; ++j) {
               sum += x.data().at({p / 3, p % 3, oy * stride[0] + i, ox * stride[1] + j});
-              dx[static_cast<size_t>((p * 7 + oy * stride[0] + i) * 8 + ox * stride[1] + j)] +=
+              dx[static_cast<size_t>((p * h + oy * stride[0] + i) * 8 + ox * stride[1] + j)] +=
                   gy.at({p / 3, p % 3, oy, ox}) * scale;
             }
           EXPECT_NEAR(y.data().at({p / 3, p % 3, oy, ox}), sum * scale, 1e-5);
         }
-    expect_close(x.grad(), Tensor::from(std::vector<float>(dx.begin(), dx.end()), {2, 3, 7, 8}));
+    expect_close(x.grad(), Tensor::from(std::vector<float>(dx.begin(), dx.end()), {2, 3, h, 8}));
   }
 }
 

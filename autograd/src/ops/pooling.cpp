@@ -35,6 +35,10 @@ struct Windows {
   int64_t out_h = 0, out_w = 0;
   Pair kernel{0, 0}, stride{0, 0};
   bool uniform() const { return kernel[0] > 0; }
+  // Whole windows side by side covering the h x w plane: each pixel in exactly one window.
+  bool tile(int64_t h, int64_t w) const {
+    return uniform() && kernel == stride && out_h * kernel[0] == h && out_w * kernel[1] == w;
+  }
 };
 
 // Windows of kernel `k` moved by `s` over an input padded by `p` (PyTorch's floor mode). The
@@ -143,6 +147,21 @@ void spread_uniform(const Windows& w, const float* grad, int64_t width, float* d
   });
 }
 
+// dx plane = each output gradient spread evenly over its window, for windows that tile the plane
+// (Windows::tile): every pixel written once, so dx need not be zeroed first and read back.
+void assign_tiled(const Windows& w, const float* grad, int64_t width, float* dx) {
+  const float scale = w.list.front().scale;
+  with_stride(w.stride[1], [&](auto step) {
+    for (int64_t oy = 0; oy < w.out_h; ++oy) {
+      const float* g = grad + oy * w.out_w;
+      for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+        float* row = dx + (oy * w.stride[0] + ky) * width;
+        for (int64_t x = 0; x < width; ++x) row[x] = g[x / step] * scale;
+      }
+    }
+  });
+}
+
 // The average of every window; its backward spreads each gradient evenly over its window.
 Variable average_windows(const Variable& x, Windows windows, const char* name) {
   const Tensor xc = x.data().contiguous();
@@ -166,12 +185,14 @@ Variable average_windows(const Variable& x, Windows windows, const char* name) {
                 [shape = xc.shape(), w = std::make_shared<const Windows>(std::move(windows))](const Tensor& g, Grads gi,
                                                                                                const Node&) {
                   const Tensor gc = g.contiguous();
-                  Tensor dx = Tensor::zeros(shape);
+                  const bool tiled = w->tile(shape[2], shape[3]);
+                  Tensor dx = tiled ? Tensor::empty(shape) : Tensor::zeros(shape);
                   const int64_t in_plane = shape[2] * shape[3], out_plane = w->out_h * w->out_w, width = shape[3];
                   const float* gp = gc.data<float>();
                   float* dp = dx.data<float>();
                   for_each_plane(dx, [&](int64_t p) {
                     float* plane = dp + p * in_plane;
+                    if (tiled) return assign_tiled(*w, gp + p * out_plane, width, plane);
                     if (w->uniform()) return spread_uniform(*w, gp + p * out_plane, width, plane);
                     for (int64_t o = 0; o < out_plane; ++o) {
                       const Window& win = w->list[static_cast<size_t>(o)];
