@@ -132,33 +132,31 @@ void average_uniform(const Windows& w, const float* plane, int64_t width, float*
   });
 }
 
-// dx plane += each output gradient spread evenly over its whole window (Windows::uniform).
-void spread_uniform(const Windows& w, const float* grad, int64_t width, float* dx) {
+// Calls spread(g, row, step, scale) for each output row g of the gradient and each input row its
+// whole windows (Windows::uniform) cover, with the column stride as for with_stride.
+template <class Spread>
+void for_each_window_row(const Windows& w, const float* grad, int64_t width, float* dx, Spread&& spread) {
   const float scale = w.list.front().scale;
   with_stride(w.stride[1], [&](auto step) {
-    for (int64_t oy = 0; oy < w.out_h; ++oy) {
-      const float* g = grad + oy * w.out_w;
-      for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
-        float* row = dx + (oy * w.stride[0] + ky) * width;
-        for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
-          for (int64_t ox = 0; ox < w.out_w; ++ox) row[ox * step + kx] += g[ox] * scale;
-      }
-    }
+    for (int64_t oy = 0; oy < w.out_h; ++oy)
+      for (int64_t ky = 0; ky < w.kernel[0]; ++ky)
+        spread(grad + oy * w.out_w, dx + (oy * w.stride[0] + ky) * width, step, scale);
+  });
+}
+
+// dx plane += each output gradient spread evenly over its whole window (Windows::uniform).
+void spread_uniform(const Windows& w, const float* grad, int64_t width, float* dx) {
+  for_each_window_row(w, grad, width, dx, [&](const float* g, float* row, auto step, float scale) {
+    for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+      for (int64_t ox = 0; ox < w.out_w; ++ox) row[ox * step + kx] += g[ox] * scale;
   });
 }
 
 // dx plane = each output gradient spread evenly over its window, for windows that tile the plane
 // (Windows::tile): every pixel written once, so dx need not be zeroed first and read back.
 void assign_tiled(const Windows& w, const float* grad, int64_t width, float* dx) {
-  const float scale = w.list.front().scale;
-  with_stride(w.stride[1], [&](auto step) {
-    for (int64_t oy = 0; oy < w.out_h; ++oy) {
-      const float* g = grad + oy * w.out_w;
-      for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
-        float* row = dx + (oy * w.stride[0] + ky) * width;
-        for (int64_t x = 0; x < width; ++x) row[x] = g[x / step] * scale;
-      }
-    }
+  for_each_window_row(w, grad, width, dx, [&](const float* g, float* row, auto step, float scale) {
+    for (int64_t x = 0; x < width; ++x) row[x] = g[x / step] * scale;
   });
 }
 
