@@ -10,44 +10,20 @@
 #include "conv_channels.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <type_traits>
 #include <vector>
 
 #include "conv_columns.hpp"
+#include "lanes.hpp"
 #include "minidl/core/parallel.hpp"
 
 namespace minidl::conv {
 
 namespace {
 
-// Eight floats as one value (a GCC/Clang vector; see conv_direct.cpp for why not auto-vectorised
-// loops, and why -Wpsabi is silenced for these file-local helpers).
-#pragma GCC diagnostic ignored "-Wpsabi"
-using Lanes = float __attribute__((vector_size(32)));
-constexpr int64_t kLanes = 8;
+using namespace lanes;
 // Vector registers holding sums in a pass; the others hold the weights and a broadcast pixel.
 constexpr int64_t kAccumulators = 12;
-
-Lanes load(const float* p) {
-  Lanes v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
-
-// A loaded vector used by several FMAs: GCC would fold the load into each of them (one load per
-// FMA, so the loop waits on loads, not on FMAs); an empty asm pins it in a register instead.
-Lanes load_once(const float* p) {
-  Lanes v = load(p);
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  asm("" : "+x"(v));
-#endif
-  return v;
-}
-
-int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 
 int64_t vectors_for(int64_t channels) { return (channels + kLanes - 1) / kLanes; }
 

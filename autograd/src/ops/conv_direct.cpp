@@ -1,40 +1,25 @@
 // conv2d as direct loops, vectorised over an output row's columns. A network's first layer (one
 // to three input channels, small kernels, wide rows) as a GEMM is tiny: LeNet's is 6x25 @ 25x784
 // per sample, and sgemm spends its time packing the 25x784 operand that im2col wrote first.
-// Here a pass keeps 3 output channels x 32 columns of one output row in 12 vector registers
-// and reads each input row once per tap for all of them.
+// Here a pass keeps 2 output channels x 32 columns of one output row in 8 vector registers
+// and reads each input row once per tap for both.
 #include "conv_direct.hpp"
 
-#include <cstring>
 #include <vector>
 
+#include "lanes.hpp"
 #include "minidl/core/parallel.hpp"
 
 namespace minidl::conv {
 
 namespace {
 
-// Eight floats as one value (a GCC/Clang vector): one AVX register, or two SSE ones on a CPU
-// without AVX. Arithmetic on it is element-wise; a float operand is broadcast. Built without
-// AVX (MINIDL_NATIVE=OFF) the compilers warn that passing one changes the calling convention:
-// only these file-local, inlined helpers pass them, so no ABI is crossed.
-#pragma GCC diagnostic ignored "-Wpsabi"
-using Lanes = float __attribute__((vector_size(32)));
-constexpr int64_t kLanes = 8;
+using namespace lanes;
 constexpr int64_t kBlocks = 4;                       // vectors per pass
 constexpr int64_t kPassWidth = kLanes * kBlocks;     // output columns per pass
-constexpr int64_t kChannelGroup = 3;                 // output channels per pass
-
-// Unaligned: input rows start at any column.
-Lanes load(const float* p) {
-  Lanes v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
-
-int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+// Output channels per pass: 2 x 4 sums, the 4 input vectors they share and a broadcast weight
+// fit the 16 vector registers (with 3, GCC spilled or loaded each input vector three times).
+constexpr int64_t kChannelGroup = 2;
 
 // The zero-padded sample [C, Hp, wide]: rows as wide as whole passes read (past the right
 // padding by up to a pass), so no pass needs a bounds check.
@@ -64,7 +49,7 @@ void forward_pass(const ConvGeometry& g, const WidePadding& p, const float* in, 
       const float* w = weight + o * taps + (c * g.kh + ki) * g.kw;
       for (int64_t kj = 0; kj < g.kw; ++kj) {
         Lanes v[kBlocks];
-        for (int64_t b = 0; b < kBlocks; ++b) v[b] = load(row + kj + b * kLanes);
+        for (int64_t b = 0; b < kBlocks; ++b) v[b] = load_once(row + kj + b * kLanes);
         for (int64_t j = 0; j < G; ++j) {
           const float s = w[j * taps + kj];
           for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] += s * v[b];
@@ -85,8 +70,7 @@ template <class F>
 void for_each_channel_group(int64_t channels, F&& f) {
   for (int64_t o = 0; o < channels; o += kChannelGroup) {
     const int64_t left = channels - o;
-    if (left >= 3) f(o, std::integral_constant<int64_t, 3>{});
-    else if (left == 2) f(o, std::integral_constant<int64_t, 2>{});
+    if (left >= 2) f(o, std::integral_constant<int64_t, 2>{});
     else f(o, std::integral_constant<int64_t, 1>{});
   }
 }
@@ -104,7 +88,7 @@ void weight_grad_pass(const ConvGeometry& g, const WidePadding& p, const float* 
     const float* gr = grad + o * grad_plane + x;
     for (int64_t y = 0; y < g.out_h; ++y, row += p.wide, gr += grad_wide) {
       Lanes v[kBlocks];
-      for (int64_t b = 0; b < kBlocks; ++b) v[b] = load(row + b * kLanes);
+      for (int64_t b = 0; b < kBlocks; ++b) v[b] = load_once(row + b * kLanes);
       for (int64_t j = 0; j < G; ++j)
         for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] += load(gr + j * grad_plane + b * kLanes) * v[b];
     }
