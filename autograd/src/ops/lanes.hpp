@@ -25,7 +25,7 @@ inline Lanes load(const float* p) {
 /// would fold the load into each FMA instead (one load per FMA, so the loop waits on loads).
 inline Lanes load_once(const float* p) {
   Lanes v = load(p);
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#if defined(__AVX__)  // a register that holds all eight: without AVX, GCC splits the vector in two
   asm("" : "+x"(v));  // an empty asm that needs v in a vector register
 #endif
   return v;
