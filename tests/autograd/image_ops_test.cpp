@@ -152,9 +152,11 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    // wide rows, few taps, with and without padding
                                    {{2, 1, 4, 18}, {2, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    {{1, 2, 3, 17}, {2, 2, 2, 2}, {1, 1}, {0, 0}, {1, 1}, 1},
-                                   // few channels: two vectors of output channels; padding wider than the kernel
+                                   // few channels: two vectors of output channels; padding wider than the kernel;
+                                   // an image row too wide for the input gradient's row-wise col2im
                                    {{2, 3, 4, 5}, {9, 3, 3, 2}, {1, 1}, {2, 1}, {1, 1}, 1},
-                                   {{1, 2, 3, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}, {1, 1}, 1}};
+                                   {{1, 2, 3, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}, {1, 1}, 1},
+                                   {{1, 4, 3, 38}, {3, 4, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1}};
   uint64_t seed = 10;
   for (const Case& c : cases) {
     const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };
