@@ -6,7 +6,8 @@
 // - Weight gradient: a pass keeps a few taps x every output channel, summed over a sample's
 //   positions.
 // - Input gradient: the columns' gradient weight^T @ grad (a reduction over the output channels
-//   only) in registers, 4 taps x 16 positions a pass, then col2im while it is in cache.
+//   only) in registers, 6 taps x 16 positions a pass, then back to the image row by row while
+//   it is in cache.
 #include "conv_channels.hpp"
 
 #include <algorithm>
@@ -165,9 +166,9 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, 
 
 // The im2col matrix's gradient cols [K, ld] = weight^T @ grad for one sample: weight [O, K]
 // with K a multiple of kRows (zero rows past the taps), grad [O, ld] with ld a multiple of 16
-// (zero past the positions). A pass: 4 taps x 16 positions of sums; per output channel 2
-// gradient loads and 4 broadcasts, both through one pointer each, so nothing spills.
-constexpr int64_t kRows = 4;
+// (zero past the positions). A pass: 6 taps x 16 positions of sums (12 registers); per output
+// channel 2 gradient loads and 6 broadcasts, both through one pointer each, so nothing spills.
+constexpr int64_t kRows = 6;
 void columns_grad(const float* weight, int64_t taps, int64_t out_channels, const float* grad, int64_t ld,
                   float* cols) {
   constexpr int64_t kVectors = 2;
