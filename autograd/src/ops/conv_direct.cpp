@@ -20,6 +20,9 @@ constexpr int64_t kPassWidth = kLanes * kBlocks;     // output columns per pass
 // Output channels per pass: 2 x 4 sums, the 4 input vectors they share and a broadcast weight
 // fit the 16 vector registers (with 3, GCC spilled or loaded each input vector three times).
 constexpr int64_t kChannelGroup = 2;
+// The weight gradient's pass: 3 x 4 sums and the 4 shared input vectors fill the registers; the
+// gradient operand is read straight into each FMA.
+constexpr int64_t kGradChannelGroup = 3;
 
 // The zero-padded sample [C, Hp, wide]: rows as wide as whole passes read (past the right
 // padding by up to a pass), so no pass needs a bounds check.
@@ -64,12 +67,18 @@ void forward_pass(const ConvGeometry& g, const WidePadding& p, const float* in, 
   }
 }
 
-// Calls f(o, G) for output channels in groups of kChannelGroup (the last may be smaller), with
-// G a compile-time constant.
-template <class F>
+// Calls f(o, G) for output channels in groups of Group (the last may be smaller), with G a
+// compile-time constant.
+template <int64_t Group, class F>
 void for_each_channel_group(int64_t channels, F&& f) {
-  for (int64_t o = 0; o < channels; o += kChannelGroup) {
+  for (int64_t o = 0; o < channels; o += Group) {
     const int64_t left = channels - o;
+    if constexpr (Group >= 3) {
+      if (left >= 3) {
+        f(o, std::integral_constant<int64_t, 3>{});
+        continue;
+      }
+    }
     if (left >= 2) f(o, std::integral_constant<int64_t, 2>{});
     else f(o, std::integral_constant<int64_t, 1>{});
   }
@@ -113,7 +122,7 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
     const float* in = p.fill(g, x + n * g.sample_size(), padded);
     for (int64_t r = 0; r < g.out_channels * g.out_h; ++r)
       copy_row(go + n * g.out_channels * g.positions() + r * g.out_w, g.out_w, grad.data() + r * grad_wide);
-    for_each_channel_group(g.out_channels, [&](int64_t o, auto group) {
+    for_each_channel_group<kGradChannelGroup>(g.out_channels, [&](int64_t o, auto group) {
       for (int64_t c = 0; c < g.channels; ++c)
         for (int64_t ki = 0; ki < g.kh; ++ki)
           for (int64_t kj = 0; kj < g.kw; ++kj)
@@ -170,7 +179,7 @@ Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weig
     std::vector<float> padded;
     for (int64_t n = begin; n < end; ++n) {
       const float* in = p.fill(g, xp + n * g.sample_size(), padded);
-      for_each_channel_group(g.out_channels, [&](int64_t o, auto group) {
+      for_each_channel_group<kChannelGroup>(g.out_channels, [&](int64_t o, auto group) {
         for (int64_t y = 0; y < g.out_h; ++y)
           for (int64_t x = 0; x < g.out_w; x += kPassWidth)
             forward_pass<group()>(g, p, in + y * p.wide + x, wp, bp, o,
