@@ -166,7 +166,17 @@ const Choice& choice() {
 
 }  // namespace
 
-void set_blas_num_threads(int n) { openblas_set_num_threads(n); }
+void set_blas_num_threads(int n) {
+  openblas_set_num_threads(n);
+  if (n != 1) return;
+  // OpenBLAS starts its workers when it loads, and an idle one spins on sched_yield for 2^28
+  // cycles (~0.1 s) before it sleeps: a whole core, taken from a short run's other threads.
+  // At one thread OpenBLAS calls none of them, so they are ended; asked for more threads,
+  // OpenBLAS starts them again on its next threaded call. Looked up: not every build has it.
+  using ShutdownFn = int (*)();
+  static const auto shutdown = reinterpret_cast<ShutdownFn>(dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"));
+  if (shutdown != nullptr) shutdown();
+}
 
 CpuFeatures detect_cpu_features() {
   CpuFeatures cpu;

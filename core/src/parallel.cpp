@@ -9,6 +9,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "minidl/core/blas.hpp"
 #include "minidl/core/error.hpp"
@@ -64,6 +65,12 @@ void parallel_chunks(int64_t n, int64_t chunk, const std::function<void(int64_t,
   tbb::parallel_for(tbb::blocked_range<int64_t>(0, chunks, 1), [&](const tbb::blocked_range<int64_t>& r) {
     for (int64_t k = r.begin(); k < r.end(); ++k) body(k * chunk, std::min(n, (k + 1) * chunk));
   });
+}
+
+void run_serially(const std::function<void()>& fn) {
+  // An arena of one slot, kept for this thread: it asks TBB for no workers at all.
+  tbb::task_arena serial(1);
+  serial.execute(fn);
 }
 
 }  // namespace minidl

@@ -243,11 +243,11 @@ EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch,
   return m;
 }
 
-// curves.png from the whole metrics.csv. A picture is not worth failing a finished run for:
-// a failure is one warning line.
-void draw_curves(const RunFolder& folder, std::ostream& out) {
+// Waits for curves.png, drawn from the whole metrics.csv. A picture is not worth failing a
+// finished run for: a failure is one warning line.
+void finish_curves(const RunFolder& folder, CurvesPainter& painter, std::ostream& out) {
   try {
-    plot_curves({read_run_curves(folder.path())}, folder.curves_file());
+    painter.finish();
   } catch (const Error& e) {
     out << "warning: " << folder.curves_file().filename().string() << " not drawn: " << e.what() << "\n";
   }
@@ -333,6 +333,9 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   }
   if (main && folder->chosen() && options.display != Display::Quiet)
     out << config.name << ": writing to " << folder->path().string() << "\n";
+  // Its warm-up runs beside the training: on a small run it was most of the process's time.
+  std::optional<CurvesPainter> painter;
+  if (main) painter.emplace();
 
   replicas.together([&] {
     if (!main) return;
@@ -383,9 +386,11 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   result.samples_per_second = result.train_seconds > 0 ? samples / result.train_seconds : 0;
   replicas.together([&] {
     if (!main) return;
+    // metrics.csv is complete: curves.png is drawn while the model and the summary are written.
+    painter->start(folder->path(), folder->curves_file());
     nn::save(run.model(), folder->model_file());
     write_summary(folder->summary_file(), run, result, replicas.size(), final_validation);
-    draw_curves(*folder, out);
+    finish_curves(*folder, *painter, out);
   });
   shown << final_line(config.name, result);
   return result;

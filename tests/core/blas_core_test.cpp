@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "minidl/core.hpp"
@@ -159,6 +161,33 @@ TEST_F(BlasSwitch, EveryCoreThisCpuRunsPassesTheCheck) {
 TEST_F(BlasSwitch, ACoreOpenBlasDoesNotHaveIsRefusedAndTheKernelsStay) {
   EXPECT_FALSE(use_blas_core("NoSuchCore"));
   EXPECT_EQ(std::string(openblas_get_corename()), chosen_);
+}
+
+}  // namespace
+}  // namespace minidl
+
+namespace minidl {
+namespace {
+
+int64_t threads_of_this_process() {
+  int64_t n = 0;
+  for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+TEST(BlasThreads, OneThreadLeavesNoIdleOpenBlasWorkerSpinning) {
+  // An idle OpenBLAS worker spins on sched_yield for ~0.1 s before it sleeps: a whole core,
+  // taken from a short run's other threads. At one thread minidl ends them; asked for more,
+  // OpenBLAS starts them again and its products stay right.
+  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "OpenBLAS starts no worker on one CPU";
+  const Tensor a = Tensor::full({100, 100}, 0.5f), b = Tensor::full({100, 100}, 0.25f);
+  (void)matmul(a, b);  // the first product's once-per-process setup, so it does not reset the count below
+  set_blas_num_threads(2);
+  EXPECT_FLOAT_EQ(matmul(a, b).to_vector()[0], 12.5f);  // 1e6 multiply-adds: OpenBLAS uses its workers
+  const int64_t with_workers = threads_of_this_process();
+  set_blas_num_threads(1);
+  EXPECT_EQ(threads_of_this_process(), with_workers - 1);
+  EXPECT_FLOAT_EQ(matmul(a, b).to_vector()[0], 12.5f);
 }
 
 }  // namespace

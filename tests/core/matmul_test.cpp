@@ -124,9 +124,11 @@ TEST(Addmm, ScalesByBetaAndAlpha) {
 
 TEST(GemmInto, BetaZeroNeverReadsTheOutput) {
   // As in BLAS, beta = 0 overwrites `out`: NaN there (or uninitialised memory) must not leak
-  // into the product through 0 * NaN. Covers the plain loop, the empty inner dimension and sgemm.
+  // into the product through 0 * NaN. Covers the plain loop, the empty inner dimension, one
+  // sgemm call and sgemm on tiles (each clears its own part of `out`, whose rows are longer).
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  for (const auto& [m, k, n] : {std::tuple{3, 4, 2}, std::tuple{3, 0, 2}, std::tuple{40, 30, 20}}) {
+  for (const auto& [m, k, n] :
+       {std::tuple{3, 4, 2}, std::tuple{3, 0, 2}, std::tuple{40, 30, 20}, std::tuple{64, 128, 200}}) {
     SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
     const Tensor a = randn({m, k}, 30), b = randn({k, n}, 31);
     Tensor out = Tensor::full({m, n}, nan);

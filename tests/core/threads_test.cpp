@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "minidl/core.hpp"
 #include "test_helpers.hpp"
@@ -33,6 +36,33 @@ TEST(Threads, SetAndGetTheThreadCount) {
   set_num_threads(before);
   EXPECT_EQ(get_num_threads(), before);
   EXPECT_THROW(set_num_threads(0), ValueError);
+}
+
+TEST(Threads, RunSeriallyKeepsEveryParallelLoopOnTheCallingThread) {
+  // What the data loader's producer thread runs in: its loops must leave TBB's workers to the
+  // training thread, and still cover their range once.
+  const int before = get_num_threads();
+  set_num_threads(2);
+  std::set<std::thread::id> ran_on;
+  std::mutex m;
+  std::vector<int> hits(100000, 0);
+  std::thread background([&] {
+    run_serially([&] {
+      const auto body = [&](int64_t b, int64_t e) {
+        {
+          const std::lock_guard lock(m);
+          ran_on.insert(std::this_thread::get_id());
+        }
+        for (int64_t i = b; i < e; ++i) ++hits[static_cast<size_t>(i)];
+      };
+      parallel_for(100000, 1000, body);
+      parallel_chunks(100000, 1000, body);
+    });
+    EXPECT_EQ(ran_on, std::set<std::thread::id>{std::this_thread::get_id()});
+  });
+  background.join();
+  set_num_threads(before);
+  EXPECT_EQ(std::count(hits.begin(), hits.end(), 2), 100000);
 }
 
 TEST(Threads, ParallelForCoversTheRangeOnce) {

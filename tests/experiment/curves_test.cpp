@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli_helpers.hpp"
+#include "minidl/core/error.hpp"
 #include "minidl/experiment/curves.hpp"
 #include "run_helpers.hpp"
 
@@ -99,4 +100,35 @@ TEST(Curves, PlotRefusesWhatIsNotARunInOneLine) {
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << ": " << r.output;
   }
   EXPECT_EQ(cli("plot").status, 2);  // no run folder: a usage error
+}
+
+TEST(CurvesPainter, DrawsOnItsOwnThreadThePictureThatPlotCurvesDraws) {
+  // The painter warms PLplot up while a run trains; its picture must be the same, pixel for pixel.
+  const std::string out = scratch("curves_painter");
+  ASSERT_EQ(cli("train configs/linreg.yaml -q output=" + out).status, 0);
+  const fs::path by_plot = fs::path(out) / "by_plot.png", by_painter = fs::path(out) / "by_painter.png";
+  minidl::experiment::plot_curves({minidl::experiment::read_run_curves(out)}, by_plot);
+  {
+    minidl::experiment::CurvesPainter painter;
+    painter.start(out, by_painter);
+    painter.finish();
+  }
+  const std::vector<unsigned char> expected = png_pixels(by_plot);
+  ASSERT_EQ(expected.size(), 1500u * 480u * 3u);
+  EXPECT_TRUE(png_pixels(by_painter) == expected);
+}
+
+TEST(CurvesPainter, ReportsAFailureWhenFinished) {
+  minidl::experiment::CurvesPainter painter;
+  painter.start("/nonexistent/run", scratch("curves_painter_none.png"));
+  try {
+    painter.finish();
+    FAIL() << "a folder without metrics.csv was drawn";
+  } catch (const minidl::IOError& e) {
+    EXPECT_NE(std::string(e.what()).find("metrics.csv"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CurvesPainter, ThatDrawsNothingEndsCleanly) {
+  minidl::experiment::CurvesPainter painter;  // the run failed before its curves: only the warm-up ran
 }

@@ -9,6 +9,27 @@ namespace minidl {
 
 using Grads = std::span<Tensor>;
 
+namespace {
+
+// A backward that combines the output gradient g with a saved tensor s of its shape element by
+// element, f(g[i], s[i]), in one pass; `passes` (the same arithmetic as separate elementwise
+// ops) covers a g of another shape or a strided s. Separate ops cost a pass and a temporary each.
+template <class F, class Passes>
+Tensor one_pass_backward(const Tensor& g, const Tensor& s, F f, Passes passes) {
+  if (g.shape() != s.shape() || !s.is_contiguous()) return passes();
+  const Tensor gc = g.contiguous();
+  Tensor out = Tensor::empty(s.shape());
+  const float* gp = gc.data<float>();
+  const float* sp = s.data<float>();
+  float* op = out.data<float>();
+  parallel_for(out.numel(), kGrainSize, [=](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) op[i] = f(gp[i], sp[i]);
+  });
+  return out;
+}
+
+}  // namespace
+
 Variable exp(const Variable& a) {
   Tensor out = minidl::exp(a.data());
   return record("Exp", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
@@ -38,7 +59,11 @@ Variable abs(const Variable& a) {
 Variable relu(const Variable& a) {
   Tensor out = minidl::relu(a.data());
   return record("Relu", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
-    gi[0] = minidl::mul(g, minidl::gt(so.get("Relu"), 0.0f));
+    // g * (y > 0): mlp_large's two ReLUs were a mask pass and a multiply pass each per step.
+    const Tensor& y = so.get("Relu");
+    gi[0] = one_pass_backward(
+        g, y, [](float gv, float yv) { return gv * (yv > 0.0f ? 1.0f : 0.0f); },
+        [&] { return minidl::mul(g, minidl::gt(y, 0.0f)); });
   });
 }
 
@@ -51,29 +76,14 @@ Variable leaky_relu(const Variable& a, float negative_slope) {
                 });
 }
 
-namespace {
-
-// g * (s * (1 - s)) in one pass over the data: as three elementwise ops it was three passes and
-// two temporaries over LeNet's largest activations. Same arithmetic, same bits.
-Tensor sigmoid_backward(const Tensor& g, const Tensor& s) {
-  if (g.shape() != s.shape() || !s.is_contiguous()) return minidl::mul(g, minidl::mul(s, minidl::rsub(s, 1.0f)));
-  const Tensor gc = g.contiguous();
-  Tensor out = Tensor::empty(s.shape());
-  const float* gp = gc.data<float>();
-  const float* sp = s.data<float>();
-  float* op = out.data<float>();
-  parallel_for(out.numel(), kGrainSize, [=](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) op[i] = gp[i] * (sp[i] * (1.0f - sp[i]));
-  });
-  return out;
-}
-
-}  // namespace
-
 Variable sigmoid(const Variable& a) {
   Tensor out = minidl::sigmoid(a.data());
   return record("Sigmoid", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
-    gi[0] = sigmoid_backward(g, so.get("Sigmoid"));
+    // g * (s * (1 - s)): three passes and two temporaries over LeNet's largest activations before.
+    const Tensor& y = so.get("Sigmoid");
+    gi[0] = one_pass_backward(
+        g, y, [](float gv, float yv) { return gv * (yv * (1.0f - yv)); },
+        [&] { return minidl::mul(g, minidl::mul(y, minidl::rsub(y, 1.0f))); });
   });
 }
 

@@ -36,4 +36,9 @@ void parallel_for(int64_t n, int64_t grain, Body&& body) {
 /// combined in chunk order are bitwise reproducible.
 void parallel_chunks(int64_t n, int64_t chunk, const std::function<void(int64_t, int64_t)>& body);
 
+/// Runs fn on the calling thread with every parallel_for / parallel_chunks in it serial. For a
+/// background thread beside the training thread (the data loader's producer): its parallel
+/// loops would take TBB's workers, and the training thread's GEMM tiles would wait for them.
+void run_serially(const std::function<void()>& fn);
+
 }  // namespace minidl
