@@ -191,23 +191,32 @@ void columns_grad(const float* weight, int64_t taps, int64_t out_channels, const
 // Widest padded row the row-wise col2im below takes, in vectors.
 constexpr int64_t kMaxRowVectors = 4;
 
+// Eight lanes of all-ones or all-zero bits, to select a vector's lanes with &.
+using Mask = int32_t __attribute__((vector_size(32)));
+
+// For image_from_columns with `vectors` vectors a row: masks[kj * vectors + v] keeps the lanes of
+// vector v whose column x has x - kj in [0, out_w), where tap kj's run lands.
+std::vector<Mask> run_masks(const ConvGeometry& g, int64_t vectors) {
+  std::vector<Mask> masks(static_cast<size_t>(g.kw * vectors));
+  for (int64_t kj = 0; kj < g.kw; ++kj)
+    for (int64_t v = 0; v < vectors; ++v)
+      for (int64_t l = 0; l < kLanes; ++l) {
+        const int64_t x = v * kLanes + l - kj;
+        masks[static_cast<size_t>(kj * vectors + v)][l] = x >= 0 && x < g.out_w ? -1 : 0;
+      }
+  return masks;
+}
+
 // One sample's dx [C, H, W] from its column gradient (rows of `ld` at `cols`, readable `kw - 1`
 // floats before the first and a row's vectors after the last), stride 1, no dilation. col2im adds
 // run by run, 1500 runs of 10 for LeNet with a scalar tail each; here each padded image row sums
 // its kw shifted runs in NV registers first: a run placed at columns [kj, kj + out_w) is the
 // load from kj floats before it, its lanes outside those columns masked to zero.
 template <int64_t NV>
-void image_from_columns(const ConvGeometry& g, const float* cols, int64_t ld, std::vector<float>& rows, float* dx) {
-  using Mask = int32_t __attribute__((vector_size(32)));
+void image_from_columns(const ConvGeometry& g, const float* cols, int64_t ld, const std::vector<Mask>& masks,
+                        std::vector<float>& rows, float* dx) {
   constexpr int64_t kWide = NV * kLanes;
   const int64_t hp = padded_h(g);
-  std::vector<Mask> masks(static_cast<size_t>(g.kw * NV));
-  for (int64_t kj = 0; kj < g.kw; ++kj)
-    for (int64_t v = 0; v < NV; ++v)
-      for (int64_t l = 0; l < kLanes; ++l) {
-        const int64_t x = v * kLanes + l - kj;
-        masks[static_cast<size_t>(kj * NV + v)][l] = x >= 0 && x < g.out_w ? -1 : 0;
-      }
   rows.assign(static_cast<size_t>(g.channels * hp * kWide), 0.0f);
   for (int64_t c = 0; c < g.channels; ++c)
     for (int64_t ki = 0; ki < g.kh; ++ki)
@@ -231,6 +240,7 @@ void image_from_columns(const ConvGeometry& g, const float* cols, int64_t ld, st
 Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go) {
   const int64_t row_vectors = (padded_w(g) + kLanes - 1) / kLanes;
   const bool by_rows = row_vectors <= kMaxRowVectors;
+  const std::vector<Mask> masks = by_rows ? run_masks(g, row_vectors) : std::vector<Mask>();
   Tensor dx = by_rows ? Tensor::empty({g.batch, g.channels, g.height, g.width})
                       : Tensor::zeros({g.batch, g.channels, g.height, g.width});
   const int64_t taps = g.col_rows(), positions = g.positions();
@@ -252,7 +262,9 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go)
       columns_grad(weights.data(), rows, g.out_channels, grad.data(), ld, cols);
       float* sample_dx = dp + n * g.sample_size();
       if (by_rows)
-        with_constant<kMaxRowVectors>(row_vectors, [&](auto nv) { image_from_columns<nv()>(g, cols, ld, image, sample_dx); });
+        with_constant<kMaxRowVectors>(row_vectors, [&](auto nv) {
+          image_from_columns<nv()>(g, cols, ld, masks, image, sample_dx);
+        });
       else
         col2im(g, cols, ld, sample_dx, image);
     }
