@@ -6,8 +6,8 @@
 // - Weight gradient: a pass keeps a few taps x every output channel, summed over a sample's
 //   positions.
 // - Input gradient: the columns' gradient weight^T @ grad (a reduction over the output channels
-//   only) in registers, 6 taps x 16 positions a pass, then back to the image row by row while
-//   it is in cache.
+//   only) in registers, 6 taps x 16 positions a pass (24 x 16 with AVX-512), then back to the
+//   image row by row while it is in cache.
 #include "conv_channels.hpp"
 
 #include <algorithm>
@@ -24,11 +24,12 @@ namespace {
 
 using namespace lanes;
 // Vector registers holding sums in a pass; the others hold the weights and a broadcast pixel.
-constexpr int64_t kAccumulators = 12;
+constexpr int64_t kAccumulators = kRegisters == 32 ? 24 : 12;
 
 int64_t vectors_for(int64_t channels) { return (channels + kLanes - 1) / kLanes; }
 
-// Calls f(integral_constant<V>) for the vectors that hold `channels` channels (1 or 2).
+// Calls f(integral_constant<V>) for the vectors that hold `channels` channels (1 or 2; always 1
+// with AVX-512).
 template <class F>
 void with_vectors(int64_t channels, F&& f) {
   if (vectors_for(channels) == 1) f(std::integral_constant<int64_t, 1>{});
@@ -58,17 +59,8 @@ std::vector<float> taps_major(const float* weight, int64_t out_channels, int64_t
   return t;
 }
 
-// Calls f(integral_constant<n>) for 1 <= n <= Max.
-template <int64_t Max, class F>
-void with_constant(int64_t n, F&& f) {
-  if constexpr (Max >= 1) {
-    if (n == Max) f(std::integral_constant<int64_t, Max>{});
-    else with_constant<Max - 1>(n, f);
-  }
-}
-
 // Output positions [x0, x0 + P) of row y (the last one repeated past `valid`) for every output
-// channel, from the padded sample `in`, the weights as [K, V*8] and the bias as V*8. Per tap: V
+// channel, from the padded sample `in`, the weights as [K, V*kLanes] and the bias as V*kLanes. Per tap: V
 // weight loads and P broadcasts of consecutive pixels. Taps whose input row lies in the top or
 // bottom padding read only zeros and are skipped: the input gradient's convolution is padded by
 // k-1-p on every side, so about a third of its taps would be.
@@ -92,6 +84,7 @@ void forward_run(const ConvGeometry& g, const float* in, const float* weights, c
       for (int64_t kj = 0; kj < g.kw; ++kj, w += V * kLanes) {
         Lanes wv[V];
         for (int64_t v = 0; v < V; ++v) wv[v] = load_once(w + v * kLanes);
+#pragma GCC unroll 32  // the sums stay in registers only when every loop over them is unrolled
         for (int64_t p = 0; p < P; ++p) {
           const float s = row[kj + shift[p]];
           for (int64_t v = 0; v < V; ++v) acc[p][v] += s * wv[v];
@@ -119,12 +112,13 @@ void forward_sample(const ConvGeometry& g, const float* in, const float* weights
   });
 }
 
-// dw [K, V*8] += one sample's weight gradient from its padded input and its output gradient as
-// [L, V*8]. A pass: T taps x V vectors of sums over every position; per position V gradient
+// dw [K, V*kLanes] += one sample's weight gradient from its padded input and its output gradient as
+// [L, V*kLanes]. A pass: T taps x V vectors of sums over every position; per position V gradient
 // loads and T broadcasts.
 template <int64_t V>
 void weight_grad_sample(const Offsets& off, const float* in, const float* grad, float* dw) {
-  constexpr int64_t T = kAccumulators / V;
+  // At most 12 taps: each broadcast needs its tap's offset in a general register (16 of them).
+  constexpr int64_t T = std::min<int64_t>(kAccumulators, 12) / V;
   const int64_t positions = static_cast<int64_t>(off.corners.size()), taps = static_cast<int64_t>(off.taps.size());
   for (int64_t t0 = 0; t0 < taps; t0 += T) {
     const int64_t valid = std::min(T, taps - t0);
@@ -135,6 +129,7 @@ void weight_grad_sample(const Offsets& off, const float* in, const float* grad, 
       const float* corner = in + off.corners[static_cast<size_t>(l)];
       Lanes gv[V];
       for (int64_t v = 0; v < V; ++v) gv[v] = load_once(grad + (l * V + v) * kLanes);
+#pragma GCC unroll 32
       for (int64_t i = 0; i < T; ++i) {
         const float s = corner[tap[i]];
         for (int64_t v = 0; v < V; ++v) acc[i][v] += s * gv[v];
@@ -148,7 +143,7 @@ void weight_grad_sample(const Offsets& off, const float* in, const float* grad, 
   }
 }
 
-// The weight gradient as [K, V*8] of samples [begin, end), added sample by sample.
+// The weight gradient as [K, V*kLanes] of samples [begin, end), added sample by sample.
 template <int64_t V>
 std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, const float* x, const float* go,
                                      int64_t begin, int64_t end) {
@@ -166,12 +161,14 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, 
 
 // The im2col matrix's gradient cols [K, ld] = weight^T @ grad for one sample: weight [O, K]
 // with K a multiple of kRows (zero rows past the taps), grad [O, ld] with ld a multiple of 16
-// (zero past the positions). A pass: 6 taps x 16 positions of sums (12 registers); per output
-// channel 2 gradient loads and 6 broadcasts, both through one pointer each, so nothing spills.
-constexpr int64_t kRows = 6;
+// (zero past the positions). A pass: kRows taps x 16 positions of sums (6 x 2 vectors, or 24 x 1
+// with AVX-512); per output channel the gradient loads and kRows broadcasts, both through one
+// pointer each, so nothing spills.
+constexpr int64_t kColumnVectors = 16 / kLanes;
+constexpr int64_t kRows = kAccumulators / kColumnVectors;
 void columns_grad(const float* weight, int64_t taps, int64_t out_channels, const float* grad, int64_t ld,
                   float* cols) {
-  constexpr int64_t kVectors = 2;
+  constexpr int64_t kVectors = kColumnVectors;
   for (int64_t m0 = 0; m0 < taps; m0 += kRows)
     for (int64_t l0 = 0; l0 < ld; l0 += kVectors * kLanes) {
       Lanes acc[kRows][kVectors] = {};
@@ -180,6 +177,7 @@ void columns_grad(const float* weight, int64_t taps, int64_t out_channels, const
       for (int64_t o = 0; o < out_channels; ++o, w += taps, g += ld) {
         Lanes gv[kVectors];
         for (int64_t v = 0; v < kVectors; ++v) gv[v] = load_once(g + v * kLanes);
+#pragma GCC unroll 32
         for (int64_t i = 0; i < kRows; ++i)
           for (int64_t v = 0; v < kVectors; ++v) acc[i][v] += w[i] * gv[v];
       }
@@ -188,11 +186,8 @@ void columns_grad(const float* weight, int64_t taps, int64_t out_channels, const
     }
 }
 
-// Widest padded row the row-wise col2im below takes, in vectors.
-constexpr int64_t kMaxRowVectors = 4;
-
-// Eight lanes of all-ones or all-zero bits, to select a vector's lanes with &.
-using Mask = int32_t __attribute__((vector_size(32)));
+// Widest padded row the row-wise col2im below takes, in vectors (32 floats).
+constexpr int64_t kMaxRowVectors = 32 / kLanes;
 
 // For image_from_columns with `vectors` vectors a row: masks[kj * vectors + v] keeps the lanes of
 // vector v whose column x has x - kj in [0, out_w), where tap kj's run lands.
@@ -244,7 +239,7 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go)
   Tensor dx = by_rows ? Tensor::empty({g.batch, g.channels, g.height, g.width})
                       : Tensor::zeros({g.batch, g.channels, g.height, g.width});
   const int64_t taps = g.col_rows(), positions = g.positions();
-  const int64_t ld = round_up(positions, 2 * kLanes), rows = round_up(taps, kRows);
+  const int64_t ld = round_up(positions, kColumnVectors * kLanes), rows = round_up(taps, kRows);
   // Room before the columns and after them for the row-wise col2im's shifted loads.
   const int64_t front = g.kw - 1, back = kMaxRowVectors * kLanes;
   std::vector<float> weights(static_cast<size_t>(g.out_channels * rows), 0.0f);

@@ -1,10 +1,12 @@
 // conv2d as direct loops, vectorised over an output row's columns. A network's first layer (one
 // to three input channels, small kernels, wide rows) as a GEMM is tiny: LeNet's is 6x25 @ 25x784
 // per sample, and sgemm spends its time packing the 25x784 operand that im2col wrote first.
-// Here a pass keeps 2 output channels x 32 columns of one output row in 8 vector registers
-// and reads each input row once per tap for both.
+// Here a pass keeps a few output channels x 32 columns of one output row in vector registers
+// and reads each input row once per tap for all of them.
 #include "conv_direct.hpp"
 
+#include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "lanes.hpp"
@@ -15,14 +17,15 @@ namespace minidl::conv {
 namespace {
 
 using namespace lanes;
-constexpr int64_t kBlocks = 4;                       // vectors per pass
-constexpr int64_t kPassWidth = kLanes * kBlocks;     // output columns per pass
-// Output channels per pass: 2 x 4 sums, the 4 input vectors they share and a broadcast weight
-// fit the 16 vector registers (with 3, GCC spilled or loaded each input vector three times).
-constexpr int64_t kChannelGroup = 2;
-// The weight gradient's pass: 3 x 4 sums and the 4 shared input vectors fill the registers; the
-// gradient operand is read straight into each FMA.
-constexpr int64_t kGradChannelGroup = 3;
+constexpr int64_t kPassWidth = 32;                   // output columns per pass
+constexpr int64_t kBlocks = kPassWidth / kLanes;     // vectors per pass: 4 with AVX, 2 with AVX-512
+// Output channels per pass. With 16 registers: 2 x 4 sums, the 4 input vectors they share and a
+// broadcast weight (with 3, GCC spilled or loaded each input vector three times). With 32: 6 x 2
+// sums, so that a 6-channel layer reads each input row once per tap.
+constexpr int64_t kChannelGroup = kRegisters == 32 ? 6 : 2;
+// The weight gradient's pass: 3 x 4 (or 6 x 2) sums and the shared input vectors; the gradient
+// operand is read straight into each FMA.
+constexpr int64_t kGradChannelGroup = kRegisters == 32 ? 6 : 3;
 
 // The zero-padded sample [C, Hp, wide]: rows as wide as whole passes read (past the right
 // padding by up to a pass), so no pass needs a bounds check.
@@ -71,17 +74,8 @@ void forward_pass(const ConvGeometry& g, const WidePadding& p, const float* in, 
 // compile-time constant.
 template <int64_t Group, class F>
 void for_each_channel_group(int64_t channels, F&& f) {
-  for (int64_t o = 0; o < channels; o += Group) {
-    const int64_t left = channels - o;
-    if constexpr (Group >= 3) {
-      if (left >= 3) {
-        f(o, std::integral_constant<int64_t, 3>{});
-        continue;
-      }
-    }
-    if (left >= 2) f(o, std::integral_constant<int64_t, 2>{});
-    else f(o, std::integral_constant<int64_t, 1>{});
-  }
+  for (int64_t o = 0; o < channels; o += Group)
+    with_constant<Group>(std::min(Group, channels - o), [&](auto group) { f(o, group); });
 }
 
 // Output channels [o, o+G) of the weight gradient for input channel c, tap (ki, kj): each
@@ -105,7 +99,7 @@ void weight_grad_pass(const ConvGeometry& g, const WidePadding& p, const float* 
   const int64_t taps = g.col_rows();
   for (int64_t j = 0; j < G; ++j) {
     float* l = lanes + ((o + j) * taps + (c * g.kh + ki) * g.kw + kj) * kLanes;
-    store(l, load(l) + ((acc[j][0] + acc[j][1]) + (acc[j][2] + acc[j][3])));
+    store(l, load(l) + pairwise_sum(acc[j], kBlocks));
   }
 }
 

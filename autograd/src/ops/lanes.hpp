@@ -1,39 +1,67 @@
 #pragma once
-// Internal to the direct convolution loops: eight floats as one value.
+// Internal to the direct convolution loops: one vector register's floats as one value.
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace minidl::lanes {
 
-// A GCC/Clang vector: one AVX register, or two SSE ones on a CPU without AVX. Arithmetic on it
-// is element-wise; a float operand is broadcast. Spelled out because GCC's auto-vectoriser gave
-// these kernels scalar code (accumulators spilled to memory, FMA chains too long to hide their
-// latency). Built without AVX (MINIDL_NATIVE=OFF) the compilers warn that passing one changes the
-// calling convention: only file-local, inlined helpers pass them, so no ABI is crossed.
+// A GCC/Clang vector: one AVX-512 register (16 floats) where the build has AVX-512, else one AVX
+// register (8 floats), or two SSE ones on a CPU without AVX. Arithmetic on it is element-wise; a
+// float operand is broadcast. Spelled out because GCC's auto-vectoriser gave these kernels scalar
+// code (accumulators spilled to memory, FMA chains too long to hide their latency). Built without
+// AVX (MINIDL_NATIVE=OFF) the compilers warn that passing one changes the calling convention: only
+// file-local, inlined helpers pass them, so no ABI is crossed.
 #pragma GCC diagnostic ignored "-Wpsabi"
-using Lanes = float __attribute__((vector_size(32)));
+#if defined(__AVX512F__)
+inline constexpr int64_t kLanes = 16;
+/// Vector registers the kernels may plan for (sums, shared operands, a broadcast).
+inline constexpr int64_t kRegisters = 32;
+#else
 inline constexpr int64_t kLanes = 8;
+inline constexpr int64_t kRegisters = 16;
+#endif
+using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
+/// kLanes lanes of all-ones or all-zero bits, to select a vector's lanes with &.
+using Mask = int32_t __attribute__((vector_size(kLanes * sizeof(int32_t))));
 
-/// Eight floats from p, which need not be aligned.
+/// kLanes floats from p, which need not be aligned.
 inline Lanes load(const float* p) {
   Lanes v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
 
-/// Eight floats from p (unaligned) kept in a register for the several FMAs that use them: GCC
+/// kLanes floats from p (unaligned) kept in a register for the several FMAs that use them: GCC
 /// would fold the load into each FMA instead (one load per FMA, so the loop waits on loads).
 inline Lanes load_once(const float* p) {
   Lanes v = load(p);
-#if defined(__AVX__)  // a register that holds all eight: without AVX, GCC splits the vector in two
-  asm("" : "+x"(v));  // an empty asm that needs v in a vector register
+#if defined(__AVX512F__)
+  asm("" : "+v"(v));  // an empty asm that needs v in a vector register (any of the 32)
+#elif defined(__AVX__)  // a register that holds all eight: without AVX, GCC splits the vector in two
+  asm("" : "+x"(v));
 #endif
   return v;
 }
 
-/// v into p[0, 8), which need not be aligned.
+/// v into p[0, kLanes), which need not be aligned.
 inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
 
+/// a[0] + ... + a[n-1] as a balanced tree: ((a0 + a1) + (a2 + a3)) for four.
+inline Lanes pairwise_sum(const Lanes* a, int64_t n) {
+  return n == 1 ? a[0] : pairwise_sum(a, n / 2) + pairwise_sum(a + n / 2, n - n / 2);
+}
+
 inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+
+/// Calls f(integral_constant<n>) for 1 <= n <= Max: a run or group size as a compile-time
+/// constant, so that the loops over a pass's sums unroll and the sums stay in registers.
+template <int64_t Max, class F>
+void with_constant(int64_t n, F&& f) {
+  if constexpr (Max >= 1) {
+    if (n == Max) f(std::integral_constant<int64_t, Max>{});
+    else with_constant<Max - 1>(n, f);
+  }
+}
 
 }  // namespace minidl::lanes
