@@ -245,19 +245,22 @@ TEST(Pooling, max_pool2d_pads_with_minus_infinity) {
 TEST(Pooling, avg_pool2d_without_padding_averages_every_window_including_overlapping_ones) {
   // Windows that tile the plane (even and wider strides), leave a remainder (floor mode) or
   // overlap (stride < kernel), against the definition; the gradient spreads each output's share
-  // over its window.
-  for (const auto& [kernel, stride, h] : std::vector<std::tuple<Pair, Pair, int64_t>>{{{2, 2}, {2, 2}, 8},
-                                                                                    {{1, 4}, {1, 4}, 7},
-                                                                                    {{2, 2}, {2, 2}, 7},
-                                                                                    {{3, 2}, {1, 2}, 7},
-                                                                                    {{3, 3}, {2, 2}, 7}}) {
-    const Variable x = random({2, 3, h, 8}, 51);
+  // over its window. Rows of 70 give 2x2 windows 35 outputs a row: whole vectors and a tail.
+  for (const auto& [kernel, stride, h, w] :
+       std::vector<std::tuple<Pair, Pair, int64_t, int64_t>>{{{2, 2}, {2, 2}, 8, 8},
+                                                            {{1, 4}, {1, 4}, 7, 8},
+                                                            {{2, 2}, {2, 2}, 7, 8},
+                                                            {{2, 2}, {2, 2}, 6, 70},
+                                                            {{2, 2}, {2, 2}, 5, 71},
+                                                            {{3, 2}, {1, 2}, 7, 8},
+                                                            {{3, 3}, {2, 2}, 7, 8}}) {
+    const Variable x = random({2, 3, h, w}, 51);
     const Variable y = avg_pool2d(x, kernel, stride);
-    const int64_t oh = (h - kernel[0]) / stride[0] + 1, ow = (8 - kernel[1]) / stride[1] + 1;
+    const int64_t oh = (h - kernel[0]) / stride[0] + 1, ow = (w - kernel[1]) / stride[1] + 1;
     ASSERT_EQ(to_string(y.shape()), to_string(Shape{2, 3, oh, ow}));
     const Tensor gy = random(y.shape(), 52, false).data();
     y.backward(gy);
-    std::vector<double> dx(static_cast<size_t>(2 * 3 * h * 8), 0.0);
+    std::vector<double> dx(static_cast<size_t>(2 * 3 * h * w), 0.0);
     const float scale = 1.0f / static_cast<float>(kernel[0] * kernel[1]);
     for (int64_t p = 0; p < 6; ++p)
       for (int64_t oy = 0; oy < oh; ++oy)
@@ -266,12 +269,12 @@ TEST(Pooling, avg_pool2d_without_padding_averages_every_window_including_overlap
           for (int64_t i = 0; i < kernel[0]; ++i)
             for (int64_t j = 0; j < kernel[1]; ++j) {
               sum += x.data().at({p / 3, p % 3, oy * stride[0] + i, ox * stride[1] + j});
-              dx[static_cast<size_t>((p * h + oy * stride[0] + i) * 8 + ox * stride[1] + j)] +=
+              dx[static_cast<size_t>((p * h + oy * stride[0] + i) * w + ox * stride[1] + j)] +=
                   gy.at({p / 3, p % 3, oy, ox}) * scale;
             }
           EXPECT_NEAR(y.data().at({p / 3, p % 3, oy, ox}), sum * scale, 1e-5);
         }
-    expect_close(x.grad(), Tensor::from(std::vector<float>(dx.begin(), dx.end()), {2, 3, h, 8}));
+    expect_close(x.grad(), Tensor::from(std::vector<float>(dx.begin(), dx.end()), {2, 3, h, w}));
   }
 }
 

@@ -12,7 +12,14 @@ namespace minidl::image {
 using Pair = std::array<int64_t, 2>;
 
 /// "[2, 3]": a (height, width) pair as messages show it.
-inline std::string to_string(Pair p) { return "[" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + "]"; }
+inline std::string to_string(Pair p) {
+  // Appended, not "[" + ...: GCC 12 warns falsely (-Wrestrict) on that form once it is inlined.
+  std::string text = "[";
+  text += std::to_string(p[0]);
+  text += ", ";
+  text += std::to_string(p[1]);
+  return text += "]";
+}
 
 /// Throws unless x is a float32 [N, C, H, W] tensor.
 inline void check_nchw(const Tensor& x, const char* op) {
