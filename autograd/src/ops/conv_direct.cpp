@@ -78,22 +78,48 @@ void for_each_channel_group(int64_t channels, F&& f) {
     with_constant<Group>(std::min(Group, channels - o), [&](auto group) { f(o, group); });
 }
 
+// One sample's output gradient as [out_h][passes][O][kPassWidth]: a pass's columns of every
+// channel side by side, zero past out_w. Channel j of a pass is then a fixed offset from channel
+// 0's (j * kPassWidth floats), an address the FMA's operand holds, where a channel plane apart
+// took a general register each, more than there are for 6 channels.
+struct PassGradient {
+  int64_t passes, row_stride;
+  std::vector<float> values;
+
+  explicit PassGradient(const ConvGeometry& g)
+      : passes((g.out_w + kPassWidth - 1) / kPassWidth),
+        row_stride(passes * g.out_channels * kPassWidth),
+        values(static_cast<size_t>(g.out_h * row_stride), 0.0f) {}
+
+  // Channel o's columns of pass q in output row 0.
+  const float* at(const ConvGeometry& g, int64_t q, int64_t o) const {
+    return values.data() + (q * g.out_channels + o) * kPassWidth;
+  }
+
+  void fill(const ConvGeometry& g, const float* go) {
+    for (int64_t o = 0; o < g.out_channels; ++o)
+      for (int64_t y = 0; y < g.out_h; ++y)
+        for (int64_t q = 0; q < passes; ++q)
+          copy_row(go + (o * g.out_h + y) * g.out_w + q * kPassWidth, std::min(kPassWidth, g.out_w - q * kPassWidth),
+                   values.data() + y * row_stride + (q * g.out_channels + o) * kPassWidth);
+  }
+};
+
 // Output channels [o, o+G) of the weight gradient for input channel c, tap (ki, kj): each
 // channel's products summed lane-wise over every row and pass of one sample into `lanes`.
 template <int64_t G>
-void weight_grad_pass(const ConvGeometry& g, const WidePadding& p, const float* padded, const float* grad,
-                      int64_t grad_wide, int64_t o, int64_t c, int64_t ki, int64_t kj, float* lanes) {
+void weight_grad_pass(const ConvGeometry& g, const WidePadding& p, const float* padded, const PassGradient& grad,
+                      int64_t o, int64_t c, int64_t ki, int64_t kj, float* lanes) {
   // One accumulator per block too: a single chain per channel would wait on the FMA latency.
   Lanes acc[G][kBlocks] = {};
-  const int64_t grad_plane = g.out_h * grad_wide;
-  for (int64_t x = 0; x < g.out_w; x += kPassWidth) {
-    const float* row = padded + (c * p.height + ki) * p.wide + x + kj;
-    const float* gr = grad + o * grad_plane + x;
-    for (int64_t y = 0; y < g.out_h; ++y, row += p.wide, gr += grad_wide) {
+  for (int64_t q = 0; q < grad.passes; ++q) {
+    const float* row = padded + (c * p.height + ki) * p.wide + q * kPassWidth + kj;
+    const float* gr = grad.at(g, q, o);
+    for (int64_t y = 0; y < g.out_h; ++y, row += p.wide, gr += grad.row_stride) {
       Lanes v[kBlocks];
       for (int64_t b = 0; b < kBlocks; ++b) v[b] = load_once(row + b * kLanes);
       for (int64_t j = 0; j < G; ++j)
-        for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] += load(gr + j * grad_plane + b * kLanes) * v[b];
+        for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] += load(gr + j * kPassWidth + b * kLanes) * v[b];
     }
   }
   const int64_t taps = g.col_rows();
@@ -108,19 +134,16 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
                                      int64_t end) {
   const WidePadding p(g);
   const int64_t taps = g.col_rows(), weights = g.out_channels * taps;
-  const int64_t grad_wide = round_up(g.out_w, kPassWidth);
   std::vector<float> padded, lanes(static_cast<size_t>(weights * kLanes), 0.0f);
-  // The output gradient with rows as wide as whole passes, zero past out_w.
-  std::vector<float> grad(static_cast<size_t>(g.out_channels * g.out_h * grad_wide), 0.0f);
+  PassGradient grad(g);
   for (int64_t n = begin; n < end; ++n) {
     const float* in = p.fill(g, x + n * g.sample_size(), padded);
-    for (int64_t r = 0; r < g.out_channels * g.out_h; ++r)
-      copy_row(go + n * g.out_channels * g.positions() + r * g.out_w, g.out_w, grad.data() + r * grad_wide);
+    grad.fill(g, go + n * g.out_channels * g.positions());
     for_each_channel_group<kGradChannelGroup>(g.out_channels, [&](int64_t o, auto group) {
       for (int64_t c = 0; c < g.channels; ++c)
         for (int64_t ki = 0; ki < g.kh; ++ki)
           for (int64_t kj = 0; kj < g.kw; ++kj)
-            weight_grad_pass<group()>(g, p, in, grad.data(), grad_wide, o, c, ki, kj, lanes.data());
+            weight_grad_pass<group()>(g, p, in, grad, o, c, ki, kj, lanes.data());
     });
   }
   std::vector<float> part(static_cast<size_t>(weights));
