@@ -23,9 +23,15 @@ constexpr int64_t kBlocks = kPassWidth / kLanes;     // vectors per pass: 4 with
 // broadcast weight (with 3, GCC spilled or loaded each input vector three times). With 32: 6 x 2
 // sums, so that a 6-channel layer reads each input row once per tap.
 constexpr int64_t kChannelGroup = kRegisters == 32 ? 6 : 2;
-// The weight gradient's pass: 3 x 4 (or 6 x 2) sums and the shared input vectors; the gradient
-// operand is read straight into each FMA.
-constexpr int64_t kGradChannelGroup = kRegisters == 32 ? 6 : 3;
+// The weight gradient's pass covers up to this many taps of one kernel row (kernel columns).
+constexpr int64_t kMaxShifts = 5;
+
+// Output channels per weight-gradient pass over `shifts` taps: shifts x G sums, G x kBlocks
+// gradient vectors and a shifted input run of kBlocks vectors fit the registers (5 x 4 sums with
+// AVX-512, 5 x 1 with 16 registers), one channel at least.
+constexpr int64_t grad_channels_for(int64_t shifts) {
+  return std::max<int64_t>(1, (kRegisters - 2 * kBlocks) / (shifts + kBlocks));
+}
 
 // The zero-padded sample [C, Hp, wide]: rows as wide as whole passes read (past the right
 // padding by up to a pass), so no pass needs a bounds check.
@@ -105,28 +111,35 @@ struct PassGradient {
   }
 };
 
-// Output channels [o, o+G) of the weight gradient for input channel c, tap (ki, kj): each
-// channel's products summed lane-wise over every row and pass of one sample into `lanes`.
-template <int64_t G>
+// Output channels [o, o+G) of the weight gradient for input channel c, taps (ki, kj0 + s) for
+// s < S: each product summed lane-wise over every row and pass of one sample into `lanes`. Per
+// output row the G channels' gradient vectors are loaded once and meet the S shifted input
+// runs; one tap at a time loaded the gradient again for every tap (the loop waited on loads).
+template <int64_t G, int64_t S>
 void weight_grad_pass(const ConvGeometry& g, const WidePadding& p, const float* padded, const PassGradient& grad,
-                      int64_t o, int64_t c, int64_t ki, int64_t kj, float* lanes) {
-  // One accumulator per block too: a single chain per channel would wait on the FMA latency.
-  Lanes acc[G][kBlocks] = {};
+                      int64_t o, int64_t c, int64_t ki, int64_t kj0, float* lanes) {
+  Lanes acc[G][S] = {};
   for (int64_t q = 0; q < grad.passes; ++q) {
-    const float* row = padded + (c * p.height + ki) * p.wide + q * kPassWidth + kj;
+    const float* row = padded + (c * p.height + ki) * p.wide + q * kPassWidth + kj0;
     const float* gr = grad.at(g, q, o);
     for (int64_t y = 0; y < g.out_h; ++y, row += p.wide, gr += grad.row_stride) {
-      Lanes v[kBlocks];
-      for (int64_t b = 0; b < kBlocks; ++b) v[b] = load_once(row + b * kLanes);
+      Lanes gv[G][kBlocks];
       for (int64_t j = 0; j < G; ++j)
-        for (int64_t b = 0; b < kBlocks; ++b) acc[j][b] += load(gr + j * kPassWidth + b * kLanes) * v[b];
+        for (int64_t b = 0; b < kBlocks; ++b) gv[j][b] = load_once(gr + j * kPassWidth + b * kLanes);
+      for (int64_t s = 0; s < S; ++s) {
+        Lanes v[kBlocks];
+        for (int64_t b = 0; b < kBlocks; ++b) v[b] = load_once(row + s + b * kLanes);
+        for (int64_t j = 0; j < G; ++j)
+          for (int64_t b = 0; b < kBlocks; ++b) acc[j][s] += gv[j][b] * v[b];
+      }
     }
   }
   const int64_t taps = g.col_rows();
-  for (int64_t j = 0; j < G; ++j) {
-    float* l = lanes + ((o + j) * taps + (c * g.kh + ki) * g.kw + kj) * kLanes;
-    store(l, load(l) + pairwise_sum(acc[j], kBlocks));
-  }
+  for (int64_t j = 0; j < G; ++j)
+    for (int64_t s = 0; s < S; ++s) {
+      float* l = lanes + ((o + j) * taps + (c * g.kh + ki) * g.kw + kj0 + s) * kLanes;
+      store(l, load(l) + acc[j][s]);
+    }
 }
 
 // The weight gradient [O, C*kh*kw] of samples [begin, end).
@@ -139,12 +152,14 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
   for (int64_t n = begin; n < end; ++n) {
     const float* in = p.fill(g, x + n * g.sample_size(), padded);
     grad.fill(g, go + n * g.out_channels * g.positions());
-    for_each_channel_group<kGradChannelGroup>(g.out_channels, [&](int64_t o, auto group) {
-      for (int64_t c = 0; c < g.channels; ++c)
-        for (int64_t ki = 0; ki < g.kh; ++ki)
-          for (int64_t kj = 0; kj < g.kw; ++kj)
-            weight_grad_pass<group()>(g, p, in, grad, o, c, ki, kj, lanes.data());
-    });
+    for (int64_t c = 0; c < g.channels; ++c)
+      for (int64_t ki = 0; ki < g.kh; ++ki)
+        for (int64_t kj0 = 0; kj0 < g.kw; kj0 += kMaxShifts)
+          with_constant<kMaxShifts>(std::min(kMaxShifts, g.kw - kj0), [&](auto shifts) {
+            for_each_channel_group<grad_channels_for(shifts())>(g.out_channels, [&](int64_t o, auto group) {
+              weight_grad_pass<group(), shifts()>(g, p, in, grad, o, c, ki, kj0, lanes.data());
+            });
+          });
   }
   std::vector<float> part(static_cast<size_t>(weights));
   for (int64_t i = 0; i < weights; ++i) {
