@@ -156,7 +156,10 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    // an image row too wide for the input gradient's row-wise col2im
                                    {{2, 3, 4, 5}, {9, 3, 3, 2}, {1, 1}, {2, 1}, {1, 1}, 1},
                                    {{1, 2, 3, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}, {1, 1}, 1},
-                                   {{1, 4, 3, 38}, {3, 4, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1}};
+                                   {{1, 4, 3, 38}, {3, 4, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
+                                   // five-tap kernel rows: the loops that slide along an image row
+                                   // take kernel rows in pairs and the fifth alone
+                                   {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1}};
   uint64_t seed = 10;
   for (const Case& c : cases) {
     const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };

@@ -59,6 +59,28 @@ std::vector<float> taps_major(const float* weight, int64_t out_channels, int64_t
   return t;
 }
 
+// acc[p] += kernel row (c, ki)'s taps at positions p < P of one run, with one vector of channels:
+// sliding along the input row, each pixel is broadcast once for the KW taps that read it, where
+// the loop by taps broadcast it KW times (and waited on those loads). The same sums in the same
+// order: for each p, the taps kj = i - p come in ascending order.
+template <int64_t P, int64_t KW>
+void slide_kernel_row(const float* row, const float* w, Lanes (&acc)[P][1]) {
+  Lanes wv[KW];
+  for (int64_t kj = 0; kj < KW; ++kj) wv[kj] = load_once(w + kj * kLanes);
+#pragma GCC unroll 64
+  for (int64_t i = 0; i < P + KW - 1; ++i) {
+    const float s = row[i];
+#pragma GCC unroll 8
+    for (int64_t kj = 0; kj < KW; ++kj)
+      if (i - kj >= 0 && i - kj < P) acc[i - kj][0] += s * wv[kj];
+  }
+}
+
+// Whether a run of P positions with one vector of channels slides along kernel rows of KW taps:
+// its sums, the KW weight vectors and a broadcast pixel must fit the registers.
+template <int64_t V, int64_t P, int64_t KW>
+constexpr bool slides = V == 1 && P + KW + 1 <= kRegisters;
+
 // Output positions [x0, x0 + P) of row y (the last one repeated past `valid`) for every output
 // channel, from the padded sample `in`, the weights as [K, V*kLanes] and the bias as V*kLanes. Per tap: V
 // weight loads and P broadcasts of consecutive pixels. Taps whose input row lies in the top or
@@ -81,6 +103,18 @@ void forward_run(const ConvGeometry& g, const float* in, const float* weights, c
     for (int64_t ki = ki_begin; ki < ki_end; ++ki) {
       const float* row = in + (c * hp + y + ki) * wp + x0;
       const float* w = weights + (c * g.kh + ki) * g.kw * V * kLanes;
+      if (valid == P) {  // a whole run reads no pixel past its row: it may slide
+        if constexpr (slides<V, P, 5>)
+          if (g.kw == 5) {
+            slide_kernel_row<P, 5>(row, w, acc);
+            continue;
+          }
+        if constexpr (slides<V, P, 3>)
+          if (g.kw == 3) {
+            slide_kernel_row<P, 3>(row, w, acc);
+            continue;
+          }
+      }
       for (int64_t kj = 0; kj < g.kw; ++kj, w += V * kLanes) {
         Lanes wv[V];
         for (int64_t v = 0; v < V; ++v) wv[v] = load_once(w + v * kLanes);
@@ -143,6 +177,62 @@ void weight_grad_sample(const Offsets& off, const float* in, const float* grad, 
   }
 }
 
+// Whether the weight gradient of rows of P positions slides along kernel rows of KW taps, two
+// kernel rows at a time: 2 x KW sums, the row's P gradient vectors and a broadcast pixel fit.
+template <int64_t P, int64_t KW>
+constexpr bool grad_slides = 2 * KW + P + 1 <= kRegisters;
+
+// dw [K, kLanes] += one sample's weight gradient, with one vector of channels, rows of P output
+// positions and kernel rows of KW taps, from its padded input and its output gradient [L, kLanes]:
+// per output row the P gradient vectors are loaded once, and each pixel of two input rows is
+// broadcast once for the KW taps that read it (weight_grad_sample broadcasts it KW times). The
+// same sums in the same order: each tap's over positions y * P + x, ascending.
+template <int64_t P, int64_t KW>
+void weight_grad_sample_sliding(const ConvGeometry& g, const float* in, const float* grad, float* dw) {
+  const int64_t hp = padded_h(g), wp = padded_w(g);
+  for (int64_t c = 0; c < g.channels; ++c)
+    for (int64_t ki = 0; ki < g.kh; ki += 2) {
+      const int64_t rows = std::min<int64_t>(2, g.kh - ki);
+      Lanes acc[2][KW] = {};
+      for (int64_t y = 0; y < g.out_h; ++y) {
+        Lanes gv[P];
+        for (int64_t x = 0; x < P; ++x) gv[x] = load_once(grad + (y * P + x) * kLanes);
+        for (int64_t r = 0; r < rows; ++r) {
+          const float* row = in + (c * hp + y + ki + r) * wp;
+#pragma GCC unroll 64
+          for (int64_t i = 0; i < P + KW - 1; ++i) {
+            const float s = row[i];
+#pragma GCC unroll 8
+            for (int64_t kj = 0; kj < KW; ++kj)
+              if (i - kj >= 0 && i - kj < P) acc[r][kj] += s * gv[i - kj];
+          }
+        }
+      }
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t kj = 0; kj < KW; ++kj) {
+          float* d = dw + ((c * g.kh + ki + r) * KW + kj) * kLanes;
+          store(d, load(d) + acc[r][kj]);
+        }
+    }
+}
+
+// weight_grad_sample, sliding where the row and the kernel allow it.
+template <int64_t V>
+void weight_grad_sample_any(const ConvGeometry& g, const Offsets& off, const float* in, const float* grad,
+                            float* dw) {
+  constexpr int64_t kMaxSlidingRow = 16;
+  bool slid = false;
+  if constexpr (V == 1)
+    if (g.out_w <= kMaxSlidingRow)
+      with_constant<kMaxSlidingRow>(g.out_w, [&](auto row) {
+        if constexpr (grad_slides<row(), 5>)
+          if (g.kw == 5) weight_grad_sample_sliding<row(), 5>(g, in, grad, dw), slid = true;
+        if constexpr (grad_slides<row(), 3>)
+          if (g.kw == 3) weight_grad_sample_sliding<row(), 3>(g, in, grad, dw), slid = true;
+      });
+  if (!slid) weight_grad_sample<V>(off, in, grad, dw);
+}
+
 // The weight gradient as [K, V*kLanes] of samples [begin, end), added sample by sample.
 template <int64_t V>
 std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, const float* x, const float* go,
@@ -154,7 +244,7 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, 
     const float* sample_grad = go + n * g.out_channels * positions;
     for (int64_t c = 0; c < g.out_channels; ++c)
       for (int64_t l = 0; l < positions; ++l) grad[static_cast<size_t>(l * width + c)] = sample_grad[c * positions + l];
-    weight_grad_sample<V>(off, pad_sample(g, x + n * g.sample_size(), padded), grad.data(), dw.data());
+    weight_grad_sample_any<V>(g, off, pad_sample(g, x + n * g.sample_size(), padded), grad.data(), dw.data());
   }
   return dw;
 }
