@@ -47,11 +47,6 @@ inline Lanes load_once(const float* p) {
 /// v into p[0, kLanes), which need not be aligned.
 inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
 
-/// a[0] + ... + a[n-1] as a balanced tree: ((a0 + a1) + (a2 + a3)) for four.
-inline Lanes pairwise_sum(const Lanes* a, int64_t n) {
-  return n == 1 ? a[0] : pairwise_sum(a, n / 2) + pairwise_sum(a + n / 2, n - n / 2);
-}
-
 inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 
 /// Calls f(integral_constant<n>) for 1 <= n <= Max: a run or group size as a compile-time
