@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "elementwise_kernels.hpp"
+#include "minidl/core/activation.hpp"
 
 namespace minidl {
 
@@ -22,40 +23,6 @@ template <class Op>
 Tensor unary(const Tensor& a, const char* name, Op op) {
   check_dtype(a, DType::Float32, name);
   return detail::map_unary<float>(a, op);
-}
-
-// e^x for x <= 0 in straight-line arithmetic that GCC vectorises, where libm's expf is one call
-// per element (sigmoid was a quarter of a LeNet epoch). Cephes' expf: x = n ln2 + r, |r| <= ln2/2,
-// a degree-7 polynomial for e^r, 2^n from the exponent bits; within 2 ulp of expf. Below
-// kLowest (just under ln of the smallest normal float), where e^x is subnormal, it is 0; NaN
-// stays NaN.
-float exp_nonpositive(float x) {
-  constexpr float kLowest = -87.33655f, kRound = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-  const float clamped = x < kLowest ? kLowest : x;
-  const float shifted = clamped * 1.44269504088896341f + kRound;
-  const float n = shifted - kRound;
-  const float r = (clamped - n * 0.693359375f) - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
-  // n sits in the low mantissa bits of `shifted`; integer arithmetic on the bits avoids a float to
-  // int conversion (undefined for NaN).
-  const uint32_t n_bits = std::bit_cast<uint32_t>(shifted) - std::bit_cast<uint32_t>(kRound);
-  const float two_to_n = std::bit_cast<float>((n_bits + 127u) << 23);
-  const float e = p * two_to_n;
-  return x < kLowest ? 0.0f : e;
-}
-
-// exp(-|x|) keeps both branches finite: no overflow for large |x|, full precision near 0.
-float stable_sigmoid(float x) {
-  // One division whatever the sign: GCC vectorises a choice between values, not between divisions.
-  const float e = exp_nonpositive(-std::fabs(x));
-  const float numerator = x >= 0.0f ? 1.0f : e;
-  return numerator / (1.0f + e);
 }
 
 }  // namespace
@@ -130,15 +97,14 @@ Tensor abs(const Tensor& a) {
 Tensor sign(const Tensor& a) {
   return unary(a, "sign", [](float x) { return x > 0.0f ? 1.0f : x < 0.0f ? -1.0f : x; });
 }
-// Written so that NaN passes through (NaN < 0 is false), as torch.relu does.
 Tensor relu(const Tensor& a) {
-  return unary(a, "relu", [](float x) { return x < 0.0f ? 0.0f : x; });
+  return unary(a, "relu", [](float x) { return relu_of(x); });
 }
 Tensor leaky_relu(const Tensor& a, float negative_slope) {
   return unary(a, "leaky_relu", [negative_slope](float x) { return x < 0.0f ? x * negative_slope : x; });
 }
 Tensor sigmoid(const Tensor& a) {
-  return unary(a, "sigmoid", [](float x) { return stable_sigmoid(x); });
+  return unary(a, "sigmoid", [](float x) { return sigmoid_of(x); });
 }
 Tensor tanh(const Tensor& a) {
   return unary(a, "tanh", [](float x) { return std::tanh(x); });

@@ -77,6 +77,11 @@ Variable Conv2d::forward(const Variable& input) {
   return conv2d(input, weight_, bias_, options_.stride, options_.padding, options_.dilation, options_.groups);
 }
 
+Variable Conv2d::forward_activated(const Variable& input, Activation activation) {
+  return conv2d(input, weight_, bias_, options_.stride, options_.padding, options_.dilation, options_.groups,
+                activation);
+}
+
 std::string Conv2d::extra_repr() const {
   const auto pair = [](const Size2& s) { return "(" + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ")"; };
   std::string text = std::to_string(*options_.in_channels) + ", " + std::to_string(options_.out_channels) +

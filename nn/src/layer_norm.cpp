@@ -21,7 +21,7 @@ std::shared_ptr<LayerNorm> LayerNorm::build(LayerNormOptions& options, const Lay
     options.normalized_shape.assign(input.shape.begin(), input.shape.end());
   } else {
     const size_t n = options.normalized_shape.size();
-    bool fits = n <= input.shape.size();
+    bool fits = n <= static_cast<size_t>(input.shape.size());
     for (size_t i = 0; fits && i < n; ++i)
       fits = options.normalized_shape[i] == input.shape[input.shape.size() - n + i];
     if (!fits)

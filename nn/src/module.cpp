@@ -8,6 +8,8 @@
 #include "minidl/core/error.hpp"
 
 namespace minidl::nn {
+
+Variable Module::forward_activated(const Variable&, Activation) { return Variable(); }
 namespace {
 
 std::string quoted_list(const std::vector<std::string>& names) {

@@ -9,9 +9,24 @@ Sequential& Sequential::push_back(std::shared_ptr<Module> module) {
   return *this;
 }
 
+// A module followed by an activation it can apply itself runs the pair in one pass (conv2d +
+// sigmoid: the activation costs no pass over memory of its own, forward or backward).
 Variable Sequential::forward(const Variable& input) {
   Variable x = input;
-  for (const auto& [_, module] : named_children()) x = module->forward(x);
+  const auto& children = named_children();
+  for (size_t i = 0; i < children.size(); ++i) {
+    Module& module = *children[i].second;
+    if (i + 1 < children.size()) {
+      const Activation next = children[i + 1].second->fusable_activation();
+      if (next != Activation::None)
+        if (Variable fused = module.forward_activated(x, next); fused.defined()) {
+          x = std::move(fused);
+          ++i;
+          continue;
+        }
+    }
+    x = module.forward(x);
+  }
   return x;
 }
 

@@ -227,7 +227,62 @@ TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
       y.backward(g);
       return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad()};
     });
+    // With a sigmoid and x without a gradient: the first layer's fused weight and bias gradients.
+    expect_same_for_1_and_2_threads([&] {
+      Variable w(w0.data(), true), b(b0.data(), true);
+      Variable y = conv2d(x0.detach(), w, b, {1, 1}, padding, {1, 1}, 1, Activation::Sigmoid);
+      y.backward(g);
+      return std::vector<Tensor>{y.data(), w.grad(), b.grad()};
+    });
   }
+}
+
+TEST(Conv2d, with_an_activation_gives_what_the_activation_after_it_gives) {
+  // LeNet's two layers through their direct loops (the first with and without dx: without, its
+  // weight and bias gradients read the activation's slope as they read the gradient) and a layer
+  // through im2col + sgemm.
+  for (const auto& [x_shape, w_shape, padding, input_grad] : std::vector<std::tuple<Shape, Shape, Pair, bool>>{
+           {{9, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}, false},
+           {{9, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}, true},
+           {{9, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}, true},
+           {{9, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}, true}})
+    for (const auto& [activation, apply] : std::vector<std::pair<Activation, Variable (*)(const Variable&)>>{
+             {Activation::Sigmoid, &sigmoid}, {Activation::ReLU, &relu}}) {
+      SCOPED_TRACE(to_string(x_shape) + (activation == Activation::Sigmoid ? " sigmoid" : " relu"));
+      const Tensor g = random({x_shape[0], w_shape[0], x_shape[2] + 2 * padding[0] - w_shape[2] + 1,
+                               x_shape[3] + 2 * padding[1] - w_shape[3] + 1},
+                              31)
+                           .data();
+      const auto run = [&](bool fused) {
+        Variable x(random(x_shape, 32).data(), input_grad), w(random(w_shape, 33).data(), true),
+            b(random({w_shape[0]}, 34).data(), true);
+        Variable y = fused ? conv2d(x, w, b, {1, 1}, padding, {1, 1}, 1, activation)
+                           : apply(conv2d(x, w, b, {1, 1}, padding));
+        y.backward(g);
+        return std::tuple{y.data(), input_grad ? x.grad() : Tensor(), w.grad(), b.grad()};
+      };
+      const auto [y, dx, dw, db] = run(true);
+      const auto [y_ref, dx_ref, dw_ref, db_ref] = run(false);
+      EXPECT_EQ(y.to_vector(), y_ref.to_vector());
+      if (input_grad) EXPECT_EQ(dx.to_vector(), dx_ref.to_vector());
+      EXPECT_EQ(dw.to_vector(), dw_ref.to_vector());
+      // The fused bias gradient sums the same terms in another order.
+      EXPECT_TRUE(allclose(db, db_ref, 1e-5f, 1e-5f)) << db << db_ref;
+    }
+}
+
+TEST(Conv2d, with_an_activation_gradients_match_finite_differences) {
+  const auto fused = [](Activation a, Pair padding) {
+    return [a, padding](const std::vector<Variable>& in) {
+      return conv2d(in[0], in[1], in[2], {1, 1}, padding, {1, 1}, 1, a);
+    };
+  };
+  expect_gradcheck(fused(Activation::Sigmoid, {1, 1}), {random({2, 1, 4, 18}, 41), random({2, 1, 3, 3}, 42), random({2}, 43)});
+  expect_gradcheck(fused(Activation::Sigmoid, {0, 0}), {random({1, 2, 6, 7}, 44), random({4, 2, 5, 5}, 45), random({4}, 46)});
+  // Only the weight and bias need gradients: the first layer's fused backward.
+  const Variable x = random({2, 1, 4, 18}, 47, false);
+  expect_gradcheck([&](const std::vector<Variable>& in) { return fused(Activation::Sigmoid, {1, 1})({x, in[0], in[1]}); },
+                   {random({2, 1, 3, 3}, 48), random({2}, 49)});
 }
 
 // ---- pooling --------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "minidl/autograd/node.hpp"
 #include "minidl/autograd/ops.hpp"
 #include "minidl/core/elementwise.hpp"
 #include "minidl/nn/activation.hpp"
+#include "minidl/nn/conv2d.hpp"
 #include "minidl/nn/linear.hpp"
 
 namespace minidl::nn {
@@ -25,6 +27,26 @@ TEST(Sequential, ForwardRunsTheChildrenInOrder) {
   Tensor x = Tensor::normal({2, 3}, 0, 1, gen);
   Variable by_hand = net[2](net[1](net[0](x)));
   EXPECT_TRUE(equal(net(x).data(), by_hand.data()));
+}
+
+TEST(Sequential, RunsAConvolutionAndTheActivationAfterItAsOneOpWithTheSameResults) {
+  Generator gen(2);
+  Sequential net{Conv2d(Conv2dOptions{.in_channels = 1, .out_channels = 3, .kernel_size = {3, 3}, .padding = {1, 1}}, gen),
+                 Sigmoid(), Conv2d(Conv2dOptions{.in_channels = 3, .out_channels = 2, .kernel_size = {3, 3}}, gen),
+                 ReLU()};
+  const Tensor x = Tensor::normal({2, 1, 6, 20}, 0, 1, gen);
+  Variable fused = net(x);
+  EXPECT_EQ(fused.grad_fn()->name(), std::string("Conv2d"));  // the ReLU ran inside the convolution
+  sum(fused).backward();
+  std::vector<Tensor> fused_grads;
+  for (const Variable& p : net.parameters()) fused_grads.push_back(p.grad().clone());
+  net.zero_grad();
+  Variable by_hand = net[3](net[2](net[1](net[0](x))));
+  EXPECT_TRUE(equal(fused.data(), by_hand.data()));
+  sum(by_hand).backward();
+  const std::vector<Variable> params = net.parameters();
+  for (size_t i = 0; i < params.size(); ++i)
+    EXPECT_TRUE(allclose(fused_grads[i], params[i].grad(), 1e-5f, 1e-6f)) << i;
 }
 
 TEST(Sequential, GrowsAtRunTimeFromValuesOrSharedPointers) {

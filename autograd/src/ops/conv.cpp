@@ -100,7 +100,8 @@ void for_each_gemm_run(const ConvGeometry& g, int64_t begin, int64_t end, Body&&
 }
 
 // `kept` receives the whole batch's columns (for the weight gradient) when it is given.
-Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor* bias, Tensor* kept) {
+Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor* bias, Activation activation,
+                    Tensor* kept) {
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const float* xp = x.data<float>();
   const float* bp = bias ? bias->data<float>() : nullptr;
@@ -115,13 +116,15 @@ Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, co
       grouped_forward(g, w2, cols, product);
       const float* pp = product.data<float>();
       float* op = out.data<float>();
-      for (int64_t n = b; n < e; ++n)
-        for (int64_t c = 0; c < g.out_channels; ++c) {
-          const float* src = pp + c * product.size(1) + (n - b) * positions;
-          float* dst = op + (n * g.out_channels + c) * positions;
-          const float shift = bp ? bp[c] : 0.0f;
-          for (int64_t l = 0; l < positions; ++l) dst[l] = src[l] + shift;
-        }
+      with_activation(activation, [&](auto a) {
+        for (int64_t n = b; n < e; ++n)
+          for (int64_t c = 0; c < g.out_channels; ++c) {
+            const float* src = pp + c * product.size(1) + (n - b) * positions;
+            float* dst = op + (n * g.out_channels + c) * positions;
+            const float shift = bp ? bp[c] : 0.0f;
+            for (int64_t l = 0; l < positions; ++l) dst[l] = activate(a(), src[l] + shift);
+          }
+      });
     });
   });
   return out;
@@ -182,59 +185,105 @@ void conv_backward(const ConvGeometry& g, const Tensor& cols, const Tensor& w2, 
   for (size_t i = 1; i < dw_parts.size(); ++i) dw->add_(dw_parts[i]);
 }
 
-// The gradients as conv2d's inputs take them: x's, the weight's in its 4-D shape, the bias's.
-void set_conv_grads(const ConvGeometry& g, const Tensor& go, Tensor dx, Tensor dw, Grads gi, const Node& node) {
+// The gradients as conv2d's inputs take them: x's, the weight's in its 4-D shape, the bias's
+// (summed from go unless given).
+void set_conv_grads(const ConvGeometry& g, const Tensor& go, Tensor dx, Tensor dw, Tensor db, Grads gi,
+                    const Node& node) {
   if (dx.defined()) gi[0] = std::move(dx);
   if (dw.defined()) gi[1] = dw.view({g.out_channels, g.channels / g.groups, g.kh, g.kw});
-  if (node.needs_input_grad(2)) gi[2] = minidl::sum(minidl::sum(go, 2), 0);
+  if (!node.needs_input_grad(2)) return;
+  gi[2] = db.defined() ? std::move(db) : minidl::sum(minidl::sum(go, 2), 0);
+}
+
+// The gradient before the activation: go times its slope at the output y, in one pass (go
+// itself without an activation).
+Tensor through_activation(const Tensor& go, const Tensor& y, Activation activation) {
+  if (activation == Activation::None) return go;
+  Tensor out = Tensor::empty(go.shape());
+  const float* gp = go.data<float>();
+  const float* yp = y.data<float>();
+  float* op = out.data<float>();
+  with_activation(activation, [&](auto a) {
+    parallel_for(out.numel(), kGrainSize, [=](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) op[i] = gp[i] * activation_slope(a(), yp[i]);
+    });
+  });
+  return out;
 }
 
 // A way to compute a convolution without im2col + sgemm: from x and the weight [O, C*kh*kw].
 struct DirectLoops {
-  Tensor (*forward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor* bias);
+  Tensor (*forward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor* bias, Activation);
+  // From the gradient before the activation.
   void (*backward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx, Tensor* dw);
+  // The weight and bias gradients from the output's gradient and the output itself, the
+  // activation's slope applied as the gradient is read; null where the loops have none.
+  void (*params_backward)(const ConvGeometry&, const Tensor& x, const Tensor& go, const Tensor& y, Activation,
+                          Tensor* dw, Tensor* db);
 };
 
 // The direct loops that beat im2col + sgemm for this geometry, if any.
 std::optional<DirectLoops> direct_loops_for(const ConvGeometry& g) {
-  if (direct_fits(g)) return DirectLoops{direct_forward, direct_backward};
-  if (channel_loops_fit(g)) return DirectLoops{channel_loops_forward, channel_loops_backward};
+  if (direct_fits(g)) return DirectLoops{direct_forward, direct_backward, direct_params_backward};
+  if (channel_loops_fit(g)) return DirectLoops{channel_loops_forward, channel_loops_backward, nullptr};
   return std::nullopt;
 }
 
 }  // namespace
 
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
-                std::array<int64_t, 2> padding, std::array<int64_t, 2> dilation, int64_t groups) {
+                std::array<int64_t, 2> padding, std::array<int64_t, 2> dilation, int64_t groups,
+                Activation activation) {
   const ConvGeometry g = conv_geometry(x.data(), weight.data(), bias.defined() ? &bias.data() : nullptr, stride,
                                        padding, dilation, groups);
   const Tensor xc = x.data().contiguous();
   const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});
   const Tensor bc = bias.defined() ? bias.data().contiguous() : Tensor();
+  static constexpr const char* name = "Conv2d";
   if (const std::optional<DirectLoops> loops = direct_loops_for(g)) {
-    Tensor out = loops->forward(g, xc, w2, bias.defined() ? &bc : nullptr);
-    return record("Conv2d", std::move(out), {&x, &weight, &bias},
-                  [g, backward = loops->backward, sx = SavedTensor(xc), sw = SavedTensor(w2)](
+    Tensor out = loops->forward(g, xc, w2, bias.defined() ? &bc : nullptr, activation);
+    const SavedTensor saved_out = activation == Activation::None ? SavedTensor() : SavedTensor(out);
+    return record(name, std::move(out), {&x, &weight, &bias},
+                  [g, loops = *loops, activation, sx = SavedTensor(xc), sw = SavedTensor(w2), saved_out](
                       const Tensor& grad, Grads gi, const Node& node) {
                     const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
-                    Tensor dx, dw;
-                    backward(g, sx.get("Conv2d"), sw.get("Conv2d"), go, node.needs_input_grad(0) ? &dx : nullptr,
-                             node.needs_input_grad(1) ? &dw : nullptr);
-                    set_conv_grads(g, go, std::move(dx), std::move(dw), gi, node);
+                    Tensor dx, dw, db;
+                    if (activation != Activation::None && loops.params_backward && !node.needs_input_grad(0)) {
+                      const Tensor y = saved_out.get(name).view(go.shape());
+                      loops.params_backward(g, sx.get(name), go, y, activation,
+                                            node.needs_input_grad(1) ? &dw : nullptr,
+                                            node.needs_input_grad(2) ? &db : nullptr);
+                      set_conv_grads(g, go, std::move(dx), std::move(dw), std::move(db), gi, node);
+                      return;
+                    }
+                    const Tensor before =
+                        activation == Activation::None
+                            ? go
+                            : through_activation(go, saved_out.get(name).view(go.shape()), activation);
+                    loops.backward(g, sx.get(name), sw.get(name), before, node.needs_input_grad(0) ? &dx : nullptr,
+                                   node.needs_input_grad(1) ? &dw : nullptr);
+                    set_conv_grads(g, before, std::move(dx), std::move(dw), std::move(db), gi, node);
                   });
   }
   // The forward's columns are all the weight gradient needs (x itself is not saved).
   const bool keep_columns = should_record({&x, &weight, &bias}) && weight.requires_grad();
   Tensor columns;
-  Tensor out = conv_forward(g, xc, w2, bias.defined() ? &bc : nullptr, keep_columns ? &columns : nullptr);
-  return record("Conv2d", std::move(out), {&x, &weight, &bias},
-                [g, sw = SavedTensor(w2), columns](const Tensor& grad, Grads gi, const Node& node) {
+  Tensor out = conv_forward(g, xc, w2, bias.defined() ? &bc : nullptr, activation, keep_columns ? &columns : nullptr);
+  const SavedTensor saved_out = activation == Activation::None ? SavedTensor() : SavedTensor(out);
+  return record(name, std::move(out), {&x, &weight, &bias},
+                [g, activation, sw = SavedTensor(w2), columns, saved_out](const Tensor& grad, Grads gi,
+                                                                          const Node& node) {
                   const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
+                  const Tensor before =
+                      activation == Activation::None
+                          ? go
+                          : through_activation(go, saved_out.get(name).view(go.shape()), activation);
                   Tensor dx = node.needs_input_grad(0) ? Tensor::zeros({g.batch, g.channels, g.height, g.width}) : Tensor();
                   Tensor dw;
                   const bool weight_grad = node.needs_input_grad(1);
-                  conv_backward(g, columns, sw.get("Conv2d"), go, dx.defined() ? &dx : nullptr, weight_grad ? &dw : nullptr);
-                  set_conv_grads(g, go, std::move(dx), std::move(dw), gi, node);
+                  conv_backward(g, columns, sw.get(name), before, dx.defined() ? &dx : nullptr,
+                                weight_grad ? &dw : nullptr);
+                  set_conv_grads(g, before, std::move(dx), std::move(dw), Tensor(), gi, node);
                 });
 }
 

@@ -133,9 +133,10 @@ void forward_run(const ConvGeometry& g, const float* in, const float* weights, c
   }
 }
 
-// One sample's output [O, H'*W'] from its padded input. Each row is split into equal runs of at
-// most kAccumulators / V positions, so that no run is mostly repeats.
-template <int64_t V>
+// One sample's output [O, H'*W'] from its padded input, activation A applied while it is in
+// cache. Each row is split into equal runs of at most kAccumulators / V positions, so that no
+// run is mostly repeats.
+template <int64_t V, Activation A>
 void forward_sample(const ConvGeometry& g, const float* in, const float* weights, const float* bias, float* out) {
   constexpr int64_t kMaxRun = kAccumulators / V;
   const int64_t runs = (g.out_w + kMaxRun - 1) / kMaxRun, run = (g.out_w + runs - 1) / runs;
@@ -144,6 +145,7 @@ void forward_sample(const ConvGeometry& g, const float* in, const float* weights
       for (int64_t x0 = 0; x0 < g.out_w; x0 += width())
         forward_run<V, width()>(g, in, weights, bias, y, x0, std::min(width(), g.out_w - x0), out);
   });
+  activate_in_place<A>(out, g.out_channels * g.positions());
 }
 
 // dw [K, V*kLanes] += one sample's weight gradient from its padded input and its output gradient as
@@ -364,7 +366,8 @@ bool channel_loops_fit(const ConvGeometry& g) {
          g.out_channels <= 16;
 }
 
-Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias) {
+Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
+                             Activation activation) {
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const float* xp = x.data<float>();
   float* op = out.data<float>();
@@ -373,11 +376,13 @@ Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tenso
     const std::vector<float> weights = taps_major(weight.data<float>(), g.out_channels, g.col_rows(), V * kLanes);
     std::vector<float> shift(V * kLanes, 0.0f);
     if (bias) std::copy_n(bias->data<float>(), g.out_channels, shift.begin());
-    parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
-      std::vector<float> padded;
-      for (int64_t n = begin; n < end; ++n)
-        forward_sample<V>(g, pad_sample(g, xp + n * g.sample_size(), padded), weights.data(), shift.data(),
-                          op + n * g.out_channels * g.positions());
+    with_activation(activation, [&](auto a) {
+      parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+        std::vector<float> padded;
+        for (int64_t n = begin; n < end; ++n)
+          forward_sample<V, a()>(g, pad_sample(g, xp + n * g.sample_size(), padded), weights.data(), shift.data(),
+                                 op + n * g.out_channels * g.positions());
+      });
     });
   });
   return out;

@@ -9,9 +9,10 @@ namespace minidl::conv {
 /// input and 16 output channels, the sizes they were measured on (LeNet's second layer).
 bool channel_loops_fit(const ConvGeometry& g);
 
-/// out [N, O, H', W'] = the convolution of x [N, C, H, W] (contiguous) with weight [O, C*kh*kw]
-/// plus bias (or none).
-Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias);
+/// out [N, O, H', W'] = activation(the convolution of x [N, C, H, W] (contiguous) with weight
+/// [O, C*kh*kw] plus bias (or none)), the activation applied to each sample's output in cache.
+Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
+                             Activation activation);
 
 /// dx [N, C, H, W] and dw [O, C*kh*kw] = the gradients for the output gradient go [N, O, H'*W'];
 /// either may be null. The weight gradient is summed per chunk of kBatchChunk samples, then

@@ -69,11 +69,12 @@ void forward_pass(const ConvGeometry& g, const WidePadding& p, const float* in, 
       }
     }
   const int64_t plane = g.positions();
-  for (int64_t j = 0; j < G; ++j) {
-    float row[kPassWidth];
-    for (int64_t b = 0; b < kBlocks; ++b) store(row + b * kLanes, acc[j][b]);
-    copy_row(row, valid, out + j * plane);
-  }
+  for (int64_t j = 0; j < G; ++j)
+    for (int64_t b = 0; b < kBlocks; ++b) {
+      const int64_t n = valid - b * kLanes;
+      if (n >= kLanes) store(out + j * plane + b * kLanes, acc[j][b]);
+      else if (n > 0) store_first(out + j * plane + b * kLanes, acc[j][b], n);
+    }
 }
 
 // Calls f(o, G) for output channels in groups of Group (the last may be smaller), with G a
@@ -102,12 +103,27 @@ struct PassGradient {
     return values.data() + (q * g.out_channels + o) * kPassWidth;
   }
 
-  void fill(const ConvGeometry& g, const float* go) {
+  // From one sample's output gradient go [O, L] and, with an activation A, its output y [O, L]:
+  // the gradient before the activation.
+  template <Activation A>
+  void fill(const ConvGeometry& g, const float* go, const float* y) {
     for (int64_t o = 0; o < g.out_channels; ++o)
-      for (int64_t y = 0; y < g.out_h; ++y)
-        for (int64_t q = 0; q < passes; ++q)
-          copy_row(go + (o * g.out_h + y) * g.out_w + q * kPassWidth, std::min(kPassWidth, g.out_w - q * kPassWidth),
-                   values.data() + y * row_stride + (q * g.out_channels + o) * kPassWidth);
+      for (int64_t row = 0; row < g.out_h; ++row)
+        for (int64_t q = 0; q < passes; ++q) {
+          const int64_t at = (o * g.out_h + row) * g.out_w + q * kPassWidth;
+          slope_row<A>(go + at, y + at, std::min(kPassWidth, g.out_w - q * kPassWidth),
+                       values.data() + row * row_stride + (q * g.out_channels + o) * kPassWidth);
+        }
+  }
+
+  // sums[o] += channel o's gradient, lane by lane (the columns past out_w are zero).
+  void add_channel_sums(const ConvGeometry& g, Lanes* sums) const {
+    for (int64_t row = 0; row < g.out_h; ++row)
+      for (int64_t q = 0; q < passes; ++q)
+        for (int64_t o = 0; o < g.out_channels; ++o) {
+          const float* v = values.data() + row * row_stride + (q * g.out_channels + o) * kPassWidth;
+          for (int64_t b = 0; b < kBlocks; ++b) sums[o] += load(v + b * kLanes);
+        }
   }
 };
 
@@ -142,16 +158,32 @@ void weight_grad_pass(const ConvGeometry& g, const WidePadding& p, const float* 
     }
 }
 
-// The weight gradient [O, C*kh*kw] of samples [begin, end).
-std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, const float* go, int64_t begin,
-                                     int64_t end) {
+// The lane sums of each weight, then of each bias when asked, to one float each.
+std::vector<float> reduce_lanes(const std::vector<float>& lanes) {
+  std::vector<float> out(lanes.size() / kLanes);
+  for (size_t i = 0; i < out.size(); ++i) {
+    float sum = 0.0f;
+    for (int64_t l = 0; l < kLanes; ++l) sum += lanes[i * kLanes + static_cast<size_t>(l)];
+    out[i] = sum;
+  }
+  return out;
+}
+
+// The weight gradient [O, C*kh*kw] of samples [begin, end), followed by the bias gradient [O]
+// when `bias` is set: from the output gradient go and, with an activation A, the output y.
+template <Activation A>
+std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, const float* go, const float* y,
+                                     bool bias, int64_t begin, int64_t end) {
   const WidePadding p(g);
   const int64_t taps = g.col_rows(), weights = g.out_channels * taps;
-  std::vector<float> padded, lanes(static_cast<size_t>(weights * kLanes), 0.0f);
+  std::vector<float> padded, lanes(static_cast<size_t>((weights + (bias ? g.out_channels : 0)) * kLanes), 0.0f);
+  std::vector<Lanes> bias_sums(static_cast<size_t>(bias ? g.out_channels : 0), Lanes{});
   PassGradient grad(g);
   for (int64_t n = begin; n < end; ++n) {
     const float* in = p.fill(g, x + n * g.sample_size(), padded);
-    grad.fill(g, go + n * g.out_channels * g.positions());
+    const int64_t sample = n * g.out_channels * g.positions();
+    grad.fill<A>(g, go + sample, y ? y + sample : nullptr);
+    if (bias) grad.add_channel_sums(g, bias_sums.data());
     for (int64_t c = 0; c < g.channels; ++c)
       for (int64_t ki = 0; ki < g.kh; ++ki)
         for (int64_t kj0 = 0; kj0 < g.kw; kj0 += kMaxShifts)
@@ -161,13 +193,34 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
             });
           });
   }
-  std::vector<float> part(static_cast<size_t>(weights));
-  for (int64_t i = 0; i < weights; ++i) {
-    float sum = 0.0f;
-    for (int64_t l = 0; l < kLanes; ++l) sum += lanes[static_cast<size_t>(i * kLanes + l)];
-    part[static_cast<size_t>(i)] = sum;
+  for (size_t o = 0; o < bias_sums.size(); ++o) store(lanes.data() + (weights + static_cast<int64_t>(o)) * kLanes, bias_sums[o]);
+  return reduce_lanes(lanes);
+}
+
+// dw [O, C*kh*kw] and, when asked, db [O]: each chunk's part in order (the same bits for any
+// thread count).
+void weight_and_bias_grad(const ConvGeometry& g, const Tensor& x, const Tensor& go, const Tensor* y, Activation a,
+                          Tensor* dw, Tensor* db) {
+  const int64_t chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
+  std::vector<std::vector<float>> parts(static_cast<size_t>(chunks));
+  with_activation(a, [&](auto activation) {
+    parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+      parts[static_cast<size_t>(begin / kBatchChunk)] = weight_grad_chunk<activation()>(
+          g, x.data<float>(), go.data<float>(), y ? y->data<float>() : nullptr, db != nullptr, begin, end);
+    });
+  });
+  const int64_t weights = g.out_channels * g.col_rows();
+  std::vector<float> total(static_cast<size_t>(weights + (db ? g.out_channels : 0)), 0.0f);
+  for (const std::vector<float>& part : parts)
+    for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+  if (dw) {
+    *dw = Tensor::empty({g.out_channels, g.col_rows()});
+    std::copy_n(total.data(), weights, dw->data<float>());
   }
-  return part;
+  if (db) {
+    *db = Tensor::empty({g.out_channels});
+    std::copy_n(total.data() + weights, g.out_channels, db->data<float>());
+  }
 }
 
 // The input gradient as a convolution: the output gradient, padded by k-1-p, with the kernel
@@ -190,7 +243,7 @@ void input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go, T
         for (int64_t kj = 0; kj < g.kw; ++kj)
           f[((c * g.out_channels + o) * g.kh + ki) * g.kw + kj] =
               w[((o * g.channels + c) * g.kh + (g.kh - 1 - ki)) * g.kw + (g.kw - 1 - kj)];
-  dx = direct_forward(t, go, flipped, nullptr);
+  dx = direct_forward(t, go, flipped, nullptr, Activation::None);
 }
 
 }  // namespace
@@ -200,25 +253,29 @@ bool direct_fits(const ConvGeometry& g) {
          g.out_w >= 16 && g.padding[0] < g.kh && g.padding[1] < g.kw;
 }
 
-Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias) {
+Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
+                      Activation activation) {
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const float* xp = x.data<float>();
   const float* wp = weight.data<float>();
   const float* bp = bias ? bias->data<float>() : nullptr;
   float* op = out.data<float>();
   const WidePadding p(g);
-  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
-    std::vector<float> padded;
-    for (int64_t n = begin; n < end; ++n) {
-      const float* in = p.fill(g, xp + n * g.sample_size(), padded);
-      for_each_channel_group<kChannelGroup>(g.out_channels, [&](int64_t o, auto group) {
-        for (int64_t y = 0; y < g.out_h; ++y)
-          for (int64_t x = 0; x < g.out_w; x += kPassWidth)
-            forward_pass<group()>(g, p, in + y * p.wide + x, wp, bp, o,
-                                  op + ((n * g.out_channels + o) * g.out_h + y) * g.out_w + x,
-                                  std::min(kPassWidth, g.out_w - x));
-      });
-    }
+  with_activation(activation, [&](auto a) {
+    parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+      std::vector<float> padded;
+      for (int64_t n = begin; n < end; ++n) {
+        const float* in = p.fill(g, xp + n * g.sample_size(), padded);
+        float* sample_out = op + n * g.out_channels * g.positions();
+        for_each_channel_group<kChannelGroup>(g.out_channels, [&](int64_t o, auto group) {
+          for (int64_t y = 0; y < g.out_h; ++y)
+            for (int64_t x = 0; x < g.out_w; x += kPassWidth)
+              forward_pass<group()>(g, p, in + y * p.wide + x, wp, bp, o, sample_out + (o * g.out_h + y) * g.out_w + x,
+                                    std::min(kPassWidth, g.out_w - x));
+        });
+        activate_in_place<a()>(sample_out, g.out_channels * g.positions());
+      }
+    });
   });
   return out;
 }
@@ -226,17 +283,12 @@ Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weig
 void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx,
                      Tensor* dw) {
   if (dx) input_grad(g, weight, go, *dx);
-  if (!dw) return;
-  const int64_t chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
-  std::vector<std::vector<float>> parts(static_cast<size_t>(chunks));
-  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
-    parts[static_cast<size_t>(begin / kBatchChunk)] =
-        weight_grad_chunk(g, x.data<float>(), go.data<float>(), begin, end);
-  });
-  *dw = Tensor::zeros({g.out_channels, g.col_rows()});
-  float* d = dw->data<float>();
-  for (const std::vector<float>& part : parts)
-    for (size_t i = 0; i < part.size(); ++i) d[i] += part[i];
+  if (dw) weight_and_bias_grad(g, x, go, nullptr, Activation::None, dw, nullptr);
+}
+
+void direct_params_backward(const ConvGeometry& g, const Tensor& x, const Tensor& go, const Tensor& y,
+                            Activation activation, Tensor* dw, Tensor* db) {
+  weight_and_bias_grad(g, x, go, &y, activation, dw, db);
 }
 
 }  // namespace minidl::conv

@@ -10,14 +10,20 @@ namespace minidl::conv {
 /// below the kernel size (the input gradient is then a direct convolution too).
 bool direct_fits(const ConvGeometry& g);
 
-/// out [N, O, H', W'] = the convolution of x [N, C, H, W] (contiguous) with weight [O, C*kh*kw]
-/// plus bias (or none).
-Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias);
+/// out [N, O, H', W'] = activation(the convolution of x [N, C, H, W] (contiguous) with weight
+/// [O, C*kh*kw] plus bias (or none)), the activation applied as the sums are written.
+Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
+                      Activation activation);
 
 /// dx [N, C, H, W] and dw [O, C*kh*kw] = the gradients for the output gradient go [N, O, H'*W'];
 /// either may be null. The weight gradient is summed per chunk of kBatchChunk samples, then
 /// over chunks in order: the same bits for any thread count.
 void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx,
                      Tensor* dw);
+/// dw [O, C*kh*kw] and db [O] (either may be null) for the gradient go [N, O, H'*W'] of the
+/// output y = activation(conv) of direct_forward: the activation's slope is applied as go is
+/// read, so the gradient before the activation is never a tensor of its own.
+void direct_params_backward(const ConvGeometry& g, const Tensor& x, const Tensor& go, const Tensor& y,
+                            Activation activation, Tensor* dw, Tensor* db);
 
 }  // namespace minidl::conv

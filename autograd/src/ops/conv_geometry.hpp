@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "image_geometry.hpp"
+#include "lanes.hpp"
+#include "minidl/core/activation.hpp"
 
 namespace minidl::conv {
 
@@ -28,14 +31,42 @@ struct ConvGeometry {
   int64_t sample_size() const { return channels * height * width; }
 };
 
-// dst[0, n) = src[0, n) for the short rows of a small image (a few dozen floats), inline: as
-// std::copy_n each is a call into memmove, and their calls were 5% of a LeNet epoch.
+// dst[0, n) = src[0, n) for the short rows of a small image (a few dozen floats), inline and in
+// whole vectors with a masked tail: as std::copy_n each is a call into memmove (5% of a LeNet
+// epoch), and GCC turns a loop of fixed-size copies back into one such call.
 inline void copy_row(const float* src, int64_t n, float* dst) {
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) std::memcpy(dst + i, src + i, 8 * sizeof(float));
-  if (n - i >= 4) std::memcpy(dst + i, src + i, 4 * sizeof(float)), i += 4;
-  if (n - i >= 2) std::memcpy(dst + i, src + i, 2 * sizeof(float)), i += 2;
-  if (n - i >= 1) dst[i] = src[i];
+  for (; i + lanes::kLanes <= n; i += lanes::kLanes) lanes::store(dst + i, lanes::load_once(src + i));
+  if (i < n) lanes::store_first(dst + i, lanes::load_first(src + i, n - i), n - i);
+}
+
+// Calls f(integral_constant<Activation, a>) for a: the loops that apply it compile once per
+// activation, with nothing to decide per element.
+template <class F>
+void with_activation(Activation a, F&& f) {
+  switch (a) {
+    case Activation::Sigmoid: return f(std::integral_constant<Activation, Activation::Sigmoid>{});
+    case Activation::ReLU: return f(std::integral_constant<Activation, Activation::ReLU>{});
+    case Activation::None: break;
+  }
+  f(std::integral_constant<Activation, Activation::None>{});
+}
+
+// values[0, n) = activation A of them: applied to a sample's output while it is in cache. (In
+// the kernels' registers, the activation's constants pushed their sums out to memory.)
+template <Activation A>
+void activate_in_place(float* values, int64_t n) {
+  if constexpr (A != Activation::None)
+    for (int64_t i = 0; i < n; ++i) values[i] = activate(A, values[i]);
+}
+
+// dst[0, n) = grad times the slope of activation A at the output y: the gradient before the
+// activation, computed as the backward reads it.
+template <Activation A>
+void slope_row(const float* grad, const float* y, int64_t n, float* dst) {
+  if constexpr (A == Activation::None) copy_row(grad, n, dst);
+  else
+    for (int64_t i = 0; i < n; ++i) dst[i] = grad[i] * activation_slope(A, y[i]);
 }
 
 // Both ways work on the sample zero-padded on every side [C, Hp, Wp]: the window never leaves

@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 namespace minidl::lanes {
 
@@ -46,6 +49,33 @@ inline Lanes load_once(const float* p) {
 
 /// v into p[0, kLanes), which need not be aligned.
 inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
+
+/// p[0, n) in the first n lanes (0 <= n <= kLanes), zero in the others; reads nothing past p + n.
+inline Lanes load_first(const float* p, int64_t n) {
+#if defined(__AVX512F__)
+  return (Lanes)_mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p);
+#elif defined(__AVX2__)
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return (Lanes)_mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), lanes));
+#else
+  Lanes v = {};
+  std::memcpy(&v, p, static_cast<size_t>(n) * sizeof(float));
+  return v;
+#endif
+}
+
+/// v's first n lanes into p[0, n) (0 <= n <= kLanes); writes nothing past p + n. One masked
+/// store, where a copy through memory became a call into memcpy per row.
+inline void store_first(float* p, const Lanes& v, int64_t n) {
+#if defined(__AVX512F__)
+  _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1), (__m512)v);
+#elif defined(__AVX2__)
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), lanes), (__m256)v);
+#else
+  std::memcpy(p, &v, static_cast<size_t>(n) * sizeof(float));
+#endif
+}
 
 inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 

@@ -5,14 +5,19 @@
 #include <cstdint>
 
 #include "minidl/autograd/variable.hpp"
+#include "minidl/core/activation.hpp"
 
 namespace minidl {
 
 /// F.conv2d: x [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] or undefined. im2col + sgemm
 /// per sample, parallel over the batch; the weight gradient is summed over fixed batch chunks.
+/// With an activation, the result is activation(conv2d(...)), the same bits as the two ops, in
+/// one pass: the activation is applied as the output is written, and its slope as the backward
+/// reads the gradient.
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias = Variable(),
                 std::array<int64_t, 2> stride = {1, 1}, std::array<int64_t, 2> padding = {0, 0},
-                std::array<int64_t, 2> dilation = {1, 1}, int64_t groups = 1);
+                std::array<int64_t, 2> dilation = {1, 1}, int64_t groups = 1,
+                Activation activation = Activation::None);
 
 /// F.max_pool2d on x [N, C, H, W] (floor mode; implicit -inf padding of at most half the kernel).
 Variable max_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "minidl/autograd/variable.hpp"
+#include "minidl/core/activation.hpp"
 #include "minidl/nn/state_dict.hpp"
 
 namespace minidl::nn {
@@ -38,6 +39,14 @@ class Module {
   virtual Variable forward(const Variable& input) = 0;
   /// Same as forward(input): `net(x)`.
   Variable operator()(const Variable& input) { return forward(input); }
+
+  /// The activation this module computes, when the module before it may apply it to its own
+  /// output as it writes it (Sigmoid, ReLU); Activation::None for every other module.
+  virtual Activation fusable_activation() const { return Activation::None; }
+  /// activation(forward(input)) in one pass over the output, the same bits as the two modules,
+  /// where this module can (Conv2d); an undefined Variable where it cannot. Sequential runs a
+  /// module and the activation after it this way.
+  virtual Variable forward_activated(const Variable& input, Activation activation);
 
   /// The type name, as PyTorch prints it: "Linear", "ReLU", "Sequential".
   virtual std::string name() const = 0;

@@ -33,7 +33,9 @@ class Sequential : public Module {
     return push_back(std::make_shared<std::remove_cvref_t<M>>(std::forward<M>(module)));
   }
 
-  /// Runs every child in order; the identity when empty.
+  /// Runs every child in order; the identity when empty. A child followed by an activation it
+  /// can apply to its own output (Conv2d then Sigmoid or ReLU) runs the pair as one op, with the
+  /// same results.
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Sequential"; }
 
