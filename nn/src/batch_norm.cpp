@@ -55,7 +55,9 @@ std::shared_ptr<BatchNorm2d> BatchNorm2d::build(BatchNormOptions& options, const
   return std::make_shared<BatchNorm2d>(options);
 }
 
-Variable BatchNorm::forward(const Variable& input) {
+Variable BatchNorm::forward(const Variable& input) { return forward_activated(input, Activation::None); }
+
+Variable BatchNorm::forward_activated(const Variable& input, Activation activation) {
   const size_t sample_rank = input.dim() > 0 ? static_cast<size_t>(input.dim() - 1) : 0;
   if (std::find(sample_dims_.begin(), sample_dims_.end(), sample_rank) == sample_dims_.end() ||
       input.size(1) != *options_.num_features)
@@ -67,9 +69,11 @@ Variable BatchNorm::forward(const Variable& input) {
       NoGradGuard no_grad;
       num_batches_tracked_.data<int64_t>()[0] += 1;
     }
-    return batch_norm(input, weight_, bias_, &running_mean_, &running_var_, true, options_.momentum, options_.eps);
+    return batch_norm(input, weight_, bias_, &running_mean_, &running_var_, true, options_.momentum, options_.eps,
+                      activation);
   }
-  return batch_norm(input, weight_, bias_, &running_mean_, &running_var_, false, options_.momentum, options_.eps);
+  return batch_norm(input, weight_, bias_, &running_mean_, &running_var_, false, options_.momentum, options_.eps,
+                    activation);
 }
 
 int64_t BatchNorm::num_batches_tracked() const { return num_batches_tracked_.data<int64_t>()[0]; }

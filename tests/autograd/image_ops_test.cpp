@@ -456,6 +456,30 @@ TEST(BatchNorm, rejects_what_pytorch_rejects) {
                   {"batch_norm", "running_mean [2]"});
 }
 
+TEST(BatchNorm, with_an_activation_gives_the_bits_of_the_activation_after_it) {
+  for (const Shape& shape : {Shape{8, 3, 5, 7}, Shape{16, 5}})
+    for (const bool training : {true, false})
+      for (const auto& [activation, apply] : std::vector<std::pair<Activation, Variable (*)(const Variable&)>>{
+               {Activation::Sigmoid, &sigmoid}, {Activation::ReLU, &relu}}) {
+        SCOPED_TRACE(to_string(shape) + (training ? " training" : " evaluation"));
+        const Tensor g = random(shape, 71).data();
+        const auto run = [&](bool fused) {
+          Variable x(random(shape, 72).data(), true), w(random({shape[1]}, 73).data(), true),
+              b(random({shape[1]}, 74).data(), true);
+          Tensor rm = Tensor::zeros({shape[1]}), rv = Tensor::ones({shape[1]});
+          Variable y = fused ? batch_norm(x, w, b, &rm, &rv, training, 0.1, 1e-5, activation)
+                             : apply(batch_norm(x, w, b, &rm, &rv, training, 0.1, 1e-5));
+          y.backward(g);
+          return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad(), rm, rv};
+        };
+        const std::vector<Tensor> fused = run(true), separate = run(false);
+        for (size_t i = 0; i < fused.size(); ++i) EXPECT_EQ(fused[i].to_vector(), separate[i].to_vector()) << i;
+      }
+  expect_gradcheck(
+      [](auto& in) { return batch_norm(in[0], in[1], in[2], nullptr, nullptr, true, 0.1, 1e-5, Activation::Sigmoid); },
+      {random({4, 2, 3, 3}, 75), random({2}, 76), random({2}, 77)});
+}
+
 TEST(BatchNorm, results_are_bit_identical_for_1_and_2_threads) {
   const Variable x0 = random({64, 6, 28, 28}, 61), w0 = random({6}, 62), b0 = random({6}, 63);
   const Tensor g = random({64, 6, 28, 28}, 64).data();

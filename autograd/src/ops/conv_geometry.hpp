@@ -40,18 +40,6 @@ inline void copy_row(const float* src, int64_t n, float* dst) {
   if (i < n) lanes::store_first(dst + i, lanes::load_first(src + i, n - i), n - i);
 }
 
-// Calls f(integral_constant<Activation, a>) for a: the loops that apply it compile once per
-// activation, with nothing to decide per element.
-template <class F>
-void with_activation(Activation a, F&& f) {
-  switch (a) {
-    case Activation::Sigmoid: return f(std::integral_constant<Activation, Activation::Sigmoid>{});
-    case Activation::ReLU: return f(std::integral_constant<Activation, Activation::ReLU>{});
-    case Activation::None: break;
-  }
-  f(std::integral_constant<Activation, Activation::None>{});
-}
-
 // values[0, n) = activation A of them: applied to a sample's output while it is in cache. (In
 // the kernels' registers, the activation's constants pushed their sums out to memory.)
 template <Activation A>

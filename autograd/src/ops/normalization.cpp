@@ -164,10 +164,55 @@ void check_running(const Tensor* t, int64_t channels, const Tensor& x, const cha
                      to_string(x.shape()) + " (expected a contiguous [" + std::to_string(channels) + "])");
 }
 
+// batch_norm's gradients from grad(i), its output's gradient before the activation, for x
+// [N, C, inner] at xp (of `shape`) and the weight at wp (null without one).
+template <class Grad>
+void batch_norm_backward(const Grad& grad, const float* xp, const Shape& shape, const float* wp, const Stats& stats,
+                         bool training, int64_t batch, int64_t channels, int64_t inner, Grads gi, const Node& node) {
+  const int64_t count = batch * inner;
+  // Per channel: sum(g) and sum(g * (x - mean)), in double.
+  const double* mean = stats.mean.data();
+  const auto [sum_g, sum_gx] = channel_sums(
+      batch, channels, inner, [&](int64_t i, int64_t) { return double(grad(i)); },
+      [&](int64_t i, int64_t c) { return grad(i) * (xp[i] - mean[c]); });
+  if (node.needs_input_grad(0)) {
+    // training: dx = (g - mean(g) - (x - mean) * invstd^2 * mean(g * (x - mean))) * invstd * w;
+    // evaluation (constant statistics): dx = g * invstd * w.
+    std::vector<float> scale(static_cast<size_t>(channels)), shift(static_cast<size_t>(channels)),
+        x_coef(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+      const size_t i = static_cast<size_t>(c);
+      const double invstd = stats.invstd[i], s = invstd * (wp ? wp[c] : 1.0);
+      const double k = training ? sum_gx[i] / count * invstd * invstd : 0.0;
+      const double mean_g = training ? sum_g[i] / count : 0.0;
+      scale[i] = static_cast<float>(s);
+      x_coef[i] = static_cast<float>(k * s);
+      shift[i] = static_cast<float>((k * stats.mean[i] - mean_g) * s);
+    }
+    Tensor dx = Tensor::empty(shape);
+    float* dp = dx.data<float>();
+    const float *sp = scale.data(), *kp = x_coef.data(), *hp = shift.data();
+    for_each_element(batch, channels, inner,
+                     [&](int64_t i, int64_t c) { dp[i] = grad(i) * sp[c] - xp[i] * kp[c] + hp[c]; });
+    gi[0] = std::move(dx);
+  }
+  if (node.needs_input_grad(1)) {
+    Tensor dw = Tensor::empty({channels});
+    for (int64_t c = 0; c < channels; ++c)
+      dw.data<float>()[c] = static_cast<float>(sum_gx[static_cast<size_t>(c)] * stats.invstd[static_cast<size_t>(c)]);
+    gi[1] = std::move(dw);
+  }
+  if (node.needs_input_grad(2)) {
+    Tensor db = Tensor::empty({channels});
+    for (int64_t c = 0; c < channels; ++c) db.data<float>()[c] = static_cast<float>(sum_g[static_cast<size_t>(c)]);
+    gi[2] = std::move(db);
+  }
+}
+
 }  // namespace
 
 Variable batch_norm(const Variable& x, const Variable& weight, const Variable& bias, Tensor* running_mean,
-                    Tensor* running_var, bool training, double momentum, double eps) {
+                    Tensor* running_var, bool training, double momentum, double eps, Activation activation) {
   constexpr const char* op = "batch_norm";
   check_dtype(x.data(), DType::Float32, op);
   if (x.dim() < 2)
@@ -234,55 +279,31 @@ Variable batch_norm(const Variable& x, const Variable& weight, const Variable& b
   float* yp = out.data<float>();
   const float* a = alpha.data();
   const float* b = beta.data();
-  for_each_element(batch, channels, inner, [&](int64_t i, int64_t c) { yp[i] = xp[i] * a[c] + b[c]; });
+  with_activation(activation, [&](auto act) {
+    for_each_element(batch, channels, inner, [&](int64_t i, int64_t c) { yp[i] = activate(act(), xp[i] * a[c] + b[c]); });
+  });
+  const SavedTensor saved_out = activation == Activation::None ? SavedTensor() : SavedTensor(out);
 
   return record(
       "BatchNorm", std::move(out), {&x, &weight, &bias},
       [sx = SavedTensor(xc), sw = weight.defined() ? SavedTensor(weight.data().contiguous()) : SavedTensor(), stats,
-       training, batch, channels, inner, has_weight = weight.defined()](const Tensor& g, Grads gi, const Node& node) {
+       training, batch, channels, inner, has_weight = weight.defined(), activation,
+       saved_out](const Tensor& g, Grads gi, const Node& node) {
         const Tensor gc = g.contiguous();
         const Tensor& xv = sx.get("BatchNorm");
         const float* xp = xv.data<float>();
-        const float* gp = gc.data<float>();
         const float* wp = has_weight ? sw.get("BatchNorm").data<float>() : nullptr;
-        const int64_t count = batch * inner;
-        // Per channel: sum(g) and sum(g * (x - mean)), in double.
-        const double* mean = stats->mean.data();
-        const auto [sum_g, sum_gx] = channel_sums(
-            batch, channels, inner, [&](int64_t i, int64_t) { return double(gp[i]); },
-            [&](int64_t i, int64_t c) { return gp[i] * (xp[i] - mean[c]); });
-        if (node.needs_input_grad(0)) {
-          // training: dx = (g - mean(g) - (x - mean) * invstd^2 * mean(g * (x - mean))) * invstd * w;
-          // evaluation (constant statistics): dx = g * invstd * w.
-          std::vector<float> scale(static_cast<size_t>(channels)), shift(static_cast<size_t>(channels)),
-              x_coef(static_cast<size_t>(channels));
-          for (int64_t c = 0; c < channels; ++c) {
-            const size_t i = static_cast<size_t>(c);
-            const double invstd = stats->invstd[i], s = invstd * (wp ? wp[c] : 1.0);
-            const double k = training ? sum_gx[i] / count * invstd * invstd : 0.0;
-            const double mean_g = training ? sum_g[i] / count : 0.0;
-            scale[i] = static_cast<float>(s);
-            x_coef[i] = static_cast<float>(k * s);
-            shift[i] = static_cast<float>((k * stats->mean[i] - mean_g) * s);
-          }
-          Tensor dx = Tensor::empty(xv.shape());
-          float* dp = dx.data<float>();
-          const float *sp = scale.data(), *kp = x_coef.data(), *hp = shift.data();
-          for_each_element(batch, channels, inner,
-                           [&](int64_t i, int64_t c) { dp[i] = gp[i] * sp[c] - xp[i] * kp[c] + hp[c]; });
-          gi[0] = std::move(dx);
-        }
-        if (node.needs_input_grad(1)) {
-          Tensor dw = Tensor::empty({channels});
-          for (int64_t c = 0; c < channels; ++c)
-            dw.data<float>()[c] = static_cast<float>(sum_gx[static_cast<size_t>(c)] * stats->invstd[static_cast<size_t>(c)]);
-          gi[1] = std::move(dw);
-        }
-        if (node.needs_input_grad(2)) {
-          Tensor db = Tensor::empty({channels});
-          for (int64_t c = 0; c < channels; ++c) db.data<float>()[c] = static_cast<float>(sum_g[static_cast<size_t>(c)]);
-          gi[2] = std::move(db);
-        }
+        const float* out = activation == Activation::None ? nullptr : saved_out.get("BatchNorm").data<float>();
+        with_activation(activation, [&](auto act) {
+          // The gradient before the activation, element by element as the passes below read it:
+          // never a tensor of its own.
+          const float* gp = gc.data<float>();
+          const auto grad = [gp, out, act](int64_t i) {
+            if constexpr (act() == Activation::None) return gp[i];
+            else return gp[i] * activation_slope(act(), out[i]);
+          };
+          batch_norm_backward(grad, xp, xv.shape(), wp, *stats, training, batch, channels, inner, gi, node);
+        });
       });
 }
 

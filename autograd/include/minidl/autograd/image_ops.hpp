@@ -34,9 +34,12 @@ Variable adaptive_avg_pool2d(const Variable& x, std::array<int64_t, 2> output_si
 /// with the batch mean and biased variance and, when running_mean/var are given, updates them in
 /// place: running = (1 - momentum) * running + momentum * batch (unbiased variance for
 /// running_var). Evaluation normalises with the running statistics. weight/bias [C] may be
-/// undefined (affine=false). Statistics are summed in double, so any thread count agrees.
+/// undefined (affine=false). Statistics are summed in double, so any thread count agrees. With an
+/// activation, the result is activation(batch_norm(...)) with the same bits, the activation
+/// applied as the output is written and its slope as the backward reads the gradient.
 Variable batch_norm(const Variable& x, const Variable& weight, const Variable& bias, Tensor* running_mean,
-                    Tensor* running_var, bool training, double momentum, double eps);
+                    Tensor* running_var, bool training, double momentum, double eps,
+                    Activation activation = Activation::None);
 
 /// F.layer_norm: normalises over the trailing dims `normalized_shape` of x; weight/bias of that
 /// shape, or undefined.

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 namespace minidl {
 
@@ -60,6 +61,18 @@ inline float activate(Activation activation, float x) {
     case Activation::None: break;
   }
   return x;
+}
+
+/// Calls f(std::integral_constant<Activation, a>{}): the loops that apply `a` compile once per
+/// activation, with nothing left to decide per element.
+template <class F>
+void with_activation(Activation a, F&& f) {
+  switch (a) {
+    case Activation::Sigmoid: return f(std::integral_constant<Activation, Activation::Sigmoid>{});
+    case Activation::ReLU: return f(std::integral_constant<Activation, Activation::ReLU>{});
+    case Activation::None: break;
+  }
+  f(std::integral_constant<Activation, Activation::None>{});
 }
 
 /// The activation's derivative, from its output y (both have one that y determines).
