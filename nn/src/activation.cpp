@@ -1,11 +1,17 @@
 #include "minidl/nn/activation.hpp"
 
+#include <typeinfo>
+
 #include "minidl/autograd/ops.hpp"
 #include "repr.hpp"
 
 namespace minidl::nn {
 
 Variable ReLU::forward(const Variable& input) { return relu(input); }
+// A subclass may compute something else in its forward: only ReLU itself is fused.
+Activation ReLU::fusable_activation() const {
+  return typeid(*this) == typeid(ReLU) ? Activation::ReLU : Activation::None;
+}
 
 Variable LeakyReLU::forward(const Variable& input) { return leaky_relu(input, negative_slope_); }
 
@@ -14,6 +20,9 @@ std::string LeakyReLU::extra_repr() const {
 }
 
 Variable Sigmoid::forward(const Variable& input) { return sigmoid(input); }
+Activation Sigmoid::fusable_activation() const {
+  return typeid(*this) == typeid(Sigmoid) ? Activation::Sigmoid : Activation::None;
+}
 
 Variable Tanh::forward(const Variable& input) { return tanh(input); }
 

@@ -1,6 +1,7 @@
 #include "minidl/nn/batch_norm.hpp"
 
 #include <algorithm>
+#include <typeinfo>
 
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/autograd/image_ops.hpp"
@@ -58,6 +59,9 @@ std::shared_ptr<BatchNorm2d> BatchNorm2d::build(BatchNormOptions& options, const
 Variable BatchNorm::forward(const Variable& input) { return forward_activated(input, Activation::None); }
 
 Variable BatchNorm::forward_activated(const Variable& input, Activation activation) {
+  // A subclass's forward may differ (BatchNorm1d and BatchNorm2d only check shapes in BatchNorm's).
+  if (activation != Activation::None && typeid(*this) != typeid(BatchNorm1d) && typeid(*this) != typeid(BatchNorm2d))
+    return Variable();
   const size_t sample_rank = input.dim() > 0 ? static_cast<size_t>(input.dim() - 1) : 0;
   if (std::find(sample_dims_.begin(), sample_dims_.end(), sample_rank) == sample_dims_.end() ||
       input.size(1) != *options_.num_features)

@@ -1,6 +1,7 @@
 #include "minidl/nn/conv2d.hpp"
 
 #include <cmath>
+#include <typeinfo>
 
 #include "minidl/autograd/image_ops.hpp"
 #include "minidl/core/error.hpp"
@@ -78,6 +79,7 @@ Variable Conv2d::forward(const Variable& input) {
 }
 
 Variable Conv2d::forward_activated(const Variable& input, Activation activation) {
+  if (typeid(*this) != typeid(Conv2d)) return Variable();  // a subclass's forward may differ
   return conv2d(input, weight_, bias_, options_.stride, options_.padding, options_.dilation, options_.groups,
                 activation);
 }

@@ -49,6 +49,16 @@ TEST(Sequential, RunsAConvolutionAndTheActivationAfterItAsOneOpWithTheSameResult
     EXPECT_TRUE(allclose(fused_grads[i], params[i].grad(), 1e-5f, 1e-6f)) << i;
 }
 
+TEST(Sequential, RunsTheForwardOfAModuleDerivedFromAnActivation) {
+  struct Doubled : Sigmoid {
+    Variable forward(const Variable& input) override { return mul(Sigmoid::forward(input), 2.0f); }
+  };
+  Generator gen(3);
+  Sequential net{Conv2d(Conv2dOptions{.in_channels = 1, .out_channels = 2, .kernel_size = {3, 3}}, gen), Doubled()};
+  const Tensor x = Tensor::normal({1, 1, 5, 20}, 0, 1, gen);
+  EXPECT_TRUE(equal(net(x).data(), mul(sigmoid(net[0](x)), 2.0f).data()));
+}
+
 TEST(Sequential, GrowsAtRunTimeFromValuesOrSharedPointers) {
   Sequential net;
   EXPECT_TRUE(net.empty());

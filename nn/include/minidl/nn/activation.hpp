@@ -16,7 +16,7 @@ class ReLU : public Module {
   static constexpr std::string_view doc = "max(x, 0)";
   Variable forward(const Variable& input) override;
   std::string name() const override { return "ReLU"; }
-  Activation fusable_activation() const override { return Activation::ReLU; }
+  Activation fusable_activation() const override;
 };
 
 struct LeakyReLUOptions {
@@ -49,7 +49,7 @@ class Sigmoid : public Module {
   static constexpr std::string_view doc = "1 / (1 + exp(-x))";
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Sigmoid"; }
-  Activation fusable_activation() const override { return Activation::Sigmoid; }
+  Activation fusable_activation() const override;
 };
 
 /// tanh(x).
