@@ -195,41 +195,37 @@ void set_conv_grads(const ConvGeometry& g, const Tensor& go, Tensor dx, Tensor d
   gi[2] = db.defined() ? std::move(db) : minidl::sum(minidl::sum(go, 2), 0);
 }
 
-// The gradient before the activation: go times its slope at the output y, in one pass (go
-// itself without an activation).
-Tensor through_activation(const Tensor& go, const Tensor& y, Activation activation) {
-  if (activation == Activation::None) return go;
-  Tensor out = Tensor::empty(go.shape());
-  const float* gp = go.data<float>();
-  const float* yp = y.data<float>();
+// A way to compute a convolution without im2col + sgemm: from x and the weight [O, C*kh*kw].
+struct DirectLoops {
+  Tensor (*forward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor* bias, Activation);
+  void (*backward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const OutputGrad& go, Tensor* dx,
+                   Tensor* dw, Tensor* db);
+};
+
+// The direct loops that beat im2col + sgemm for this geometry, if any.
+std::optional<DirectLoops> direct_loops_for(const ConvGeometry& g) {
+  if (direct_fits(g)) return DirectLoops{direct_forward, direct_backward};
+  if (channel_loops_fit(g)) return DirectLoops{channel_loops_forward, channel_loops_backward};
+  return std::nullopt;
+}
+
+}  // namespace
+
+namespace conv {
+
+Tensor gradient_before_activation(const OutputGrad& go) {
+  if (go.activation == Activation::None) return go.tensor;
+  Tensor out = Tensor::empty(go.tensor.shape());
   float* op = out.data<float>();
-  with_activation(activation, [&](auto a) {
-    parallel_for(out.numel(), kGrainSize, [=](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) op[i] = gp[i] * activation_slope(a(), yp[i]);
+  with_activation(go.activation, [&](auto a) {
+    parallel_for(out.numel(), kGrainSize, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) op[i] = go.before_activation<a()>(i);
     });
   });
   return out;
 }
 
-// A way to compute a convolution without im2col + sgemm: from x and the weight [O, C*kh*kw].
-struct DirectLoops {
-  Tensor (*forward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor* bias, Activation);
-  // From the gradient before the activation.
-  void (*backward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx, Tensor* dw);
-  // The weight and bias gradients from the output's gradient and the output itself, the
-  // activation's slope applied as the gradient is read; null where the loops have none.
-  void (*params_backward)(const ConvGeometry&, const Tensor& x, const Tensor& go, const Tensor& y, Activation,
-                          Tensor* dw, Tensor* db);
-};
-
-// The direct loops that beat im2col + sgemm for this geometry, if any.
-std::optional<DirectLoops> direct_loops_for(const ConvGeometry& g) {
-  if (direct_fits(g)) return DirectLoops{direct_forward, direct_backward, direct_params_backward};
-  if (channel_loops_fit(g)) return DirectLoops{channel_loops_forward, channel_loops_backward, nullptr};
-  return std::nullopt;
-}
-
-}  // namespace
+}  // namespace conv
 
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
                 std::array<int64_t, 2> padding, std::array<int64_t, 2> dilation, int64_t groups,
@@ -247,22 +243,12 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                   [g, loops = *loops, activation, sx = SavedTensor(xc), sw = SavedTensor(w2), saved_out](
                       const Tensor& grad, Grads gi, const Node& node) {
                     const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
+                    const Tensor y = activation == Activation::None ? Tensor() : saved_out.get(name).view(go.shape());
                     Tensor dx, dw, db;
-                    if (activation != Activation::None && loops.params_backward && !node.needs_input_grad(0)) {
-                      const Tensor y = saved_out.get(name).view(go.shape());
-                      loops.params_backward(g, sx.get(name), go, y, activation,
-                                            node.needs_input_grad(1) ? &dw : nullptr,
-                                            node.needs_input_grad(2) ? &db : nullptr);
-                      set_conv_grads(g, go, std::move(dx), std::move(dw), std::move(db), gi, node);
-                      return;
-                    }
-                    const Tensor before =
-                        activation == Activation::None
-                            ? go
-                            : through_activation(go, saved_out.get(name).view(go.shape()), activation);
-                    loops.backward(g, sx.get(name), sw.get(name), before, node.needs_input_grad(0) ? &dx : nullptr,
-                                   node.needs_input_grad(1) ? &dw : nullptr);
-                    set_conv_grads(g, before, std::move(dx), std::move(dw), std::move(db), gi, node);
+                    loops.backward(g, sx.get(name), sw.get(name), OutputGrad{go, y, activation},
+                                   node.needs_input_grad(0) ? &dx : nullptr, node.needs_input_grad(1) ? &dw : nullptr,
+                                   node.needs_input_grad(2) ? &db : nullptr);
+                    set_conv_grads(g, go, std::move(dx), std::move(dw), std::move(db), gi, node);
                   });
   }
   // The forward's columns are all the weight gradient needs (x itself is not saved).
@@ -274,10 +260,8 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                 [g, activation, sw = SavedTensor(w2), columns, saved_out](const Tensor& grad, Grads gi,
                                                                           const Node& node) {
                   const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
-                  const Tensor before =
-                      activation == Activation::None
-                          ? go
-                          : through_activation(go, saved_out.get(name).view(go.shape()), activation);
+                  const Tensor y = activation == Activation::None ? Tensor() : saved_out.get(name).view(go.shape());
+                  const Tensor before = gradient_before_activation(OutputGrad{go, y, activation});
                   Tensor dx = node.needs_input_grad(0) ? Tensor::zeros({g.batch, g.channels, g.height, g.width}) : Tensor();
                   Tensor dw;
                   const bool weight_grad = node.needs_input_grad(1);

@@ -237,19 +237,25 @@ void weight_grad_sample_any(const ConvGeometry& g, const Offsets& off, const flo
   if (!slid) weight_grad_sample<V>(off, in, grad, dw);
 }
 
-// The weight gradient as [K, V*kLanes] of samples [begin, end), added sample by sample.
-template <int64_t V>
-std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, const float* x, const float* go,
+// The weight gradient as [K, V*kLanes] of samples [begin, end), added sample by sample, then the
+// bias gradient as [V*kLanes]: from the output gradient go and, with an activation A, the output y.
+template <int64_t V, Activation A>
+std::vector<float> weight_grad_chunk(const ConvGeometry& g, const Offsets& off, const float* x, const OutputGrad& go,
                                      int64_t begin, int64_t end) {
-  const int64_t width = V * kLanes, positions = g.positions();
-  std::vector<float> dw(static_cast<size_t>(g.col_rows() * width), 0.0f), padded;
+  const int64_t width = V * kLanes, positions = g.positions(), weights = g.col_rows() * width;
+  std::vector<float> dw(static_cast<size_t>(weights + width), 0.0f), padded;
   std::vector<float> grad(static_cast<size_t>(positions * width), 0.0f);  // zero past O
+  Lanes bias[V] = {};
   for (int64_t n = begin; n < end; ++n) {
-    const float* sample_grad = go + n * g.out_channels * positions;
+    const int64_t sample = n * g.out_channels * positions;
     for (int64_t c = 0; c < g.out_channels; ++c)
-      for (int64_t l = 0; l < positions; ++l) grad[static_cast<size_t>(l * width + c)] = sample_grad[c * positions + l];
+      for (int64_t l = 0; l < positions; ++l)
+        grad[static_cast<size_t>(l * width + c)] = go.before_activation<A>(sample + c * positions + l);
+    for (int64_t l = 0; l < positions; ++l)
+      for (int64_t v = 0; v < V; ++v) bias[v] += load(grad.data() + l * width + v * kLanes);
     weight_grad_sample_any<V>(g, off, pad_sample(g, x + n * g.sample_size(), padded), grad.data(), dw.data());
   }
+  for (int64_t v = 0; v < V; ++v) store(dw.data() + weights + v * kLanes, bias[v]);
   return dw;
 }
 
@@ -361,7 +367,8 @@ void image_rows_grad(const ConvGeometry& g, const float* taps, const float* rows
 }
 
 // dx [N, C, H, W] by image_rows_grad, sample by sample.
-Tensor input_grad_by_rows(const ConvGeometry& g, const Tensor& weight, const Tensor& go) {
+template <Activation A>
+Tensor input_grad_by_rows(const ConvGeometry& g, const Tensor& weight, const OutputGrad& go) {
   Tensor dx = Tensor::empty({g.batch, g.channels, g.height, g.width});
   // Shifted loads reach kw - 1 - pw columns before a row and kLanes - 1 + pw after its start.
   const int64_t base = std::max<int64_t>(0, g.kw - 1 - g.padding[1]);
@@ -372,14 +379,14 @@ Tensor input_grad_by_rows(const ConvGeometry& g, const Tensor& weight, const Ten
     for (int64_t c = 0; c < g.channels; ++c)
       for (int64_t k = 0; k < g.kh * g.kw; ++k)
         taps[static_cast<size_t>((o * g.kh * g.kw + k) * g.channels + c)] = w[(o * g.channels + c) * g.kh * g.kw + k];
-  const float* gp = go.data<float>();
   float* dp = dx.data<float>();
   parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
     std::vector<float> rows(static_cast<size_t>(g.out_channels * g.out_h * row_width + kLanes), 0.0f);
     with_constant<16>(g.channels, [&](auto channels) {
       for (int64_t n = begin; n < end; ++n) {
         for (int64_t r = 0; r < g.out_channels * g.out_h; ++r)
-          copy_row(gp + (n * g.out_channels * g.out_h + r) * g.out_w, g.out_w, rows.data() + r * row_width + base);
+          go.row_before_activation<A>((n * g.out_channels * g.out_h + r) * g.out_w, g.out_w,
+                                      rows.data() + r * row_width + base);
         image_rows_grad<channels()>(g, taps.data(), rows.data(), row_width, base, dp + n * g.sample_size());
       }
     });
@@ -389,7 +396,8 @@ Tensor input_grad_by_rows(const ConvGeometry& g, const Tensor& weight, const Ten
 
 // dx [N, C, H, W]: each sample's column gradient (K = C*kh*kw rows, a short reduction over the
 // output channels) scattered back by col2im while it is still in cache.
-Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go) {
+template <Activation A>
+Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const OutputGrad& go) {
   const int64_t row_vectors = (padded_w(g) + kLanes - 1) / kLanes;
   const bool by_rows = row_vectors <= kMaxRowVectors;
   const std::vector<Mask> masks = by_rows ? run_masks(g, row_vectors) : std::vector<Mask>();
@@ -402,7 +410,6 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go)
   std::vector<float> weights(static_cast<size_t>(g.out_channels * rows), 0.0f);
   for (int64_t o = 0; o < g.out_channels; ++o)
     std::copy_n(weight.data<float>() + o * taps, taps, weights.data() + o * rows);
-  const float* gp = go.data<float>();
   float* dp = dx.data<float>();
   parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
     std::vector<float> grad(static_cast<size_t>(g.out_channels * ld), 0.0f),
@@ -410,7 +417,7 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go)
     float* cols = buffer.data() + front;
     for (int64_t n = begin; n < end; ++n) {
       for (int64_t o = 0; o < g.out_channels; ++o)
-        copy_row(gp + (n * g.out_channels + o) * positions, positions, grad.data() + o * ld);
+        go.row_before_activation<A>((n * g.out_channels + o) * positions, positions, grad.data() + o * ld);
       columns_grad(weights.data(), rows, g.out_channels, grad.data(), ld, cols);
       float* sample_dx = dp + n * g.sample_size();
       if (by_rows)
@@ -453,27 +460,36 @@ Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tenso
   return out;
 }
 
-void channel_loops_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go,
-                            Tensor* dx, Tensor* dw) {
-  if (dx) *dx = g.width <= kLanes ? input_grad_by_rows(g, weight, go) : input_grad(g, weight, go);
-  if (!dw) return;
+void channel_loops_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const OutputGrad& go,
+                            Tensor* dx, Tensor* dw, Tensor* db) {
+  with_activation(go.activation, [&](auto a) {
+    if (dx) *dx = g.width <= kLanes ? input_grad_by_rows<a()>(g, weight, go) : input_grad<a()>(g, weight, go);
+  });
+  if (!dw && !db) return;
   const Offsets off(g);
   with_vectors(g.out_channels, [&](auto vectors) {
     constexpr int64_t V = vectors();
     const int64_t width = V * kLanes, taps = g.col_rows();
     const int64_t chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
     std::vector<std::vector<float>> parts(static_cast<size_t>(chunks));
-    parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
-      parts[static_cast<size_t>(begin / kBatchChunk)] =
-          weight_grad_chunk<V>(g, off, x.data<float>(), go.data<float>(), begin, end);
+    with_activation(go.activation, [&](auto a) {
+      parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+        parts[static_cast<size_t>(begin / kBatchChunk)] = weight_grad_chunk<V, a()>(g, off, x.data<float>(), go, begin, end);
+      });
     });
-    std::vector<float> total(static_cast<size_t>(taps * width), 0.0f);
+    std::vector<float> total(static_cast<size_t>((taps + 1) * width), 0.0f);
     for (const std::vector<float>& part : parts)
       for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
-    *dw = Tensor::empty({g.out_channels, taps});
-    float* d = dw->data<float>();
-    for (int64_t o = 0; o < g.out_channels; ++o)
-      for (int64_t k = 0; k < taps; ++k) d[o * taps + k] = total[static_cast<size_t>(k * width + o)];
+    if (dw) {
+      *dw = Tensor::empty({g.out_channels, taps});
+      float* d = dw->data<float>();
+      for (int64_t o = 0; o < g.out_channels; ++o)
+        for (int64_t k = 0; k < taps; ++k) d[o * taps + k] = total[static_cast<size_t>(k * width + o)];
+    }
+    if (db) {
+      *db = Tensor::empty({g.out_channels});
+      std::copy_n(total.data() + taps * width, g.out_channels, db->data<float>());
+    }
   });
 }
 

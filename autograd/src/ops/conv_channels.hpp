@@ -14,10 +14,10 @@ bool channel_loops_fit(const ConvGeometry& g);
 Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
                              Activation activation);
 
-/// dx [N, C, H, W] and dw [O, C*kh*kw] = the gradients for the output gradient go [N, O, H'*W'];
-/// either may be null. The weight gradient is summed per chunk of kBatchChunk samples, then
-/// over chunks in order: the same bits for any thread count.
-void channel_loops_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go,
-                            Tensor* dx, Tensor* dw);
+/// dx [N, C, H, W], dw [O, C*kh*kw] and db [O] (each may be null) for the output's gradient go
+/// (the activation's slope applied as it is read). The weight and bias gradients are summed per
+/// chunk of kBatchChunk samples, then over chunks in order: the same bits for any thread count.
+void channel_loops_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const OutputGrad& go,
+                            Tensor* dx, Tensor* dw, Tensor* db);
 
 }  // namespace minidl::conv

@@ -103,17 +103,15 @@ struct PassGradient {
     return values.data() + (q * g.out_channels + o) * kPassWidth;
   }
 
-  // From one sample's output gradient go [O, L] and, with an activation A, its output y [O, L]:
-  // the gradient before the activation.
+  // From the sample at element `sample` of the output gradient: before the activation A.
   template <Activation A>
-  void fill(const ConvGeometry& g, const float* go, const float* y) {
+  void fill(const ConvGeometry& g, const OutputGrad& go, int64_t sample) {
     for (int64_t o = 0; o < g.out_channels; ++o)
       for (int64_t row = 0; row < g.out_h; ++row)
-        for (int64_t q = 0; q < passes; ++q) {
-          const int64_t at = (o * g.out_h + row) * g.out_w + q * kPassWidth;
-          slope_row<A>(go + at, y + at, std::min(kPassWidth, g.out_w - q * kPassWidth),
-                       values.data() + row * row_stride + (q * g.out_channels + o) * kPassWidth);
-        }
+        for (int64_t q = 0; q < passes; ++q)
+          go.row_before_activation<A>(sample + (o * g.out_h + row) * g.out_w + q * kPassWidth,
+                                      std::min(kPassWidth, g.out_w - q * kPassWidth),
+                                      values.data() + row * row_stride + (q * g.out_channels + o) * kPassWidth);
   }
 
   // sums[o] += channel o's gradient, lane by lane (the columns past out_w are zero).
@@ -172,8 +170,8 @@ std::vector<float> reduce_lanes(const std::vector<float>& lanes) {
 // The weight gradient [O, C*kh*kw] of samples [begin, end), followed by the bias gradient [O]
 // when `bias` is set: from the output gradient go and, with an activation A, the output y.
 template <Activation A>
-std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, const float* go, const float* y,
-                                     bool bias, int64_t begin, int64_t end) {
+std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, const OutputGrad& go, bool bias,
+                                     int64_t begin, int64_t end) {
   const WidePadding p(g);
   const int64_t taps = g.col_rows(), weights = g.out_channels * taps;
   std::vector<float> padded, lanes(static_cast<size_t>((weights + (bias ? g.out_channels : 0)) * kLanes), 0.0f);
@@ -182,7 +180,7 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
   for (int64_t n = begin; n < end; ++n) {
     const float* in = p.fill(g, x + n * g.sample_size(), padded);
     const int64_t sample = n * g.out_channels * g.positions();
-    grad.fill<A>(g, go + sample, y ? y + sample : nullptr);
+    grad.fill<A>(g, go, sample);
     if (bias) grad.add_channel_sums(g, bias_sums.data());
     for (int64_t c = 0; c < g.channels; ++c)
       for (int64_t ki = 0; ki < g.kh; ++ki)
@@ -199,14 +197,13 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
 
 // dw [O, C*kh*kw] and, when asked, db [O]: each chunk's part in order (the same bits for any
 // thread count).
-void weight_and_bias_grad(const ConvGeometry& g, const Tensor& x, const Tensor& go, const Tensor* y, Activation a,
-                          Tensor* dw, Tensor* db) {
+void weight_and_bias_grad(const ConvGeometry& g, const Tensor& x, const OutputGrad& go, Tensor* dw, Tensor* db) {
   const int64_t chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
   std::vector<std::vector<float>> parts(static_cast<size_t>(chunks));
-  with_activation(a, [&](auto activation) {
+  with_activation(go.activation, [&](auto activation) {
     parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
-      parts[static_cast<size_t>(begin / kBatchChunk)] = weight_grad_chunk<activation()>(
-          g, x.data<float>(), go.data<float>(), y ? y->data<float>() : nullptr, db != nullptr, begin, end);
+      parts[static_cast<size_t>(begin / kBatchChunk)] =
+          weight_grad_chunk<activation()>(g, x.data<float>(), go, db != nullptr, begin, end);
     });
   });
   const int64_t weights = g.out_channels * g.col_rows();
@@ -280,15 +277,10 @@ Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weig
   return out;
 }
 
-void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx,
-                     Tensor* dw) {
-  if (dx) input_grad(g, weight, go, *dx);
-  if (dw) weight_and_bias_grad(g, x, go, nullptr, Activation::None, dw, nullptr);
-}
-
-void direct_params_backward(const ConvGeometry& g, const Tensor& x, const Tensor& go, const Tensor& y,
-                            Activation activation, Tensor* dw, Tensor* db) {
-  weight_and_bias_grad(g, x, go, &y, activation, dw, db);
+void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const OutputGrad& go, Tensor* dx,
+                     Tensor* dw, Tensor* db) {
+  if (dx) input_grad(g, weight, gradient_before_activation(go), *dx);
+  if (dw || db) weight_and_bias_grad(g, x, go, dw, db);
 }
 
 }  // namespace minidl::conv

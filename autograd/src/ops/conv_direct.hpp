@@ -15,15 +15,11 @@ bool direct_fits(const ConvGeometry& g);
 Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
                       Activation activation);
 
-/// dx [N, C, H, W] and dw [O, C*kh*kw] = the gradients for the output gradient go [N, O, H'*W'];
-/// either may be null. The weight gradient is summed per chunk of kBatchChunk samples, then
-/// over chunks in order: the same bits for any thread count.
-void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor& go, Tensor* dx,
-                     Tensor* dw);
-/// dw [O, C*kh*kw] and db [O] (either may be null) for the gradient go [N, O, H'*W'] of the
-/// output y = activation(conv) of direct_forward: the activation's slope is applied as go is
-/// read, so the gradient before the activation is never a tensor of its own.
-void direct_params_backward(const ConvGeometry& g, const Tensor& x, const Tensor& go, const Tensor& y,
-                            Activation activation, Tensor* dw, Tensor* db);
+/// dx [N, C, H, W], dw [O, C*kh*kw] and db [O] (each may be null) for the output's gradient go.
+/// The weight and bias gradients read go times the activation's slope as they fill their
+/// buffers; they are summed per chunk of kBatchChunk samples, then over chunks in order: the
+/// same bits for any thread count.
+void direct_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const OutputGrad& go, Tensor* dx,
+                     Tensor* dw, Tensor* db);
 
 }  // namespace minidl::conv

@@ -10,6 +10,7 @@
 #include "image_geometry.hpp"
 #include "lanes.hpp"
 #include "minidl/core/activation.hpp"
+#include "minidl/core/tensor.hpp"
 
 namespace minidl::conv {
 
@@ -48,6 +49,30 @@ void activate_in_place(float* values, int64_t n) {
     for (int64_t i = 0; i < n; ++i) values[i] = activate(A, values[i]);
 }
 
+// The gradient of a convolution's output [N, O, L] as its backward reads it: with an activation
+// applied to that output (y), times the activation's slope there, the gradient before the
+// activation, so that it is never a tensor of its own.
+struct OutputGrad {
+  Tensor tensor;        // the gradient [N, O, L], contiguous
+  Tensor out;           // y [N, O, L], defined with an activation
+  Activation activation;
+  const float* grad = tensor.data<float>();
+  const float* output = out.defined() ? out.data<float>() : nullptr;
+
+  // Element i before the activation A (== activation).
+  template <Activation A>
+  float before_activation(int64_t i) const {
+    if constexpr (A == Activation::None) return grad[i];
+    else return grad[i] * activation_slope(A, output[i]);
+  }
+  // Elements [i, i + n) before the activation A into dst.
+  template <Activation A>
+  void row_before_activation(int64_t i, int64_t n, float* dst) const;
+};
+
+// The gradient before the activation as a tensor of its own (go.tensor itself without one).
+Tensor gradient_before_activation(const OutputGrad& go);
+
 // dst[0, n) = grad times the slope of activation A at the output y: the gradient before the
 // activation, computed as the backward reads it.
 template <Activation A>
@@ -55,6 +80,11 @@ void slope_row(const float* grad, const float* y, int64_t n, float* dst) {
   if constexpr (A == Activation::None) copy_row(grad, n, dst);
   else
     for (int64_t i = 0; i < n; ++i) dst[i] = grad[i] * activation_slope(A, y[i]);
+}
+
+template <Activation A>
+void OutputGrad::row_before_activation(int64_t i, int64_t n, float* dst) const {
+  slope_row<A>(grad + i, output ? output + i : nullptr, n, dst);
 }
 
 // Both ways work on the sample zero-padded on every side [C, Hp, Wp]: the window never leaves
