@@ -264,7 +264,9 @@ TEST(Conv2d, with_an_activation_gives_what_the_activation_after_it_gives) {
       const auto [y, dx, dw, db] = run(true);
       const auto [y_ref, dx_ref, dw_ref, db_ref] = run(false);
       EXPECT_EQ(y.to_vector(), y_ref.to_vector());
-      if (input_grad) EXPECT_EQ(dx.to_vector(), dx_ref.to_vector());
+      if (input_grad) {
+        EXPECT_EQ(dx.to_vector(), dx_ref.to_vector());
+      }
       EXPECT_EQ(dw.to_vector(), dw_ref.to_vector());
       // The fused bias gradient sums the same terms in another order.
       EXPECT_TRUE(allclose(db, db_ref, 1e-5f, 1e-5f)) << db << db_ref;
