@@ -73,18 +73,11 @@ struct OutputGrad {
 // The gradient before the activation as a tensor of its own (go.tensor itself without one).
 Tensor gradient_before_activation(const OutputGrad& go);
 
-// dst[0, n) = grad times the slope of activation A at the output y: the gradient before the
-// activation, computed as the backward reads it.
-template <Activation A>
-void slope_row(const float* grad, const float* y, int64_t n, float* dst) {
-  if constexpr (A == Activation::None) copy_row(grad, n, dst);
-  else
-    for (int64_t i = 0; i < n; ++i) dst[i] = grad[i] * activation_slope(A, y[i]);
-}
-
 template <Activation A>
 void OutputGrad::row_before_activation(int64_t i, int64_t n, float* dst) const {
-  slope_row<A>(grad + i, output ? output + i : nullptr, n, dst);
+  if constexpr (A == Activation::None) copy_row(grad + i, n, dst);
+  else
+    for (int64_t j = 0; j < n; ++j) dst[j] = grad[i + j] * activation_slope(A, output[i + j]);
 }
 
 // Both ways work on the sample zero-padded on every side [C, Hp, Wp]: the window never leaves

@@ -1,6 +1,7 @@
 // Elementwise functions and activations, each forward followed by its backward.
 #include "minidl/autograd/node.hpp"
 #include "minidl/autograd/ops.hpp"
+#include "minidl/core/activation.hpp"
 #include "minidl/core/elementwise.hpp"
 #include "minidl/core/parallel.hpp"
 #include "minidl/core/reduction.hpp"
@@ -62,7 +63,7 @@ Variable relu(const Variable& a) {
     // g * (y > 0): mlp_large's two ReLUs were a mask pass and a multiply pass each per step.
     const Tensor& y = so.get("Relu");
     gi[0] = one_pass_backward(
-        g, y, [](float gv, float yv) { return gv * (yv > 0.0f ? 1.0f : 0.0f); },
+        g, y, [](float gv, float yv) { return gv * activation_slope(Activation::ReLU, yv); },
         [&] { return minidl::mul(g, minidl::gt(y, 0.0f)); });
   });
 }
@@ -82,7 +83,7 @@ Variable sigmoid(const Variable& a) {
     // g * (s * (1 - s)): three passes and two temporaries over LeNet's largest activations before.
     const Tensor& y = so.get("Sigmoid");
     gi[0] = one_pass_backward(
-        g, y, [](float gv, float yv) { return gv * (yv * (1.0f - yv)); },
+        g, y, [](float gv, float yv) { return gv * activation_slope(Activation::Sigmoid, yv); },
         [&] { return minidl::mul(g, minidl::mul(y, minidl::rsub(y, 1.0f))); });
   });
 }
