@@ -51,6 +51,35 @@ BENCHMARK(BM_Conv2dForwardBackward)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 
+// Args: as BM_Conv2dForwardBackward, then what is fused. One LeNet block, the convolution, its
+// sigmoid and a 2x2 average pool: as three ops (0), the sigmoid fused into the convolution (1),
+// or all three as one (2: conv2d's activation and average_pool arguments, what Sequential runs).
+void BM_LeNetBlock(benchmark::State& state) {
+  const int64_t n = state.range(0), c = state.range(1), hw = state.range(2), o = state.range(3), k = state.range(4),
+                pad = state.range(5);
+  const int64_t fused = state.range(8);
+  set_num_threads(static_cast<int>(state.range(7)));
+  Variable x(random_tensor({n, c, hw, hw}, 1), state.range(6) != 0), w(random_tensor({o, c, k, k}, 2), true),
+      b(random_tensor({o}, 3), true);
+  const int64_t out = hw + 2 * pad - k + 1;
+  const Tensor g = random_tensor({n, o, out / 2, out / 2}, 4);
+  for (auto _ : state) {
+    Variable y = fused == 2   ? conv2d(x, w, b, {1, 1}, {pad, pad}, {1, 1}, 1, Activation::Sigmoid, 2)
+                 : fused == 1 ? avg_pool2d(conv2d(x, w, b, {1, 1}, {pad, pad}, {1, 1}, 1, Activation::Sigmoid), {2, 2}, {2, 2})
+                              : avg_pool2d(sigmoid(conv2d(x, w, b, {1, 1}, {pad, pad})), {2, 2}, {2, 2});
+    y.backward(g);
+    benchmark::DoNotOptimize(w.grad().data<float>());
+    x.zero_grad(), w.zero_grad(), b.zero_grad();
+  }
+}
+BENCHMARK(BM_LeNetBlock)
+    ->ArgsProduct({{256}, {1}, {28}, {6}, {5}, {2}, {0}, {1}, {0, 1, 2}})
+    ->ArgsProduct({{256}, {6}, {14}, {16}, {5}, {0}, {1}, {1}, {0, 1, 2}})
+    ->ArgNames({"N", "C", "HW", "O", "k", "pad", "dx", "threads", "fused"})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
 // The sgemm rate beside: one single-threaded cblas_sgemm of M x K @ K x N (the per-sample
 // conv2 product is 16x150 @ 150x100; 256x784 @ 784x256 is an MLP layer).
 void BM_Sgemm(benchmark::State& state) {

@@ -56,9 +56,10 @@ std::shared_ptr<BatchNorm2d> BatchNorm2d::build(BatchNormOptions& options, const
   return std::make_shared<BatchNorm2d>(options);
 }
 
-Variable BatchNorm::forward(const Variable& input) { return forward_activated(input, Activation::None); }
+Variable BatchNorm::forward(const Variable& input) { return forward_activated(input, Activation::None, 1); }
 
-Variable BatchNorm::forward_activated(const Variable& input, Activation activation) {
+Variable BatchNorm::forward_activated(const Variable& input, Activation activation, int64_t average_pool) {
+  if (average_pool != 1) return Variable();
   // A subclass's forward may differ (BatchNorm1d and BatchNorm2d only check shapes in BatchNorm's).
   if (activation != Activation::None && typeid(*this) != typeid(BatchNorm1d) && typeid(*this) != typeid(BatchNorm2d))
     return Variable();

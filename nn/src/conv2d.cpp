@@ -78,10 +78,19 @@ Variable Conv2d::forward(const Variable& input) {
   return conv2d(input, weight_, bias_, options_.stride, options_.padding, options_.dilation, options_.groups);
 }
 
-Variable Conv2d::forward_activated(const Variable& input, Activation activation) {
+Variable Conv2d::forward_activated(const Variable& input, Activation activation, int64_t average_pool) {
   if (typeid(*this) != typeid(Conv2d)) return Variable();  // a subclass's forward may differ
+  if (average_pool > 1) {
+    // A pool that does not fit the output runs apart, so that AvgPool2d reports it.
+    if (input.dim() != 4) return Variable();
+    for (size_t d = 0; d < 2; ++d) {
+      const int64_t span = options_.dilation[d] * (options_.kernel_size[d] - 1) + 1;
+      const int64_t extent = (input.size(static_cast<int64_t>(d) + 2) + 2 * options_.padding[d] - span) / options_.stride[d] + 1;
+      if (extent < average_pool) return Variable();
+    }
+  }
   return conv2d(input, weight_, bias_, options_.stride, options_.padding, options_.dilation, options_.groups,
-                activation);
+                activation, average_pool);
 }
 
 std::string Conv2d::extra_repr() const {

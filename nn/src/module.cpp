@@ -9,7 +9,7 @@
 
 namespace minidl::nn {
 
-Variable Module::forward_activated(const Variable&, Activation) { return Variable(); }
+Variable Module::forward_activated(const Variable&, Activation, int64_t) { return Variable(); }
 namespace {
 
 std::string quoted_list(const std::vector<std::string>& names) {

@@ -1,5 +1,7 @@
 #include "minidl/nn/pooling.hpp"
 
+#include <typeinfo>
+
 #include "minidl/autograd/image_ops.hpp"
 #include "minidl/core/error.hpp"
 #include "minidl/nn/conv2d.hpp"
@@ -72,6 +74,13 @@ AvgPool2d::AvgPool2d(const AvgPool2dOptions& options) : options_(with_default_st
 
 Variable AvgPool2d::forward(const Variable& input) {
   return avg_pool2d(input, options_.kernel_size, *options_.stride, options_.padding, options_.count_include_pad);
+}
+
+// A subclass may compute something else in its forward: only AvgPool2d itself is fused.
+int64_t AvgPool2d::fusable_average_pool() const {
+  const Size2& k = options_.kernel_size;
+  const bool square_tiles = k[0] == k[1] && *options_.stride == k && options_.padding == Size2{0, 0};
+  return typeid(*this) == typeid(AvgPool2d) && square_tiles ? k[0] : 1;
 }
 
 std::string AvgPool2d::extra_repr() const {

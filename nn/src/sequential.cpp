@@ -18,8 +18,15 @@ Variable Sequential::forward(const Variable& input) {
     Module& module = *children[i].second;
     if (i + 1 < children.size()) {
       const Activation next = children[i + 1].second->fusable_activation();
+      const int64_t pool = i + 2 < children.size() ? children[i + 2].second->fusable_average_pool() : 1;
+      if (next != Activation::None && pool > 1)
+        if (Variable fused = module.forward_activated(x, next, pool); fused.defined()) {
+          x = std::move(fused);
+          i += 2;
+          continue;
+        }
       if (next != Activation::None)
-        if (Variable fused = module.forward_activated(x, next); fused.defined()) {
+        if (Variable fused = module.forward_activated(x, next, 1); fused.defined()) {
           x = std::move(fused);
           ++i;
           continue;

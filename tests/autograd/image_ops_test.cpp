@@ -234,7 +234,30 @@ TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
       y.backward(g);
       return std::vector<Tensor>{y.data(), w.grad(), b.grad()};
     });
+    // With a sigmoid and a 2x2 average pool: d2l's LeNet blocks.
+    const Tensor pooled_g = random({y0.size(0), y0.size(1), y0.size(2) / 2, y0.size(3) / 2}, 25).data();
+    expect_same_for_1_and_2_threads([&] {
+      Variable x(x0.data(), true), w(w0.data(), true), b(b0.data(), true);
+      Variable y = conv2d(x, w, b, {1, 1}, padding, {1, 1}, 1, Activation::Sigmoid, 2);
+      y.backward(pooled_g);
+      return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad()};
+    });
   }
+}
+
+// A fused convolution's output and gradients (y, dx or undefined, dw, db) against those of the
+// separate ops: the same bits, but for the bias gradient, which sums the same terms in another order.
+void expect_fused_as_separate(const std::tuple<Tensor, Tensor, Tensor, Tensor>& fused,
+                              const std::tuple<Tensor, Tensor, Tensor, Tensor>& separate) {
+  const auto& [y, dx, dw, db] = fused;
+  const auto& [y_ref, dx_ref, dw_ref, db_ref] = separate;
+  EXPECT_EQ(y.shape(), y_ref.shape());
+  EXPECT_EQ(y.to_vector(), y_ref.to_vector());
+  if (dx_ref.defined()) {
+    EXPECT_EQ(dx.to_vector(), dx_ref.to_vector());
+  }
+  EXPECT_EQ(dw.to_vector(), dw_ref.to_vector());
+  EXPECT_TRUE(allclose(db, db_ref, 1e-5f, 1e-5f)) << db << db_ref;
 }
 
 TEST(Conv2d, with_an_activation_gives_what_the_activation_after_it_gives) {
@@ -261,16 +284,51 @@ TEST(Conv2d, with_an_activation_gives_what_the_activation_after_it_gives) {
         y.backward(g);
         return std::tuple{y.data(), input_grad ? x.grad() : Tensor(), w.grad(), b.grad()};
       };
-      const auto [y, dx, dw, db] = run(true);
-      const auto [y_ref, dx_ref, dw_ref, db_ref] = run(false);
-      EXPECT_EQ(y.to_vector(), y_ref.to_vector());
-      if (input_grad) {
-        EXPECT_EQ(dx.to_vector(), dx_ref.to_vector());
-      }
-      EXPECT_EQ(dw.to_vector(), dw_ref.to_vector());
-      // The fused bias gradient sums the same terms in another order.
-      EXPECT_TRUE(allclose(db, db_ref, 1e-5f, 1e-5f)) << db << db_ref;
+      expect_fused_as_separate(run(true), run(false));
     }
+}
+
+TEST(Conv2d, with_an_average_pool_gives_what_the_pool_after_it_gives) {
+  // Each way of computing the convolution with rows of 16 columns or more, which it pools
+  // itself: the direct loops (LeNet's first layer, with and without dx), the channel loops and
+  // im2col + sgemm; outputs whose last row and column fill no window (27 x 29, 17 x 17), which
+  // the pool leaves out and whose gradient is 0. Narrower rows (LeNet's second layer) are pooled
+  // by avg_pool2d after the convolution.
+  for (const auto& [x_shape, w_shape, padding, input_grad] : std::vector<std::tuple<Shape, Shape, Pair, bool>>{
+           {{9, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}, false},
+           {{9, 1, 27, 29}, {6, 1, 5, 5}, {2, 2}, true},
+           {{5, 6, 20, 20}, {16, 6, 5, 5}, {0, 0}, true},
+           {{5, 6, 21, 21}, {16, 6, 5, 5}, {0, 0}, true},
+           {{5, 17, 18, 18}, {4, 17, 3, 3}, {1, 1}, true},
+           {{9, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}, true}})
+    for (const int64_t pool : {2, 3})
+      for (const auto& [activation, apply] : std::vector<std::pair<Activation, Variable (*)(const Variable&)>>{
+               {Activation::None, nullptr}, {Activation::Sigmoid, &sigmoid}, {Activation::ReLU, &relu}}) {
+        SCOPED_TRACE(to_string(x_shape) + " pool " + std::to_string(pool) + " activation " +
+                     std::to_string(static_cast<int>(activation)));
+        const int64_t out_h = x_shape[2] + 2 * padding[0] - w_shape[2] + 1, out_w = x_shape[3] + 2 * padding[1] - w_shape[3] + 1;
+        const Tensor g = random({x_shape[0], w_shape[0], out_h / pool, out_w / pool}, 35).data();
+        const auto run = [&](bool fused) {
+          Variable x(random(x_shape, 36).data(), input_grad), w(random(w_shape, 37).data(), true),
+              b(random({w_shape[0]}, 38).data(), true);
+          Variable y;
+          if (fused) {
+            y = conv2d(x, w, b, {1, 1}, padding, {1, 1}, 1, activation, pool);
+          } else {
+            const Variable c = conv2d(x, w, b, {1, 1}, padding);
+            y = avg_pool2d(apply ? apply(c) : c, {pool, pool}, {pool, pool});
+          }
+          y.backward(g);
+          return std::tuple{y.data(), input_grad ? x.grad() : Tensor(), w.grad(), b.grad()};
+        };
+        expect_fused_as_separate(run(true), run(false));
+      }
+}
+
+TEST(Conv2d, an_average_pool_larger_than_the_output_is_a_shape_error) {
+  const Variable x = random({1, 1, 6, 20}, 39), w = random({2, 1, 3, 3}, 40);
+  EXPECT_THROW(conv2d(x, w, Variable(), {1, 1}, {0, 0}, {1, 1}, 1, Activation::Sigmoid, 5), ShapeError);
+  EXPECT_THROW(conv2d(x, w, Variable(), {1, 1}, {0, 0}, {1, 1}, 1, Activation::Sigmoid, 0), ValueError);
 }
 
 TEST(Conv2d, with_an_activation_gradients_match_finite_differences) {
@@ -285,6 +343,17 @@ TEST(Conv2d, with_an_activation_gradients_match_finite_differences) {
   const Variable x = random({2, 1, 4, 18}, 47, false);
   expect_gradcheck([&](const std::vector<Variable>& in) { return fused(Activation::Sigmoid, {1, 1})({x, in[0], in[1]}); },
                    {random({2, 1, 3, 3}, 48), random({2}, 49)});
+}
+
+TEST(Conv2d, with_an_activation_and_an_average_pool_gradients_match_finite_differences) {
+  const auto fused = [](Pair padding, int64_t pool) {
+    return [padding, pool](const std::vector<Variable>& in) {
+      return conv2d(in[0], in[1], in[2], {1, 1}, padding, {1, 1}, 1, Activation::Sigmoid, pool);
+    };
+  };
+  // The direct loops (5 x 18 outputs: the last row fills no window) and the channel loops.
+  expect_gradcheck(fused({1, 1}, 2), {random({2, 1, 5, 18}, 50), random({2, 1, 3, 3}, 51), random({2}, 52)});
+  expect_gradcheck(fused({0, 0}, 2), {random({1, 2, 8, 9}, 53), random({4, 2, 5, 5}, 54), random({4}, 55)});
 }
 
 // ---- pooling --------------------------------------------------------------------------------

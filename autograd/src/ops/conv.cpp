@@ -101,7 +101,7 @@ void for_each_gemm_run(const ConvGeometry& g, int64_t begin, int64_t end, Body&&
 
 // `kept` receives the whole batch's columns (for the weight gradient) when it is given.
 Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, const Tensor* bias, Activation activation,
-                    Tensor* kept) {
+                    const PoolAfter& pool, Tensor* kept) {
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const float* xp = x.data<float>();
   const float* bp = bias ? bias->data<float>() : nullptr;
@@ -125,6 +125,7 @@ Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, co
             for (int64_t l = 0; l < positions; ++l) dst[l] = activate(a(), src[l] + shift);
           }
       });
+      for (int64_t n = b; n < e; ++n) pool.sample_done(g, op + n * g.out_channels * positions, n);
     });
   });
   return out;
@@ -195,9 +196,16 @@ void set_conv_grads(const ConvGeometry& g, const Tensor& go, Tensor dx, Tensor d
   gi[2] = db.defined() ? std::move(db) : minidl::sum(minidl::sum(go, 2), 0);
 }
 
+// Output rows from this width up are pooled by the convolution itself; narrower ones by
+// avg_pool2d after it. Reading a narrow row back pooled (a masked vector and a call per row) cost
+// more than the pool's own passes: LeNet's second layer (10 columns) with its sigmoid and pool
+// took 3.52 ms a batch as two ops and 3.70 ms as one; its first (28 columns) 2.05 and 1.87 ms.
+constexpr int64_t kMinPooledRow = 16;
+
 // A way to compute a convolution without im2col + sgemm: from x and the weight [O, C*kh*kw].
 struct DirectLoops {
-  Tensor (*forward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor* bias, Activation);
+  Tensor (*forward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const Tensor* bias, Activation,
+                    const PoolAfter&);
   void (*backward)(const ConvGeometry&, const Tensor& x, const Tensor& weight, const OutputGrad& go, Tensor* dx,
                    Tensor* dw, Tensor* db);
 };
@@ -214,13 +222,16 @@ std::optional<DirectLoops> direct_loops_for(const ConvGeometry& g) {
 namespace conv {
 
 Tensor gradient_before_activation(const OutputGrad& go) {
-  if (go.activation == Activation::None) return go.tensor;
-  Tensor out = Tensor::empty(go.tensor.shape());
+  if (go.activation == Activation::None && go.pool == 1) return go.tensor;
+  const Shape& shape = go.tensor.shape();
+  const int64_t positions = go.pool == 1 ? shape[2] : go.out_h * go.out_w;
+  Tensor out = Tensor::empty({shape[0], shape[1], positions});
   float* op = out.data<float>();
   with_activation(go.activation, [&](auto a) {
-    parallel_for(out.numel(), kGrainSize, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) op[i] = go.before_activation<a()>(i);
-    });
+    parallel_for(shape[0] * shape[1], std::max<int64_t>(1, kGrainSize / std::max<int64_t>(positions, 1)),
+                 [&](int64_t b, int64_t e) {
+                   for (int64_t p = b; p < e; ++p) go.plane_before_activation<a()>(p, op + p * positions);
+                 });
   });
   return out;
 }
@@ -229,39 +240,56 @@ Tensor gradient_before_activation(const OutputGrad& go) {
 
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
                 std::array<int64_t, 2> padding, std::array<int64_t, 2> dilation, int64_t groups,
-                Activation activation) {
+                Activation activation, int64_t average_pool) {
   const ConvGeometry g = conv_geometry(x.data(), weight.data(), bias.defined() ? &bias.data() : nullptr, stride,
                                        padding, dilation, groups);
+  if (average_pool < 1) throw ValueError("conv2d: average_pool must be >= 1, got " + std::to_string(average_pool));
+  if (average_pool > g.out_h || average_pool > g.out_w)
+    throw ShapeError("conv2d: average_pool " + std::to_string(average_pool) + " is larger than the output " +
+                     std::to_string(g.out_h) + "x" + std::to_string(g.out_w));
+  if (average_pool > 1 && g.out_w < kMinPooledRow)
+    return avg_pool2d(conv2d(x, weight, bias, stride, padding, dilation, groups, activation), {average_pool, average_pool},
+                      {average_pool, average_pool});
   const Tensor xc = x.data().contiguous();
   const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});
   const Tensor bc = bias.defined() ? bias.data().contiguous() : Tensor();
+  const int64_t k = average_pool;
+  Tensor pooled = k == 1 ? Tensor() : Tensor::empty({g.batch, g.out_channels, g.out_h / k, g.out_w / k});
+  const PoolAfter pool{k, k == 1 ? nullptr : pooled.data<float>()};
+  // The op's output: y (the activation's output, which the backward reads the slope from), or
+  // with a pool the pooled y.
+  const auto result = [&](Tensor y) { return k == 1 ? std::move(y) : pooled; };
+  const auto output_grad = [g, activation, k](const Tensor& grad, const Tensor& y) {
+    const Tensor go = grad.contiguous().view({g.batch, g.out_channels, (g.out_h / k) * (g.out_w / k)});
+    return OutputGrad{go, y.defined() ? y.view({g.batch, g.out_channels, g.positions()}) : Tensor(), activation, k,
+                      g.out_h, g.out_w};
+  };
   static constexpr const char* name = "Conv2d";
   if (const std::optional<DirectLoops> loops = direct_loops_for(g)) {
-    Tensor out = loops->forward(g, xc, w2, bias.defined() ? &bc : nullptr, activation);
+    Tensor out = loops->forward(g, xc, w2, bias.defined() ? &bc : nullptr, activation, pool);
     const SavedTensor saved_out = activation == Activation::None ? SavedTensor() : SavedTensor(out);
-    return record(name, std::move(out), {&x, &weight, &bias},
-                  [g, loops = *loops, activation, sx = SavedTensor(xc), sw = SavedTensor(w2), saved_out](
+    return record(name, result(std::move(out)), {&x, &weight, &bias},
+                  [g, loops = *loops, activation, output_grad, sx = SavedTensor(xc), sw = SavedTensor(w2), saved_out](
                       const Tensor& grad, Grads gi, const Node& node) {
-                    const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
-                    const Tensor y = activation == Activation::None ? Tensor() : saved_out.get(name).view(go.shape());
+                    const OutputGrad go =
+                        output_grad(grad, activation == Activation::None ? Tensor() : saved_out.get(name));
                     Tensor dx, dw, db;
-                    loops.backward(g, sx.get(name), sw.get(name), OutputGrad{go, y, activation},
-                                   node.needs_input_grad(0) ? &dx : nullptr, node.needs_input_grad(1) ? &dw : nullptr,
-                                   node.needs_input_grad(2) ? &db : nullptr);
-                    set_conv_grads(g, go, std::move(dx), std::move(dw), std::move(db), gi, node);
+                    loops.backward(g, sx.get(name), sw.get(name), go, node.needs_input_grad(0) ? &dx : nullptr,
+                                   node.needs_input_grad(1) ? &dw : nullptr, node.needs_input_grad(2) ? &db : nullptr);
+                    set_conv_grads(g, go.tensor, std::move(dx), std::move(dw), std::move(db), gi, node);
                   });
   }
   // The forward's columns are all the weight gradient needs (x itself is not saved).
   const bool keep_columns = should_record({&x, &weight, &bias}) && weight.requires_grad();
   Tensor columns;
-  Tensor out = conv_forward(g, xc, w2, bias.defined() ? &bc : nullptr, activation, keep_columns ? &columns : nullptr);
+  Tensor out =
+      conv_forward(g, xc, w2, bias.defined() ? &bc : nullptr, activation, pool, keep_columns ? &columns : nullptr);
   const SavedTensor saved_out = activation == Activation::None ? SavedTensor() : SavedTensor(out);
-  return record(name, std::move(out), {&x, &weight, &bias},
-                [g, activation, sw = SavedTensor(w2), columns, saved_out](const Tensor& grad, Grads gi,
-                                                                          const Node& node) {
-                  const Tensor go = grad.contiguous().view({g.batch, g.out_channels, g.positions()});
-                  const Tensor y = activation == Activation::None ? Tensor() : saved_out.get(name).view(go.shape());
-                  const Tensor before = gradient_before_activation(OutputGrad{go, y, activation});
+  return record(name, result(std::move(out)), {&x, &weight, &bias},
+                [g, activation, output_grad, sw = SavedTensor(w2), columns, saved_out](const Tensor& grad, Grads gi,
+                                                                                       const Node& node) {
+                  const Tensor before = gradient_before_activation(
+                      output_grad(grad, activation == Activation::None ? Tensor() : saved_out.get(name)));
                   Tensor dx = node.needs_input_grad(0) ? Tensor::zeros({g.batch, g.channels, g.height, g.width}) : Tensor();
                   Tensor dw;
                   const bool weight_grad = node.needs_input_grad(1);

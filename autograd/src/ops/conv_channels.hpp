@@ -10,9 +10,10 @@ namespace minidl::conv {
 bool channel_loops_fit(const ConvGeometry& g);
 
 /// out [N, O, H', W'] = activation(the convolution of x [N, C, H, W] (contiguous) with weight
-/// [O, C*kh*kw] plus bias (or none)), the activation applied to each sample's output in cache.
+/// [O, C*kh*kw] plus bias (or none)), the activation applied to each sample's output in cache,
+/// then the sample pooled by `pool`.
 Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
-                             Activation activation);
+                             Activation activation, const PoolAfter& pool = {});
 
 /// dx [N, C, H, W], dw [O, C*kh*kw] and db [O] (each may be null) for the output's gradient go
 /// (the activation's slope applied as it is read). The weight and bias gradients are summed per

@@ -103,13 +103,13 @@ struct PassGradient {
     return values.data() + (q * g.out_channels + o) * kPassWidth;
   }
 
-  // From the sample at element `sample` of the output gradient: before the activation A.
+  // From sample n of the output gradient: before the activation A.
   template <Activation A>
-  void fill(const ConvGeometry& g, const OutputGrad& go, int64_t sample) {
+  void fill(const ConvGeometry& g, const OutputGrad& go, int64_t n) {
     for (int64_t o = 0; o < g.out_channels; ++o)
       for (int64_t row = 0; row < g.out_h; ++row)
         for (int64_t q = 0; q < passes; ++q)
-          go.row_before_activation<A>(sample + (o * g.out_h + row) * g.out_w + q * kPassWidth,
+          go.row_before_activation<A>(n * g.out_channels + o, row, q * kPassWidth,
                                       std::min(kPassWidth, g.out_w - q * kPassWidth),
                                       values.data() + row * row_stride + (q * g.out_channels + o) * kPassWidth);
   }
@@ -179,8 +179,7 @@ std::vector<float> weight_grad_chunk(const ConvGeometry& g, const float* x, cons
   PassGradient grad(g);
   for (int64_t n = begin; n < end; ++n) {
     const float* in = p.fill(g, x + n * g.sample_size(), padded);
-    const int64_t sample = n * g.out_channels * g.positions();
-    grad.fill<A>(g, go, sample);
+    grad.fill<A>(g, go, n);
     if (bias) grad.add_channel_sums(g, bias_sums.data());
     for (int64_t c = 0; c < g.channels; ++c)
       for (int64_t ki = 0; ki < g.kh; ++ki)
@@ -251,7 +250,7 @@ bool direct_fits(const ConvGeometry& g) {
 }
 
 Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
-                      Activation activation) {
+                      Activation activation, const PoolAfter& pool) {
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const float* xp = x.data<float>();
   const float* wp = weight.data<float>();
@@ -271,6 +270,7 @@ Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weig
                                     std::min(kPassWidth, g.out_w - x));
         });
         activate_in_place<a()>(sample_out, g.out_channels * g.positions());
+        pool.sample_done(g, sample_out, n);
       }
     });
   });

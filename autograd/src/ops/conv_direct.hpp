@@ -11,9 +11,10 @@ namespace minidl::conv {
 bool direct_fits(const ConvGeometry& g);
 
 /// out [N, O, H', W'] = activation(the convolution of x [N, C, H, W] (contiguous) with weight
-/// [O, C*kh*kw] plus bias (or none)), the activation applied as the sums are written.
+/// [O, C*kh*kw] plus bias (or none)), the activation applied as the sums are written; then
+/// each sample pooled by `pool` while it is in cache.
 Tensor direct_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,
-                      Activation activation);
+                      Activation activation, const PoolAfter& pool = {});
 
 /// dx [N, C, H, W], dw [O, C*kh*kw] and db [O] (each may be null) for the output's gradient go.
 /// The weight and bias gradients read go times the activation's slope as they fill their

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 #if defined(__AVX2__)
 #include <immintrin.h>
 #endif
@@ -75,6 +76,17 @@ inline void store_first(float* p, const Lanes& v, int64_t n) {
 #else
   std::memcpy(p, &v, static_cast<size_t>(n) * sizeof(float));
 #endif
+}
+
+/// Lanes 2i and 2i + 1 = p[i]: each of the first (n + 1) / 2 floats at p twice, side by side
+/// (the lanes from n on are not meant); reads nothing past them.
+template <size_t... I>
+constexpr Mask pair_lanes(std::index_sequence<I...>) {
+  return Mask{static_cast<int32_t>(I / 2)...};
+}
+inline Lanes doubled(const float* p, int64_t n) {
+  constexpr Mask kPairs = pair_lanes(std::make_index_sequence<kLanes>{});
+  return __builtin_shuffle(load_first(p, (n + 1) / 2), kPairs);
 }
 
 inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }

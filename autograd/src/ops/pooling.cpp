@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "average_pairs.hpp"
 #include "image_geometry.hpp"
 #include "minidl/autograd/image_ops.hpp"
 #include "minidl/autograd/node.hpp"
@@ -119,14 +120,11 @@ void with_stride(int64_t stride, Body&& body) {
 void average_uniform(const Windows& w, const float* plane, int64_t width, float* out) {
   const float scale = w.list.front().scale;
   if (w.kernel == Pair{2, 2} && w.stride == Pair{2, 2}) {
-    // d2l's pooling, as one loop a row that GCC vectorises with its stride-2 loads (the loops
-    // below run four passes over each output row); the same sums in the same order, 0 first.
+    // d2l's pooling, in vectors (the loops below run four passes over each output row); the
+    // same sums in the same order, 0 first.
     for (int64_t oy = 0; oy < w.out_h; ++oy) {
       const float* r0 = plane + 2 * oy * width;
-      const float* r1 = r0 + width;
-      float* o = out + oy * w.out_w;
-      for (int64_t ox = 0; ox < w.out_w; ++ox)
-        o[ox] = ((((0.0f + r0[2 * ox]) + r0[2 * ox + 1]) + r1[2 * ox]) + r1[2 * ox + 1]) * scale;
+      image::average_pairs(r0, r0 + width, w.out_w, scale, out + oy * w.out_w);
     }
     return;
   }

@@ -13,11 +13,13 @@ namespace minidl {
 /// per sample, parallel over the batch; the weight gradient is summed over fixed batch chunks.
 /// With an activation, the result is activation(conv2d(...)), the same bits as the two ops, in
 /// one pass: the activation is applied as the output is written, and its slope as the backward
-/// reads the gradient.
+/// reads the gradient. With average_pool = k > 1 as well, the result is
+/// avg_pool2d(activation(conv2d(...)), k, k): each sample pooled while it is in cache, and the
+/// pooled gradient spread over its windows as the backward reads it (the same bits as the ops).
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias = Variable(),
                 std::array<int64_t, 2> stride = {1, 1}, std::array<int64_t, 2> padding = {0, 0},
                 std::array<int64_t, 2> dilation = {1, 1}, int64_t groups = 1,
-                Activation activation = Activation::None);
+                Activation activation = Activation::None, int64_t average_pool = 1);
 
 /// F.max_pool2d on x [N, C, H, W] (floor mode; implicit -inf padding of at most half the kernel).
 Variable max_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,

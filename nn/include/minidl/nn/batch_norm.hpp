@@ -35,7 +35,7 @@ class BatchNorm : public Module {
   using Options = BatchNormOptions;
   Variable forward(const Variable& input) override;
   /// batch_norm with the activation applied as the output is written (see Module).
-  Variable forward_activated(const Variable& input, Activation activation) override;
+  Variable forward_activated(const Variable& input, Activation activation, int64_t average_pool) override;
   std::string extra_repr() const override;
   const Tensor& running_mean() const { return running_mean_; }
   const Tensor& running_var() const { return running_var_; }

@@ -54,7 +54,7 @@ class Conv2d : public Module {
   /// x [N, in_channels, H, W] -> [N, out_channels, H', W'].
   Variable forward(const Variable& input) override;
   /// conv2d with the activation applied as the output is written (see Module).
-  Variable forward_activated(const Variable& input, Activation activation) override;
+  Variable forward_activated(const Variable& input, Activation activation, int64_t average_pool) override;
   std::string name() const override { return "Conv2d"; }
   std::string extra_repr() const override;
 

@@ -43,10 +43,14 @@ class Module {
   /// The activation this module computes, when the module before it may apply it to its own
   /// output as it writes it (Sigmoid, ReLU); Activation::None for every other module.
   virtual Activation fusable_activation() const { return Activation::None; }
-  /// activation(forward(input)) in one pass over the output, the same bits as the two modules,
-  /// where this module can (Conv2d); an undefined Variable where it cannot. Sequential runs a
-  /// module and the activation after it this way.
-  virtual Variable forward_activated(const Variable& input, Activation activation);
+  /// The k of the k x k average pool with stride k and no padding this module computes, when the
+  /// layer and activation before it may pool their own output (AvgPool2d); 1 for every other module.
+  virtual int64_t fusable_average_pool() const { return 1; }
+  /// activation(forward(input)), then averaged over average_pool x average_pool windows when
+  /// that is > 1, in one op with the same bits as the modules one after the other, where this
+  /// module can (Conv2d; BatchNorm without a pool); an undefined Variable where it cannot.
+  /// Sequential runs a layer and the activation (and average pool) after it this way.
+  virtual Variable forward_activated(const Variable& input, Activation activation, int64_t average_pool);
 
   /// The type name, as PyTorch prints it: "Linear", "ReLU", "Sequential".
   virtual std::string name() const = 0;

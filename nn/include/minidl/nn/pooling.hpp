@@ -70,6 +70,8 @@ class AvgPool2d : public Module {
   static std::shared_ptr<AvgPool2d> build(AvgPool2dOptions& options, const LayerInput& input);
   explicit AvgPool2d(const AvgPool2dOptions& options);
   Variable forward(const Variable& input) override;
+  /// k for square k x k windows with stride k and no padding (d2l's pooling), else 1.
+  int64_t fusable_average_pool() const override;
   std::string name() const override { return "AvgPool2d"; }
   std::string extra_repr() const override;
 
