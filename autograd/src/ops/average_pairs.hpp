@@ -13,11 +13,11 @@
 namespace minidl::image {
 
 namespace detail {
-// The lanes 2i + parity of the pair of vectors (a, b) as one vector (__builtin_shuffle counts
-// b's lanes after a's).
-template <size_t... I>
-constexpr lanes::Mask every_other(int32_t parity, std::index_sequence<I...>) {
-  return lanes::Mask{static_cast<int32_t>(2 * I + static_cast<size_t>(parity))...};
+// The lanes 2i + Parity of the pair of vectors (a, b) as one vector (__builtin_shufflevector, which
+// GCC and clang both take, counts b's lanes after a's).
+template <int Parity, size_t... I>
+lanes::Lanes every_other(const lanes::Lanes& a, const lanes::Lanes& b, std::index_sequence<I...>) {
+  return __builtin_shufflevector(a, b, static_cast<int>(2 * I + Parity)...);
 }
 }  // namespace detail
 
@@ -27,12 +27,11 @@ constexpr lanes::Mask every_other(int32_t parity, std::index_sequence<I...>) {
 inline void average_pairs(const float* r0, const float* r1, int64_t n, float scale, float* out) {
   using lanes::kLanes;
   using lanes::Lanes;
-  constexpr lanes::Mask kEven = detail::every_other(0, std::make_index_sequence<kLanes>{});
-  constexpr lanes::Mask kOdd = detail::every_other(1, std::make_index_sequence<kLanes>{});
+  constexpr auto kAll = std::make_index_sequence<kLanes>{};
   const auto pooled = [&](Lanes a0, Lanes a1, Lanes b0, Lanes b1) {
-    return ((((Lanes{} + __builtin_shuffle(a0, a1, kEven)) + __builtin_shuffle(a0, a1, kOdd)) +
-             __builtin_shuffle(b0, b1, kEven)) +
-            __builtin_shuffle(b0, b1, kOdd)) *
+    return ((((Lanes{} + detail::every_other<0>(a0, a1, kAll)) + detail::every_other<1>(a0, a1, kAll)) +
+             detail::every_other<0>(b0, b1, kAll)) +
+            detail::every_other<1>(b0, b1, kAll)) *
            scale;
   };
   int64_t x = 0;

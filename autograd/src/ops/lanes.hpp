@@ -78,15 +78,15 @@ inline void store_first(float* p, const Lanes& v, int64_t n) {
 #endif
 }
 
+/// Lanes 2i and 2i + 1 = v[i] (__builtin_shufflevector, which GCC and clang both take).
+template <size_t... I>
+Lanes doubled_lanes(const Lanes& v, std::index_sequence<I...>) {
+  return __builtin_shufflevector(v, v, static_cast<int>(I / 2)...);
+}
 /// Lanes 2i and 2i + 1 = p[i]: each of the first (n + 1) / 2 floats at p twice, side by side
 /// (the lanes from n on are not meant); reads nothing past them.
-template <size_t... I>
-constexpr Mask pair_lanes(std::index_sequence<I...>) {
-  return Mask{static_cast<int32_t>(I / 2)...};
-}
 inline Lanes doubled(const float* p, int64_t n) {
-  constexpr Mask kPairs = pair_lanes(std::make_index_sequence<kLanes>{});
-  return __builtin_shuffle(load_first(p, (n + 1) / 2), kPairs);
+  return doubled_lanes(load_first(p, (n + 1) / 2), std::make_index_sequence<kLanes>{});
 }
 
 inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
