@@ -6,6 +6,7 @@
 //
 //   end_to_end [--minidl build/bin/minidl] [--json build/bench.json] [--python python3] [--quick]
 //              [--only TEXT]   (only the workloads whose config path contains TEXT)
+#include <CLI/CLI.hpp>
 #include <cblas.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -197,14 +198,13 @@ double memcpy_seconds(size_t bytes) {
 int main(int argc, char** argv) {
   std::string minidl = "build/bin/minidl", json_path = "build/bench.json", python, only;
   bool quick = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--minidl" && i + 1 < argc) minidl = argv[++i];
-    else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
-    else if (a == "--python" && i + 1 < argc) python = argv[++i];
-    else if (a == "--quick") quick = true;
-    else if (a == "--only" && i + 1 < argc) only = argv[++i];
-  }
+  CLI::App app{"End-to-end timings of the shipped workloads, beside the sgemm peak and PyTorch"};
+  app.add_option("--minidl", minidl, "the minidl command to time")->capture_default_str();
+  app.add_option("--json", json_path, "where to write the results as JSON")->capture_default_str();
+  app.add_option("--python", python, "a Python with torch, to time the PyTorch peers beside");
+  app.add_flag("--quick", quick, "the small workloads only");
+  app.add_option("--only", only, "only the workloads whose config path contains this text");
+  CLI11_PARSE(app, argc, argv);
   const fs::path scratch = fs::temp_directory_path() / ("minidl-bench-" + std::to_string(getpid()));
   json report;
   // The kernels minidl runs, chosen before the sgemm peak is measured so the peak is theirs.

@@ -83,18 +83,24 @@ Variable Conv2d::forward_activated(const Variable& input, Activation activation,
   if (average_pool > 1) {
     // A pool that does not fit the output runs apart, so that AvgPool2d reports it.
     if (input.dim() != 4) return Variable();
-    for (size_t d = 0; d < 2; ++d) {
-      const int64_t span = options_.dilation[d] * (options_.kernel_size[d] - 1) + 1;
-      const int64_t extent = (input.size(static_cast<int64_t>(d) + 2) + 2 * options_.padding[d] - span) / options_.stride[d] + 1;
-      if (extent < average_pool) return Variable();
-    }
+    for (size_t d = 0; d < 2; ++d)
+      if (conv_output_size(input.size(static_cast<int64_t>(d) + 2), options_.kernel_size[d], options_.stride[d],
+                           options_.padding[d], options_.dilation[d]) < average_pool)
+        return Variable();
   }
   return conv2d(input, weight_, bias_, options_.stride, options_.padding, options_.dilation, options_.groups,
                 activation, average_pool);
 }
 
 std::string Conv2d::extra_repr() const {
-  const auto pair = [](const Size2& s) { return "(" + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ")"; };
+  const auto pair = [](const Size2& s) {
+    // Appended, not "(" + ...: GCC 12 warns falsely (-Wrestrict) on that form once it is inlined.
+    std::string text = "(";
+    text += std::to_string(s[0]);
+    text += ", ";
+    text += std::to_string(s[1]);
+    return text += ")";
+  };
   std::string text = std::to_string(*options_.in_channels) + ", " + std::to_string(options_.out_channels) +
                      ", kernel_size=" + pair(options_.kernel_size) + ", stride=" + pair(options_.stride);
   if (options_.padding != Size2{0, 0}) text += ", padding=" + pair(options_.padding);
