@@ -1,6 +1,7 @@
 #pragma once
 // EpochStream: the batches of one epoch of a DataLoader, from its current position, assembled
 // either on demand (prefetch 0) or ahead of time by one producer thread into a ring of buffers.
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -39,6 +40,12 @@ class EpochStream {
   void produce(int64_t first);
   void take(int64_t batch);
   void finish_epoch();
+  // Whether the producer's next `refill_` batches (or those left) have free slots; under mutex_.
+  // The batch the consumer waits for is always among them, so neither waits for the other.
+  bool slots_free() const {
+    const int64_t last = std::min(next_ + refill_, end_) - 1;
+    return last < released_ + static_cast<int64_t>(slots_.size());
+  }
 
   DataLoader* loader_;
   std::shared_ptr<const Dataset> dataset_;
@@ -50,12 +57,15 @@ class EpochStream {
   int64_t batch_rows_;  // rows of a batch buffer
 
   std::vector<Slot> slots_;
+  int64_t refill_;  // batches the producer assembles per wake-up: half the batches it may hold ahead
 
   // Shared with the producer thread, under mutex_.
   std::mutex mutex_;
   std::condition_variable changed_;
   int64_t released_ = 0;  // batches below this are no longer used by the consumer
   int64_t ready_ = 0;     // batches below this are assembled
+  int64_t next_ = 0;       // the batch the producer assembles next
+  bool producer_waiting_ = false;
   bool cancelled_ = false;
   std::exception_ptr error_;
   std::thread producer_;

@@ -39,12 +39,14 @@ using Clock = std::chrono::steady_clock;
 // Handing a batch to and from the prefetch thread costs a few microseconds of wake-ups; a
 // small batch is gathered faster than that on the training thread itself. A batch never holds
 // more rows than the dataset, whatever batch_size says; the product is taken in double, which
-// cannot overflow and is exact enough for a threshold.
+// cannot overflow and is exact enough for a threshold. Six batches ahead: the producer refills
+// three at a time, so it is woken every third step.
 int prefetch_depth(const data::Dataset& dataset, int64_t batch_size) {
   constexpr double kPrefetchFromBytes = 256 * 1024;
+  constexpr int kBatchesAhead = 6;
   const int64_t rows = std::min(batch_size, dataset.size());
   const double bytes = static_cast<double>(rows) * static_cast<double>(dataset.feature_shape().numel()) * 4.0;
-  return bytes >= kPrefetchFromBytes ? 2 : 0;
+  return bytes >= kPrefetchFromBytes ? kBatchesAhead : 0;
 }
 
 // "nan", "inf" or "-inf", the same for any NaN's sign.

@@ -206,14 +206,14 @@ TEST(DataLoader, BatchesAreBitwiseIdenticalForAnyThreadCountAndPrefetchDepth) {
   const std::vector<float> reference = collect(1, 0);
   EXPECT_EQ(reference.size(), 2u * 2000 * 301);
   for (int threads : {1, 2})
-    for (int prefetch : {0, 1, 4})
+    for (int prefetch : {0, 1, 4, 6, 7})  // 4 and more: the producer refills two or three at a time
       EXPECT_TRUE(collect(threads, prefetch) == reference) << threads << " threads, prefetch " << prefetch;
   set_num_threads(threads_before);
 }
 
 TEST(DataLoader, EarlyBreakWithBatchesInFlightReturnsPromptly) {
   const TensorDataset dataset(Tensor::zeros({5000, 64}), Tensor::zeros({5000}));
-  for (int prefetch : {0, 1, 4}) {
+  for (int prefetch : {0, 1, 4, 6}) {
     DataLoader loader(dataset, {.batch_size = 10, .shuffle = true, .prefetch = prefetch});
     for (int round = 0; round < 20; ++round)
       for (auto& batch : loader) {
@@ -250,7 +250,7 @@ class FailingDataset : public TensorDataset {
 };
 
 TEST(DataLoader, AnErrorAssemblingABatchIsRethrownOnTheLoopThread) {
-  for (int prefetch : {0, 2}) {
+  for (int prefetch : {0, 2, 6}) {
     DataLoader loader(FailingDataset(20, 13), {.batch_size = 4, .prefetch = prefetch});
     int64_t delivered = 0;
     try {
