@@ -1,5 +1,6 @@
 #include "minidl/experiment/config_node.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -60,6 +61,18 @@ bool is_int_text(const YAML::Node& n) {
   const std::string& s = n.Scalar();
   const size_t start = !s.empty() && (s[0] == '+' || s[0] == '-') ? 1 : 0;
   return s.size() > start && s.find_first_not_of("0123456789", start) == std::string::npos;
+}
+
+// " (list elements are named by index: 'model.0')" for a key written as Python indexes a list,
+// "model[0]", when `map` holds a list under "model"; else "".
+std::string index_hint(const std::string& key, const YAML::Node& map) {
+  const size_t open = key.find('[');
+  if (open == 0 || open == std::string::npos || key.back() != ']' || key.size() < open + 3) return "";
+  const std::string name = key.substr(0, open), index = key.substr(open + 1, key.size() - open - 2);
+  if (index.find_first_not_of("0123456789") != std::string::npos) return "";
+  const YAML::Node value = map[name];
+  if (!value.IsDefined() || !value.IsSequence()) return "";
+  return " (list elements are named by index: '" + name + "." + index + "')";
 }
 
 std::string join_path(const std::string& parent, const std::string& key) {
@@ -214,7 +227,8 @@ void ConfigNode::check_keys(std::span<const std::string> known) const {
     if (found) continue;
     const std::string where = path_.empty() ? "the config" : "'" + path_ + "'";
     const Location loc = source_->locate(join_path(path_, key), kv.first.Mark());
-    throw ConfigError(loc, "unknown key '" + key + "' in " + where + did_you_mean(key, known) +
+    const std::string hint = index_hint(key, node_);
+    throw ConfigError(loc, "unknown key '" + key + "' in " + where + (hint.empty() ? did_you_mean(key, known) : hint) +
                                "; known keys: " + join_names(known));
   }
 }

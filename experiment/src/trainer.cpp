@@ -265,7 +265,7 @@ void record_best(const BestEpoch& best, TrainResult& result) {
 
 // "iris: 20 epochs, train_loss 0.05, val_loss 0.06, ..., 0.1s training (9000 samples/s) -> runs/iris".
 std::string final_line(const std::string& name, const TrainResult& result) {
-  std::string line = fmt::format("{}: {} epochs{}, train_loss {:.6g}", name, result.epochs,
+  std::string line = fmt::format("{}: {} epoch{}{}, train_loss {:.6g}", name, result.epochs, result.epochs == 1 ? "" : "s",
                                  result.stopped_early ? " (stopped early)" : "", result.last.train_loss);
   if (result.last.val_loss) line += fmt::format(", val_loss {:.6g}", *result.last.val_loss);
   if (result.last.val_accuracy) line += fmt::format(", val_accuracy {:.4f}", *result.last.val_accuracy);

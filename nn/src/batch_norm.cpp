@@ -12,9 +12,14 @@ namespace minidl::nn {
 
 namespace {
 
-std::string dims_text(std::initializer_list<size_t> sample_dims) {
+// "[C] or [C, L]": the sample shapes a BatchNorm of these sample dims takes, as PyTorch names them.
+std::string sample_shapes_text(std::initializer_list<size_t> sample_dims) {
+  static const char* const kShapes[] = {"[]", "[C]", "[C, L]", "[C, H, W]", "[C, D, H, W]"};
   std::string text;
-  for (size_t d : sample_dims) text += (text.empty() ? "" : " or ") + std::to_string(d + 1);
+  for (size_t d : sample_dims) {
+    if (!text.empty()) text += " or ";
+    text += kShapes[std::min<size_t>(d, 4)];
+  }
   return text;
 }
 
@@ -36,8 +41,7 @@ void BatchNorm::infer_features(BatchNormOptions& options, std::string_view layer
                                std::initializer_list<size_t> sample_dims, const LayerInput& input) {
   if (std::find(sample_dims.begin(), sample_dims.end(), input.shape.size()) == sample_dims.end())
     throw OptionError(std::string(layer), "num_features",
-                      "needs samples of " + dims_text(sample_dims) + " dims, but " + input.source + " has shape " +
-                          to_string(input.shape));
+                      "needs " + sample_shapes_text(sample_dims) + " samples, got " + input.source);
   const int64_t channels = input.shape[0];
   if (options.num_features && *options.num_features != channels)
     throw OptionError(std::string(layer), "num_features",

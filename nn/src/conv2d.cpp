@@ -18,7 +18,7 @@ int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad
 std::shared_ptr<Conv2d> Conv2d::build(Conv2dOptions& options, const LayerInput& input) {
   if (input.shape.size() != 3)
     throw OptionError("conv2d", "in_channels",
-                      "needs [C, H, W] samples, but " + input.source + " has shape " + to_string(input.shape) +
+                      "needs [C, H, W] samples, got " + input.source +
                           " (image data, or a layer that keeps the image shape, must come before it)");
   const int64_t channels = input.shape[0];
   if (options.in_channels && *options.in_channels != channels)

@@ -27,7 +27,7 @@ std::shared_ptr<LayerNorm> LayerNorm::build(LayerNormOptions& options, const Lay
     if (!fits)
       throw OptionError("layer_norm", "normalized_shape",
                         "normalized_shape " + OptionTraits<std::vector<int64_t>>::format(options.normalized_shape) +
-                            " must be the trailing dims of " + input.source + ", shape " + to_string(input.shape));
+                            " must be the trailing dims of " + input.source);
   }
   return std::make_shared<LayerNorm>(options);
 }

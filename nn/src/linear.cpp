@@ -14,8 +14,7 @@ namespace minidl::nn {
 std::shared_ptr<Linear> Linear::build(LinearOptions& options, const LayerInput& input) {
   if (input.shape.empty())
     throw OptionError("linear", "in",
-                      "needs inputs with a feature dimension, but " + input.source + " has shape " +
-                          to_string(input.shape));
+                      "needs samples with a feature dimension, got " + input.source);
   const int64_t features = input.shape.back();
   if (options.in && *options.in != features)
     throw OptionError("linear", "in",

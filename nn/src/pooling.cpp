@@ -18,7 +18,7 @@ void check_window(std::string_view layer, const Size2& kernel, const Size2& stri
                   const LayerInput& input) {
   if (input.shape.size() != 3)
     throw OptionError(std::string(layer), "kernel_size",
-                      "needs [C, H, W] samples, but " + input.source + " has shape " + to_string(input.shape));
+                      "needs [C, H, W] samples, got " + input.source);
   for (int d = 0; d < 2; ++d) {
     if (2 * padding[d] > kernel[d])
       throw OptionError(std::string(layer), "padding",
@@ -91,7 +91,7 @@ std::shared_ptr<AdaptiveAvgPool2d> AdaptiveAvgPool2d::build(AdaptiveAvgPool2dOpt
                                                             const LayerInput& input) {
   if (input.shape.size() != 3)
     throw OptionError("adaptive_avg_pool2d", "output_size",
-                      "needs [C, H, W] samples, but " + input.source + " has shape " + to_string(input.shape));
+                      "needs [C, H, W] samples, got " + input.source);
   return std::make_shared<AdaptiveAvgPool2d>(options);
 }
 

@@ -54,6 +54,8 @@ TEST(Cli, QuietPrintsTheFinalLineOnly) {
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.output.find("epoch 1/3"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.rfind("linreg: 3 epochs, train_loss ", 0), 0u) << r.output;
+  const Result one = cli("train configs/linreg.yaml --quiet train.epochs=1 output=" + scratch("quiet_one"));
+  EXPECT_EQ(one.output.rfind("linreg: 1 epoch, train_loss ", 0), 0u) << one.output;
 }
 
 TEST(Cli, ResumeContinuesToTheConfiguredEpochs) {

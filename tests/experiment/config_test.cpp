@@ -142,6 +142,14 @@ TEST(ConfigErrors, OptionRejectedByOptimNamesItsPlace) {
             "exp.yaml:13:29: optimizer.lr: Adam: option lr must be >= 0, got -1");
 }
 
+TEST(ConfigErrors, AListIndexedAsInPythonIsNamedAsOverridesNameIt) {
+  const std::string message = error_of(kDigits, {"model[0].out=64"});
+  EXPECT_EQ(message.rfind("override 'model[0].out=64': unknown key 'model[0]' in the config", 0), 0u) << message;
+  EXPECT_NE(message.find("'model.0'"), std::string::npos) << message;
+  // Only a list gets the hint: the optimizer is a map.
+  EXPECT_EQ(error_of(kDigits, {"optimizer[0]=1"}).find("named by index"), std::string::npos);
+}
+
 TEST(ConfigErrors, MissingSectionNamesTheMap) {
   std::string text = kDigits;
   text.erase(text.find("loss:"), std::string("loss: cross_entropy\n").size());

@@ -81,4 +81,31 @@ TEST(ImageLayers, AKernelThatDoesNotFitIsAnErrorAtTheLayer) {
   EXPECT_NE(e->problem().find("does not fit"), std::string::npos) << e->what();
 }
 
+// How many times `part` occurs in `text`.
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  return count;
+}
+
+TEST(ImageLayers, ALayerGivenSamplesOfTheWrongShapeSaysWhichItTakesAndWhatItGot) {
+  if (!fashion_mnist_present()) GTEST_SKIP() << "dataset-fashion-mnist is not installed (make deps installs it)";
+  struct Case {
+    const char* config;
+    const char* layer;
+    const char* wanted;  // the sample shapes the layer takes
+    const char* got;     // the shape of the samples it was given, named once
+  };
+  for (const Case& c : {Case{"configs/fashion_mlp.yaml", "model.1={type: conv2d, out_channels: 4, kernel_size: 3}",
+                             "[C, H, W]", "[784]"},
+                        Case{"configs/fashion_mlp.yaml", "model.1={type: max_pool2d, kernel_size: 2}", "[C, H, W]",
+                             "[784]"},
+                        Case{"configs/lenet.yaml", "model.3={type: batch_norm1d}", "[C] or [C, L]", "[6, 14, 14]"}}) {
+    const auto e = test::thrown_by<ConfigError>([&] { Experiment run(load_config(c.config, {{c.layer}})); });
+    ASSERT_TRUE(e) << c.layer;
+    EXPECT_NE(e->problem().find(std::string("needs ") + c.wanted + " samples"), std::string::npos) << e->what();
+    EXPECT_EQ(occurrences(e->what(), c.got), 1u) << e->what();
+  }
+}
+
 }  // namespace
