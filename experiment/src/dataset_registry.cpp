@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "data_file.hpp"
 #include "image_datasets.hpp"
 #include "minidl/core/memory_budget.hpp"
 #include "minidl/data/csv_dataset.hpp"
@@ -70,11 +71,7 @@ struct SyntheticClassificationOptions {
 };
 
 std::shared_ptr<const data::Dataset> load_csv(const CsvSourceOptions& o, const DatasetContext&) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(o.path, ec))
-    throw OptionError("csv", "path",
-                      "data file '" + o.path + "' does not exist (relative paths start at the working directory, " +
-                          std::filesystem::current_path().string() + ")");
+  require_data_file("csv", "path", o.path);
   data::CsvOptions options;
   options.target = o.target;
   if (o.task) options.task = *o.task == "classification" ? data::Task::Classification : data::Task::Regression;
@@ -82,9 +79,7 @@ std::shared_ptr<const data::Dataset> load_csv(const CsvSourceOptions& o, const D
 }
 
 // "[n, d]" for messages.
-std::string dims(int64_t rows, int64_t columns) {
-  return "[" + std::to_string(rows) + ", " + std::to_string(columns) + "]";
-}
+std::string dims(int64_t rows, int64_t columns) { return to_string(Shape{rows, columns}); }
 
 // A product too large is blamed on the larger of its two sizes.
 void require_memory_of(std::string_view source, std::string_view a, int64_t a_value, std::string_view b,

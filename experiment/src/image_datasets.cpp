@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "data_file.hpp"
 #include "minidl/data/idx.hpp"
 
 namespace minidl::experiment {
@@ -11,14 +12,6 @@ namespace {
 bool is_file(const std::string& path) {
   std::error_code ec;
   return std::filesystem::is_regular_file(path, ec);
-}
-
-// A missing file is the option's fault, named before the reader's IOError could blame the file.
-void require_file(const char* source, const char* option, const std::string& path) {
-  if (!is_file(path))
-    throw OptionError(source, option,
-                      "file '" + path + "' does not exist (relative paths start at the working directory, " +
-                          std::filesystem::current_path().string() + ")");
 }
 
 // `<root>/<name>.gz` as Debian ships it, else `<root>/<name>` as torchvision's raw folder has it.
@@ -44,8 +37,8 @@ std::shared_ptr<const data::Dataset> load_fashion_mnist(const FashionMnistOption
 }
 
 std::shared_ptr<const data::Dataset> load_idx(const IdxSourceOptions& o, const DatasetContext&) {
-  require_file("idx", "images", o.images);
-  require_file("idx", "labels", o.labels);
+  require_data_file("idx", "images", o.images);
+  require_data_file("idx", "labels", o.labels);
   return data::share(data::IdxDataset(o.images, o.labels));
 }
 

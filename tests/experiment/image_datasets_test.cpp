@@ -68,6 +68,15 @@ TEST(ImageSourceErrors, UnknownSplitListsTheKnownOnes) {
   expect_mentions(e.problem(), {"data.validation.split", "train", "test"});
 }
 
+TEST(ImageSourceErrors, AFolderGivenAsADataFileIsCalledAFolder) {
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  const ConfigError idx = build_error("configs/fashion_softmax.yaml",
+                                      {"data.train={type: idx, images: " + folder + ", labels: " + folder + "}"});
+  expect_mentions(idx.problem(), {"data.train.images", folder, "is a folder"});
+  const ConfigError csv = build_error("configs/digits_mlp.yaml", {"data.train.path=" + folder});
+  expect_mentions(csv.problem(), {"data.train.path", folder, "is a folder"});
+}
+
 TEST(ImageSourceErrors, MissingIdxFileIsAnErrorAtItsOption) {
   const ConfigError e = build_error("configs/fashion_softmax.yaml",
                                     {"data.train={type: idx, images: nowhere-images.gz, labels: nowhere-labels.gz}"});
