@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -293,6 +294,8 @@ ConfigNode make_tree(const std::string& text, const std::string& origin,
 }  // namespace
 
 ConfigNode load_config_tree(const std::string& file, std::span<const std::string> overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw IOError("'" + file + "' is a folder, not a config file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw IOError("cannot read config file '" + file + "'");
   std::stringstream text;

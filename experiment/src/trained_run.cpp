@@ -20,8 +20,8 @@ namespace {
 // A run file that must exist, named with what is missing.
 fs::path require(const fs::path& file, const std::string& what) {
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec))
-    throw IOError("'" + file.string() + "' does not exist: " + what);
+  if (fs::is_directory(file, ec)) throw IOError("'" + file.string() + "' is a folder, not a file: " + what);
+  if (!fs::is_regular_file(file, ec)) throw IOError("'" + file.string() + "' does not exist: " + what);
   return file;
 }
 
@@ -44,7 +44,7 @@ TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrid
   run_ = std::make_unique<Experiment>(load_config(config.string(), overrides), &preprocessing);
   const fs::path file = weights.empty() ? require(dir / "model.safetensors", "the run has not finished (its "
                                                                              "checkpoint is checkpoint.safetensors)")
-                                        : require(weights, "no such weights file");
+                                        : require(weights, "expected a weights file (.safetensors)");
   nn::load(run_->model(), file);
   run_->model().eval();
 }

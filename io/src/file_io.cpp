@@ -74,10 +74,16 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path) {
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw IOError(path.string() + ": is a folder, not a file");
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   // Hidden and unique next to the target: the rename stays within one file system, and two
   // writers never share a temporary file.
-  std::string tmp = (dir / ("." + path.filename().string() + std::string(kTemporaryMark) + "XXXXXX")).string();
+  std::string name = ".";  // appended: GCC 12 warns falsely (-Wrestrict) on "." + ... once inlined
+  name += path.filename().string();
+  name += kTemporaryMark;
+  name += "XXXXXX";
+  std::string tmp = (dir / name).string();
   FileDescriptor fd(::mkstemp(tmp.data()));
   if (fd.get() < 0) fail(path, "cannot create a temporary file in '" + dir.string() + "'", errno);
   auto abandon = [&](const std::string& what) {

@@ -229,7 +229,7 @@ StateDict parse_file(std::span<const uint8_t> bytes, const Reporter& r) {
   std::memcpy(&header_size, bytes.data(), 8);
   if (header_size > kSafetensorsMaxHeaderBytes)
     r.fail("header length " + std::to_string(header_size) + " exceeds the limit of " +
-           std::to_string(kSafetensorsMaxHeaderBytes) + " bytes");
+           std::to_string(kSafetensorsMaxHeaderBytes) + " bytes: not a safetensors file?");
   if (header_size > bytes.size() - 8)
     r.fail("header length " + std::to_string(header_size) + " exceeds the " + std::to_string(bytes.size() - 8) +
            " bytes after it (file truncated?)");

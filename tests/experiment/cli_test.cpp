@@ -87,6 +87,9 @@ TEST(Cli, MissingConfigFileIsStatusOne) {
   const Result r = cli("train configs/nothing_here.yaml");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.output, "minidl: error: cannot read config file 'configs/nothing_here.yaml'\n");
+  const Result folder = cli("train configs");
+  EXPECT_EQ(folder.status, 1);
+  EXPECT_EQ(folder.output, "minidl: error: 'configs' is a folder, not a config file\n");
 }
 
 TEST(Cli, UsageErrorIsNonZero) {

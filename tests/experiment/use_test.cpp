@@ -207,6 +207,12 @@ TEST(Use, NewCommandsRefuseBadInputInOneLine) {
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << ": " << r.output;
     EXPECT_EQ(r.output.rfind("minidl: error: ", 0), 0u) << args << ": " << r.output;
   }
+  // A folder where a file belongs is called a folder, and a file of another kind is named so.
+  const auto folder = cli("evaluate " + out + " --weights " + out);
+  EXPECT_NE(folder.output.find("is a folder"), std::string::npos) << folder.output;
+  const auto csv = cli("evaluate " + out + " --weights examples/datasets/iris.csv");
+  EXPECT_NE(csv.status, 0);
+  EXPECT_NE(csv.output.find("not a safetensors file"), std::string::npos) << csv.output;
 }
 
 TEST(Use, AConfigAUserWritesRoundTripsFromTrainToPredict) {

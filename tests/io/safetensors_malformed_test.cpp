@@ -42,6 +42,9 @@ TEST(SafetensorsMalformed, HeaderLengthOverTheLimit) {
   const uint64_t max = ~uint64_t{0};
   std::memcpy(bytes.data(), &max, 8);
   expect_rejected(bytes, "exceeds the limit");
+  // Text read as safetensors: its first 8 bytes make a huge length, and the message says why.
+  const std::string csv = "sepal_length,sepal_width\n5.1,3.5\n";
+  expect_rejected(std::vector<uint8_t>(csv.begin(), csv.end()), "not a safetensors file");
 }
 
 TEST(SafetensorsMalformed, HeaderLengthPastTheEndOfTheFile) {
