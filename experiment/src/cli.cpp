@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "evaluation_json.hpp"
+#include "interrupt.hpp"
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/curves.hpp"
 #include "minidl/experiment/experiment.hpp"
@@ -54,6 +55,8 @@ int report_failure(bool usage = false) {
     throw;
   } catch (const ConfigError& e) {
     return fail(e, 2);
+  } catch (const InterruptedError& e) {
+    return fail(e, 130);  // as a shell reports a process that SIGINT ended
   } catch (const minidl::ValueError& e) {
     return fail(e, usage ? 2 : 1);
   } catch (const std::bad_alloc&) {
@@ -92,6 +95,12 @@ int train_command(const std::string& file, const std::vector<std::string>& overr
     options.overwrite = overwrite;
     options.display = quiet ? Display::Quiet : isatty(STDOUT_FILENO) ? Display::Progress : Display::Lines;
     options.replicas = replicas.get();
+    // Under mpirun every process gets the signal at its own step; there the default stays.
+    std::optional<InterruptRequest> interrupt;
+    if (replicas->size() == 1) {
+      interrupt.emplace();
+      options.stop_requested = [&] { return interrupt->requested(); };
+    }
     train(*run, options, std::cout);
   } catch (const std::exception& e) {
     if (replicas->size() == 1) throw;

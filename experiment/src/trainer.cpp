@@ -123,6 +123,12 @@ std::string last_good_checkpoint(int64_t epochs_done, const fs::path& checkpoint
                      checkpoint.string());
 }
 
+// How to continue a run stopped after `epochs_done` epochs, or "" when nothing was saved.
+std::string resume_hint(int64_t epochs_done, const fs::path& folder) {
+  if (epochs_done == 0) return "";
+  return fmt::format(" (`minidl train` with output={} and --resume continues from it)", folder.string());
+}
+
 }  // namespace
 
 const char* version() { return MINIDL_VERSION; }
@@ -140,7 +146,7 @@ data::DataLoader make_train_loader(const Experiment& run, int64_t num_replicas, 
 }
 
 EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar,
-                         Replicas* replicas) {
+                         Replicas* replicas, const std::function<bool()>& stop_requested) {
   Replicas alone;
   Replicas& shared = replicas ? *replicas : alone;
   const bool summed = loss_is_summed(run);
@@ -184,6 +190,9 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
     ++batches;
     samples += global_rows;
     if (bar) bar->update(batches, samples, loss_sum / static_cast<double>(batches));
+    if (stop_requested && stop_requested())
+      throw InterruptedError(fmt::format("interrupted during epoch {}, after batch {} of {}", epoch, batches,
+                                         loader.size()));
   }
   // A bad last step shows in no loss of this epoch: look at the weights themselves.
   if (const auto bad = first_non_finite(run))
@@ -224,7 +233,7 @@ EpochMetrics run_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch,
     bar.emplace(out, epoch, run.config().train.epochs, loader.size());
   EpochMetrics m;
   try {
-    m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr, &replicas);
+    m = train_epoch(run, loader, epoch, bar ? &*bar : nullptr, &replicas, options.stop_requested);
   } catch (const Error&) {
     if (bar) bar->clear();
     throw;
@@ -357,6 +366,9 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
     } catch (const DivergenceError& e) {
       if (!main) throw;
       throw DivergenceError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->checkpoint_file()));
+    } catch (const InterruptedError& e) {
+      throw InterruptedError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->checkpoint_file()) +
+                             resume_hint(epochs_done, folder->path()));
     }
     // Every process keeps the best-epoch state (the metrics are the combined ones); rank 0's
     // decision to stop is the one taken.
@@ -372,6 +384,10 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
     result.train_seconds += m.seconds;
     result.last = m;
     if (options.display != Display::Quiet) shown << epoch_line(m, epochs) << "\n" << std::flush;
+    if (epoch < epochs && options.stop_requested && options.stop_requested())
+      throw InterruptedError(fmt::format("interrupted after epoch {} of {}; its checkpoint is '{}'", epoch, epochs,
+                                         folder->checkpoint_file().string()) +
+                             resume_hint(epoch, folder->path()));
   }
 
   result.epochs = epochs_done;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <regex>
 #include <string>
 
@@ -90,6 +91,19 @@ TEST(Cli, MissingConfigFileIsStatusOne) {
   const Result folder = cli("train configs");
   EXPECT_EQ(folder.status, 1);
   EXPECT_EQ(folder.output, "minidl: error: 'configs' is a folder, not a config file\n");
+}
+
+TEST(Cli, CtrlCStopsTrainingSayingWhereAndHowToResume) {
+  const std::string out = scratch("interrupted");
+  // SIGINT after a second, as Ctrl-C sends it, into a run far longer than that.
+  const Result r = minidl::test::run_program(
+      "timeout", "", std::string("--preserve-status -s INT 1 ") + MINIDL_CLI + " train " + kLinreg +
+                         " train.epochs=10000000 --quiet output=" + out);
+  EXPECT_EQ(r.status, 130) << r.output;
+  EXPECT_EQ(r.output.rfind("minidl: error: interrupted ", 0), 0u) << r.output;
+  EXPECT_NE(r.output.find("output=" + out + " and --resume"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "checkpoint.safetensors"));
 }
 
 TEST(Cli, UsageErrorIsNonZero) {

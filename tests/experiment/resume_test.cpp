@@ -3,13 +3,17 @@
 // uninterrupted run; a finished run is left as it is.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "minidl/io/safetensors.hpp"
+#include "minidl_test/errors.hpp"
 #include "run_helpers.hpp"
 #include "train_helpers.hpp"
 
@@ -273,4 +277,38 @@ TEST(MetricsFile, RowsPastTheCheckpointAreDroppedOnResume) {
   resume_linreg(parts, stateful({"train.epochs=4"}));
   EXPECT_EQ(metrics_without_time(fs::path(parts) / "metrics.csv"), metrics_without_time(fs::path(whole) / "metrics.csv"));
   EXPECT_EQ(read_file(fs::path(parts) / "model.safetensors"), read_file(fs::path(whole) / "model.safetensors"));
+}
+
+// ---- Stopping on request (Ctrl-C in `minidl train`) ----
+
+// A stop request that answers yes on its `n`-th question (the loop asks after every step and
+// after every epoch's files).
+std::function<bool()> stop_at_question(int n) {
+  auto asked = std::make_shared<int>(0);
+  return [asked, n] { return ++*asked >= n; };
+}
+
+TEST(StopRequest, StopsMidEpochKeepingTheLastWholeEpochAndResumesToTheSameRun) {
+  // linreg: 100 samples in batches of 10, so 10 steps and one epoch-end question an epoch.
+  const std::string whole = scratch("stop_whole"), stopped = scratch("stop_mid_epoch");
+  train_linreg(whole, stateful({"train.epochs=3"}));
+  expect_mentions(error_of<InterruptedError>([&] {
+                    train_linreg(stopped, stateful({"train.epochs=3"}), {.stop_requested = stop_at_question(11 + 5)});
+                  }),
+                  {"during epoch 2, after batch 5 of 10", "(epoch 1)", "--resume"});
+  EXPECT_FALSE(fs::exists(fs::path(stopped) / "model.safetensors"));
+  resume_linreg(stopped, stateful({"train.epochs=3"}));
+  EXPECT_EQ(metrics_without_time(fs::path(stopped) / "metrics.csv"), metrics_without_time(fs::path(whole) / "metrics.csv"));
+  EXPECT_EQ(read_file(fs::path(stopped) / "model.safetensors"), read_file(fs::path(whole) / "model.safetensors"));
+}
+
+TEST(StopRequest, StopsBetweenEpochsAfterTheEpochsFiles) {
+  const std::string out = scratch("stop_between");
+  expect_mentions(error_of<InterruptedError>([&] {
+                    train_linreg(out, stateful({"train.epochs=3"}), {.stop_requested = stop_at_question(11)});
+                  }),
+                  {"after epoch 1 of 3"});
+  const std::string rows = metrics_without_time(fs::path(out) / "metrics.csv");
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 2) << "the header and epoch 1: " << rows;
+  EXPECT_TRUE(fs::exists(fs::path(out) / "checkpoint.safetensors"));
 }

@@ -6,6 +6,7 @@
 // an fsynced append.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <string>
 
@@ -21,6 +22,12 @@ namespace minidl::experiment {
 /// A loss, validation loss or parameter that became NaN or infinite; the message names the
 /// epoch (and the batch) and the last good checkpoint, if there is one.
 struct DivergenceError : Error {
+  using Error::Error;
+};
+
+/// Training stopped because TrainOptions::stop_requested said so (Ctrl-C in `minidl train`);
+/// the message names where it stopped and the checkpoint a resume continues from.
+struct InterruptedError : Error {
   using Error::Error;
 };
 
@@ -41,6 +48,9 @@ struct TrainOptions {
   /// The processes sharing the run, data-parallel (null: this one alone). Each trains on its
   /// share of every global batch of data.batch_size samples; rank 0 prints and writes the files.
   Replicas* replicas = nullptr;
+  /// Asked after every step and every epoch's files: true stops the run with InterruptedError,
+  /// the checkpoint of the last whole epoch kept (null: never). One process only.
+  std::function<bool()> stop_requested = nullptr;
 };
 
 /// The outcome, as summary.json records it.
@@ -66,7 +76,7 @@ struct TrainResult {
 
 /// Trains `run` for its configured epochs, writing the output files as it goes. Throws
 /// DivergenceError for a NaN/inf loss, validation loss or parameter (no weights are written;
-/// the last checkpoint stays), IOError for files and for a folder that is in use or already
+/// the last checkpoint stays), InterruptedError when options.stop_requested (likewise), IOError for files and for a folder that is in use or already
 /// holds a run, ConfigError for a resume whose config differs from the checkpoint's.
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out);
 
@@ -80,7 +90,7 @@ data::DataLoader make_train_loader(const Experiment& run, int64_t num_replicas =
 /// NaN/inf loss, or for a NaN/inf parameter after the epoch's last step. With `replicas`, each
 /// step's gradients and loss are combined over them (every process throws the same errors).
 EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoch, ProgressBar* bar = nullptr,
-                         Replicas* replicas = nullptr);
+                         Replicas* replicas = nullptr, const std::function<bool()>& stop_requested = {});
 
 /// minidl's version, "major.minor.patch" from project(VERSION) in CMakeLists.txt (its one source).
 const char* version();
