@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "minidl/experiment/metrics.hpp"
 #include "minidl/minidl.hpp"
 
 
@@ -69,26 +70,10 @@ struct RunResult {
   bool ok = false;
 };
 
-// The `seconds` column of a run's metrics.csv: each epoch's training loop.
-std::vector<double> epoch_seconds(const fs::path& metrics_csv) {
-  std::ifstream in(metrics_csv);
-  std::string line;
+// Each epoch's training-loop seconds, from the `epochs` rows of a run's metrics.csv.
+std::vector<double> epoch_seconds(const fs::path& metrics_csv, int64_t epochs) {
   std::vector<double> seconds;
-  if (!std::getline(in, line)) return seconds;
-  const auto cells = [](const std::string& row) {
-    std::vector<std::string> out(1);
-    for (char ch : row) {
-      if (ch == ',') out.emplace_back();
-      else out.back().push_back(ch);
-    }
-    return out;
-  };
-  const std::vector<std::string> header = cells(line);
-  const auto column = std::find(header.begin(), header.end(), "seconds") - header.begin();
-  while (std::getline(in, line)) {
-    const std::vector<std::string> row = cells(line);
-    if (column < static_cast<std::ptrdiff_t>(row.size())) seconds.push_back(std::stod(row[static_cast<size_t>(column)]));
-  }
+  for (const experiment::EpochMetrics& m : experiment::read_metrics_csv(metrics_csv, epochs)) seconds.push_back(m.seconds);
   return seconds;
 }
 
@@ -117,7 +102,7 @@ RunResult run_minidl(const std::string& minidl, const std::string& config, std::
   if (r.ok) {
     std::ifstream in(out_dir / "summary.json");
     r.summary = json::parse(in, nullptr, false);
-    r.epoch_seconds = epoch_seconds(out_dir / "metrics.csv");
+    r.epoch_seconds = epoch_seconds(out_dir / "metrics.csv", r.summary.value("epochs", int64_t{0}));
     // The child's own VmHWM: ru_maxrss would also count this (larger) process's pages, which
     // the child shares from fork until exec.
     r.peak_mib = r.summary.value("peak_rss_mib", 0.0);

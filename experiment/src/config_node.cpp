@@ -1,6 +1,5 @@
 #include "minidl/experiment/config_node.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>

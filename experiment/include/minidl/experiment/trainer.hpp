@@ -76,8 +76,9 @@ struct TrainResult {
 
 /// Trains `run` for its configured epochs, writing the output files as it goes. Throws
 /// DivergenceError for a NaN/inf loss, validation loss or parameter (no weights are written;
-/// the last checkpoint stays), InterruptedError when options.stop_requested (likewise), IOError for files and for a folder that is in use or already
-/// holds a run, ConfigError for a resume whose config differs from the checkpoint's.
+/// the last checkpoint stays), InterruptedError when options.stop_requested says so (likewise),
+/// IOError for files and for a folder that is in use or already holds a run, ConfigError for a
+/// resume whose config differs from the checkpoint's.
 TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& out);
 
 /// The loader the run's training data is iterated with (batch size, shuffle, seed of the config),
