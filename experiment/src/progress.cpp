@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <ostream>
 
 namespace minidl::experiment {
@@ -28,9 +29,10 @@ void ProgressBar::draw(int64_t done, int64_t samples, double loss) {
   const double rate = elapsed > 0 ? static_cast<double>(samples) / elapsed : 0.0;
   const double eta = done > 0 ? elapsed * static_cast<double>(batches_ - done) / static_cast<double>(done) : 0.0;
   const int filled = batches_ > 0 ? static_cast<int>(kWidth * done / batches_) : kWidth;
-  out_ << fmt::format("\r\033[Kepoch {}/{} [{}{}] {}/{} loss {:.6g} {:.0f} samples/s ETA {:.1f}s", epoch_,
+  out_ << fmt::format("\r\033[Kepoch {}/{} [{}{}] {}/{} loss {:.6g} {:.0f} samples/s ETA {}", epoch_,
                       epochs_, std::string(static_cast<size_t>(filled), '#'),
-                      std::string(static_cast<size_t>(kWidth - filled), '.'), done, batches_, loss, rate, eta)
+                      std::string(static_cast<size_t>(kWidth - filled), '.'), done, batches_, loss, rate,
+                      duration_text(eta))
        << std::flush;
   drawn_ = true;
 }
@@ -38,6 +40,18 @@ void ProgressBar::draw(int64_t done, int64_t samples, double loss) {
 void ProgressBar::clear() {
   if (drawn_) out_ << "\r\033[K" << std::flush;
   drawn_ = false;
+}
+
+std::string duration_text(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  if (seconds <= 0) return "0s";
+  // Each unit up to where its three digits would round to 1000 ("1e+03us" said 1.00ms).
+  if (seconds < 999.5e-6) return fmt::format("{:.3g}us", seconds * 1e6);
+  if (seconds < 0.9995) return fmt::format("{:.3g}ms", seconds * 1e3);
+  if (seconds < 59.95) return fmt::format("{:.3g}s", seconds);
+  const long long whole = std::llround(seconds);
+  if (whole < 3600) return fmt::format("{}m {:02}s", whole / 60, whole % 60);
+  return fmt::format("{}h {:02}m {:02}s", whole / 3600, whole / 60 % 60, whole % 60);
 }
 
 }  // namespace minidl::experiment

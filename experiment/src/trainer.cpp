@@ -64,13 +64,6 @@ std::optional<std::pair<std::string, float>> first_non_finite(Experiment& run) {
   return std::nullopt;
 }
 
-// Three significant digits in a unit that suits: "12.3s", "1.25s", "48.2ms", "310us".
-std::string duration_text(double seconds) {
-  if (seconds >= 1.0) return fmt::format("{:.3g}s", seconds);
-  if (seconds >= 1e-3) return fmt::format("{:.3g}ms", seconds * 1e3);
-  return fmt::format("{:.3g}us", seconds * 1e6);
-}
-
 std::string epoch_line(const EpochMetrics& m, int64_t epochs) {
   std::string line = fmt::format("epoch {}/{}  train_loss {:.6g}", m.epoch, epochs, m.train_loss);
   if (m.val_loss) line += fmt::format("  val_loss {:.6g}", *m.val_loss);

@@ -4,8 +4,13 @@
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <string>
 
 namespace minidl::experiment {
+
+/// A duration as a person reads it, in the unit that suits after rounding: "310us", "48.2ms",
+/// "1.25s", "59.4s", then "2m 05s" and "3h 07m 12s" (whole seconds from a minute up).
+std::string duration_text(double seconds);
 
 class ProgressBar {
  public:
