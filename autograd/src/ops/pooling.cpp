@@ -119,7 +119,9 @@ void with_stride(int64_t stride, Body&& body) {
 // `width`, added in the same order as the general loop (row by row, left to right).
 void average_uniform(const Windows& w, const float* plane, int64_t width, float* out) {
   const float scale = w.list.front().scale;
-  if (w.kernel == Pair{2, 2} && w.stride == Pair{2, 2}) {
+  // Element by element: std::array's == is a call to memcmp, which cost 1% of a LeNet block
+  // here, once per plane.
+  if (w.kernel[0] == 2 && w.kernel[1] == 2 && w.stride[0] == 2 && w.stride[1] == 2) {
     // d2l's pooling, in vectors (the loops below run four passes over each output row); the
     // same sums in the same order, 0 first.
     for (int64_t oy = 0; oy < w.out_h; ++oy) {
