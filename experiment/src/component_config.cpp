@@ -55,9 +55,9 @@ std::pair<OptionMap, std::map<std::string, Location, std::less<>>> read_written_
   if (!node.is_map()) return out;
   for (const auto& [key, value] : node.entries()) {
     if (key == "type" || std::find(reserved.begin(), reserved.end(), key) != reserved.end()) continue;
-    if (value.is_null()) continue;  // `lr:` with no value keeps the default
-    out.first.insert_or_assign(key, read_value(value));
-    out.second.insert_or_assign(key, value.location());
+    // `lr:` with no value keeps the default; its place is kept, for a required option missing.
+    out.second.insert_or_assign(key, value.is_null() ? node.key_location(key) : value.location());
+    if (!value.is_null()) out.first.insert_or_assign(key, read_value(value));
   }
   return out;
 }

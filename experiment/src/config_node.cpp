@@ -131,6 +131,13 @@ Location ConfigNode::location() const {
   return source_->locate(path_, node_.IsDefined() ? node_.Mark() : YAML::Mark::null_mark());
 }
 
+Location ConfigNode::key_location(const std::string& key) const {
+  if (node_.IsMap())
+    for (const auto& kv : node_)
+      if (kv.first.Scalar() == key) return source_->locate(join_path(path_, key), kv.first.Mark());
+  return source_->locate(join_path(path_, key), YAML::Mark::null_mark());
+}
+
 void ConfigNode::fail(const std::string& problem) const {
   throw ConfigError(location(), path_.empty() ? problem : path_ + ": " + problem);
 }
@@ -183,7 +190,12 @@ ConfigNode ConfigNode::operator[](const std::string& key) const {
 
 ConfigNode ConfigNode::require(const std::string& key) const {
   expect_map();
-  if (!has(key)) fail("missing key '" + key + "'");
+  if (!has(key)) {
+    // Written without a value (`loss:` in the file, `loss=` as an override): said where it was.
+    if (node_.IsMap() && node_[key].IsDefined())
+      throw ConfigError(key_location(key), join_path(path_, key) + ": required, but given no value");
+    fail("missing key '" + key + "'");
+  }
   return (*this)[key];
 }
 

@@ -311,3 +311,20 @@ TEST(ConfigErrors, ErrorsGoToTheOverrideThatWroteOrCreatedTheNode) {
   // The first key of a file sits at offset 0 and still has its position.
   expect_error_at(config_error("nmae: x\n"), 1, 1, {"unknown key 'nmae'", "did you mean 'name'"});
 }
+
+TEST(ConfigErrors, ARequiredOptionLeftWithoutAValueIsAnErrorAtItsKey) {
+  // The override that emptied it is to blame, not the layer's line in the file.
+  expect_override_error(config_error(kDigits, {"model.2.out="}), "model.2.out=",
+                        {"model.2.out", "missing required option 'out'"});
+  // In the file, the key written without a value.
+  expect_error_at(config_error(edited("  - {type: linear, out: 10}", "  - type: linear\n    out:")), 12, 5,
+                  {"model.2.out", "missing required option 'out'"});
+}
+
+TEST(ConfigErrors, ARequiredKeyLeftWithoutAValueIsAnErrorAtItsKey) {
+  expect_override_error(config_error(kDigits, {"loss="}), "loss=", {"loss", "no value"});
+  expect_override_error(config_error(kDigits, {"optimizer.type="}), "optimizer.type=", {"optimizer.type", "no value"});
+  expect_error_at(config_error(edited("loss: cross_entropy", "loss:")), 12, 1, {"loss", "no value"});
+  // A key that is not there at all is missing from its map, as before.
+  expect_error_at(config_error(edited("loss: cross_entropy\n", "")), 1, 1, {"missing key 'loss'"});
+}

@@ -18,7 +18,7 @@ struct ComponentConfig {
   std::string type;
   /// Every option, defaults filled in, in declaration order: what config.yaml prints.
   OptionList options;
-  /// The options the config wrote, with where each was written.
+  /// The options the config wrote, with where each was written (those without a value too).
   std::map<std::string, Location, std::less<>> written;
   /// The component as written (its map, or its name), and its dotted path ("model.0").
   Location where;

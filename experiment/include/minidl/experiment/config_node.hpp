@@ -68,6 +68,9 @@ class ConfigNode {
   const std::string& path() const { return path_; }
   const std::shared_ptr<const ConfigSource>& source() const { return source_; }
   Location location() const;
+  /// Where key `key` of this map is written: the key itself (a value left empty has no place of
+  /// its own: YAML puts it at the next token) or the override that set it.
+  Location key_location(const std::string& key) const;
   /// Throws ConfigError at this node: "<where>: <path>: <problem>".
   [[noreturn]] void fail(const std::string& problem) const;
 
