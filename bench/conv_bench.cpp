@@ -1,4 +1,5 @@
-// LeNet's image layers, forward + backward at batch 256, beside the sgemm rate of the machine:
+// LeNet's image layers, forward + backward (and forward alone) at batch 256, beside the sgemm
+// rate of the machine:
 //   conv1 1x28x28 -> 6 (5x5, pad 2), conv2 6x14x14 -> 16 (5x5), as FLOP/s of the convolution
 //   (forward 2*N*O*L*K, backward once more per gradient of x and of the weight) to compare with sgemm on a LeNet-sized product;
 //   avg_pool2d 2x2 and batch_norm (training) on conv1's output.
@@ -47,6 +48,26 @@ BENCHMARK(BM_Conv2dForwardBackward)
     ->Args({256, 1, 28, 6, 5, 2, 0, 2})
     ->Args({256, 6, 14, 16, 5, 0, 1, 2})
     ->ArgNames({"N", "C", "HW", "O", "k", "pad", "dx", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+// The forward alone, as in evaluation (no graph): Args N, C, HW, O, k, pad, threads.
+void BM_Conv2dForward(benchmark::State& state) {
+  const int64_t n = state.range(0), c = state.range(1), hw = state.range(2), o = state.range(3), k = state.range(4),
+                pad = state.range(5);
+  set_num_threads(static_cast<int>(state.range(6)));
+  NoGradGuard no_grad;
+  Variable x(random_tensor({n, c, hw, hw}, 1)), w(random_tensor({o, c, k, k}, 2)), b(random_tensor({o}, 3));
+  const int64_t out = hw + 2 * pad - k + 1;
+  for (auto _ : state) benchmark::DoNotOptimize(conv2d(x, w, b, {1, 1}, {pad, pad}).data().data<float>());
+  state.counters["FLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(n * o * out * out * c * k * k),
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Conv2dForward)
+    ->Args({256, 1, 28, 6, 5, 2, 1})
+    ->Args({256, 6, 14, 16, 5, 0, 1})
+    ->ArgNames({"N", "C", "HW", "O", "k", "pad", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
