@@ -53,6 +53,7 @@ DataConfig read_data(const ConfigNode& node) {
   if (v.is_map() && v.has("split") && !v.has("type")) {  // a source may have its own `split` option
     v.check_keys({"split"});
     d.validation_split = v["split"].as_number(Range{0.0, 1.0, true, true});
+    d.validation_where = v["split"].location();
   } else if (v.is_map() && !v.has("type")) {
     v.fail("expected {split: fraction} or a data source with 'type' (one of " +
            join_names(datasets().names()) + ")");

@@ -1,5 +1,8 @@
 #include "minidl/experiment/data_builder.hpp"
 
+#include <cmath>
+
+#include "minidl/core/number_text.hpp"
 #include "minidl/data/split.hpp"
 #include "minidl/data/scaled.hpp"
 #include "minidl/experiment/dataset_registry.hpp"
@@ -35,13 +38,18 @@ RunData build_data(const DataConfig& config, uint64_t seed, const Preprocessing*
     out.validation = scaled(load(*config.validation, seed), config.transform.scale);
     check_compatible(*out.train, *out.validation, config.validation->where);
   } else if (config.validation_split > 0) {
-    try {
-      auto [train, validation] = data::split(out.train, config.validation_split, seed);
-      out.train = train;
-      out.validation = validation;
-    } catch (const ValueError& e) {
-      throw ConfigError(config.validation_where, e.what());
+    const int64_t n = out.train->size();
+    if (data::validation_size(config.validation_split, n) >= n) {
+      // The largest fraction of four decimals that leaves a sample to train on, if one does.
+      const double most = std::floor(static_cast<double>(n - 1) / static_cast<double>(n) * 1e4) / 1e4;
+      const bool some = most > 0 && data::validation_size(most, n) < n;
+      throw ConfigError(config.validation_where, "data.validation.split: " + format_number(config.validation_split) +
+                                                     " of the " + std::to_string(n) + " samples leaves none to train on" +
+                                                     (some ? " (at most " + format_number(most) + " leaves one)" : ""));
     }
+    auto [train, validation] = data::split(out.train, config.validation_split, seed);
+    out.train = train;
+    out.validation = validation;
   }
   out.preprocessing = saved ? *saved : Preprocessing::fit(config.transform, *out.train, config.transform_where);
   out.train = out.preprocessing.apply(out.train);

@@ -355,6 +355,22 @@ TEST(DropLast, ABatchLargerThanTheDataIsAConfigErrorAtDropLast) {
   EXPECT_NO_THROW(Experiment(load_config("configs/linreg.yaml", {{"data.batch_size=2000"}})));
 }
 
+TEST(ValidationSplit, ASplitThatLeavesNothingToTrainOnIsAConfigErrorAtTheSplit) {
+  // linreg's 1000 samples: ceil(0.9999 * 1000) = 1000 go to validation.
+  try {
+    Experiment run(load_config("configs/linreg.yaml", {{"data.validation={split: 0.9999}"}}));
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where().origin, "override 'data.validation={split: 0.9999}'");
+    // The fraction as written (it was "0.999900") and the largest that still trains.
+    EXPECT_NE(e.problem().find("data.validation.split: 0.9999 of the 1000 samples leaves none to train on"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(e.problem().find("at most 0.999 leaves one"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(Experiment(load_config("configs/linreg.yaml", {{"data.validation={split: 0.999}"}})));
+}
+
 // ---- Sizes past the data ----
 
 TEST(Loader, BatchesAreSizedByTheDataNotAHugeBatchSize) {

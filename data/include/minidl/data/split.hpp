@@ -13,6 +13,10 @@ struct Split {
   std::shared_ptr<const Subset> validation;
 };
 
+/// The validation part's size that split() takes from `size` samples:
+/// ceil(validation_fraction * size).
+int64_t validation_size(double validation_fraction, int64_t size);
+
 /// Shuffles the indices with Generator(seed) and puts ceil(validation_fraction * size) of them
 /// in `validation` (like scikit-learn's train_test_split(test_size=...)), the rest in `train`.
 /// Throws ValueError unless 0 < validation_fraction < 1 and both parts get a sample.

@@ -41,7 +41,7 @@ struct DataConfig {
   std::optional<ComponentConfig> validation;
   /// `validation: {split: f}`: a seeded fraction of `train` instead (0: none).
   double validation_split = 0.0;
-  Location validation_where;
+  Location validation_where;  // of `validation`, or of its split's value
   TransformConfig transform;
   Location transform_where;
   int64_t batch_size = 32;
