@@ -33,8 +33,11 @@ std::shared_ptr<Conv2d> Conv2d::build(Conv2dOptions& options, const LayerInput& 
   for (int d = 0; d < 2; ++d) {
     const int64_t out = conv_output_size(input.shape[1 + d], options.kernel_size[d], options.stride[d],
                                          options.padding[d], options.dilation[d]);
+    // A kernel that fits undilated is spread past the image by its dilation: that is the option to fix.
+    const bool dilated_too_far = options.dilation[d] > 1 && conv_output_size(input.shape[1 + d], options.kernel_size[d],
+                                                                             options.stride[d], options.padding[d], 1) > 0;
     if (out <= 0)
-      throw OptionError("conv2d", "kernel_size",
+      throw OptionError("conv2d", dilated_too_far ? "dilation" : "kernel_size",
                         "the kernel " + OptionTraits<Size2>::format(options.kernel_size) + " (dilation " +
                             OptionTraits<Size2>::format(options.dilation) + ") does not fit " + input.source +
                             ": " + std::to_string(input.shape[1 + d]) + (d == 0 ? " rows" : " columns") +

@@ -81,6 +81,17 @@ TEST(ImageLayers, AKernelThatDoesNotFitIsAnErrorAtTheLayer) {
   EXPECT_NE(e->problem().find("does not fit"), std::string::npos) << e->what();
 }
 
+TEST(ImageLayers, ADilationThatSpreadsAFittingKernelPastTheImageIsAnErrorAtTheDilation) {
+  if (!fashion_mnist_present()) GTEST_SKIP() << "dataset-fashion-mnist is not installed (make deps installs it)";
+  // The file's kernel 5 fits 28 + 2 * 2 rows; dilated by 10 it spans 41.
+  const auto e = test::thrown_by<ConfigError>(
+      [] { Experiment run(load_config("configs/lenet.yaml", {{"model.0.dilation=10"}})); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->where().origin, "override 'model.0.dilation=10'") << e->what();
+  EXPECT_NE(e->problem().find("model.0.dilation"), std::string::npos) << e->what();
+  EXPECT_NE(e->problem().find("does not fit"), std::string::npos) << e->what();
+}
+
 // How many times `part` occurs in `text`.
 size_t occurrences(const std::string& text, const std::string& part) {
   size_t count = 0;
