@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -40,11 +39,26 @@ namespace minidl::experiment {
 
 namespace {
 
+// `message` on one line: each line break and the indentation after it become "; " between
+// items, or a space after a colon that introduces them ("into Sequential: missing: ...; shape
+// mismatch ..."), where a plain replacement left runs of spaces.
+std::string one_line(const std::string& message) {
+  std::string out;
+  for (size_t i = 0; i < message.size(); ++i) {
+    if (message[i] != '\n') {
+      out += message[i];
+      continue;
+    }
+    while (i + 1 < message.size() && (message[i + 1] == ' ' || message[i + 1] == '\t' || message[i + 1] == '\n')) ++i;
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    if (i + 1 < message.size() && !out.empty()) out += out.back() == ':' || out.back() == ';' ? " " : "; ";
+  }
+  return out;
+}
+
 // Errors are printed on one line, whatever the message's own layout.
 int fail(const std::exception& e, int status) {
-  std::string message = e.what();
-  std::replace(message.begin(), message.end(), '\n', ' ');
-  std::cerr << "minidl: error: " << message << "\n";
+  std::cerr << "minidl: error: " << one_line(e.what()) << "\n";
   return status;
 }
 

@@ -215,6 +215,18 @@ TEST(Use, NewCommandsRefuseBadInputInOneLine) {
   EXPECT_NE(csv.output.find("not a safetensors file"), std::string::npos) << csv.output;
 }
 
+TEST(Use, WeightsOfAnotherModelAreRefusedInOneReadableLine) {
+  const std::string iris = trained("configs/iris.yaml", "use_other_weights_iris", {"train.epochs=1"});
+  const std::string linreg = trained("configs/linreg.yaml", "use_other_weights_linreg", {"train.epochs=1"});
+  const auto r = cli("evaluate " + iris + " --weights " + linreg + "/model.safetensors");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  // The message's lines become items of one line, not runs of spaces ("Sequential:   missing: ...").
+  EXPECT_NE(r.output.find("into Sequential: missing: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("; shape mismatch for \"0.weight\""), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("  "), std::string::npos) << r.output;
+}
+
 TEST(Use, AConfigAUserWritesRoundTripsFromTrainToPredict) {
   // y = 3a - 2b + 500 in thousands of units: learnable only with standardized targets at this lr.
   const std::string dir = scratch("use_user_config");
