@@ -2,6 +2,7 @@
 // the same run configs/digits_mlp.yaml describes. Run from the repository root; the weights go
 // to the path given as argument (default digits_mlp.safetensors).
 #include <cstdio>
+#include <memory>
 
 #include <minidl/autograd.hpp>
 #include <minidl/data.hpp>
@@ -23,12 +24,19 @@ double accuracy(nn::Module& net, const data::Dataset& dataset) {
   return static_cast<double>(correct) / static_cast<double>(predicted.size());
 }
 
-int main(int argc, char** argv) {
-  const char* weights_path = argc > 1 ? argv[1] : "digits_mlp.safetensors";
+// Trains the MLP and saves its weights to `weights_path`; 0 when it reaches 95% validation accuracy.
+int train(const char* weights_path) {
   const uint64_t seed = 0;
   data::CsvOptions csv;
   csv.scale = 1.0f / 16.0f;  // pixels 0..16 -> 0..1
-  auto [train_set, validation_set] = data::split(data::CsvDataset("examples/datasets/digits.csv", csv), 0.2, seed);
+  std::shared_ptr<const data::CsvDataset> digits;
+  try {
+    digits = std::make_shared<data::CsvDataset>("examples/datasets/digits.csv", csv);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "digits_mlp: %s (run it from the repository root)\n", e.what());
+    return 1;
+  }
+  auto [train_set, validation_set] = data::split(digits, 0.2, seed);
 
   Generator gen(seed);
   nn::Sequential net{nn::Linear(64, 128, true, gen), nn::ReLU(), nn::Linear(128, 10, true, gen)};
@@ -52,4 +60,13 @@ int main(int argc, char** argv) {
   }
   nn::save(net, weights_path);
   return val_accuracy >= 0.95 ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return train(argc > 1 ? argv[1] : "digits_mlp.safetensors");
+  } catch (const Error& e) {  // the weights could not be written, or anything else minidl refuses
+    std::fprintf(stderr, "digits_mlp: %s\n", e.what());
+    return 1;
+  }
 }
