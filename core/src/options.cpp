@@ -164,7 +164,12 @@ OptionValue OptionTraits<Size2>::to(const Size2& x) {
 }
 std::string OptionTraits<Size2>::format(const Size2& x) {
   if (x[0] == x[1]) return std::to_string(x[0]);
-  return "(" + std::to_string(x[0]) + ", " + std::to_string(x[1]) + ")";
+  // Appended, not "(" + ...: GCC 12 warns falsely (-Wrestrict) on that form once it is inlined.
+  std::string text = "(";
+  text += std::to_string(x[0]);
+  text += ", ";
+  text += std::to_string(x[1]);
+  return text += ")";
 }
 
 namespace detail {

@@ -110,6 +110,16 @@ TEST(Suggest, OnlyPlausibleTyposAreSuggested) {
   EXPECT_EQ(did_you_mean("gamma", known), "");
 }
 
+TEST(Suggest, AnAbbreviationOfOneKnownNameIsSuggested) {
+  const std::string metrics[] = {"val_loss", "val_accuracy", "train_loss"};
+  EXPECT_EQ(closest_name("val_acc", metrics), "val_accuracy") << "Lightning's usual name";
+  EXPECT_EQ(closest_name("VAL_ACC", metrics), "val_accuracy") << "case does not count";
+  EXPECT_EQ(closest_name("val", metrics), "") << "it abbreviates two names";
+  const std::string known[] = {"loss", "accuracy"};
+  EXPECT_EQ(closest_name("acc", known), "accuracy");
+  EXPECT_EQ(closest_name("ac", known), "") << "two letters abbreviate too much";
+}
+
 TEST(OptionValue, IntegersStayExactAndNumbersCompareByValue) {
   const OptionValue big = int64_t{9007199254740993};  // 2^53 + 1: a double would round it
   EXPECT_EQ(big.to_string(), "9007199254740993");
