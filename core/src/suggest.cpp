@@ -46,12 +46,12 @@ std::string closest_name(std::string_view name, std::span<const std::string_view
   }
   if (!closest.empty() || name.size() < 3) return std::string(closest);
   // An abbreviation, as Lightning users write "val_acc": only when it names one known name.
-  const auto abbreviates = [&](std::string_view candidate) {
-    return candidate.size() > name.size() &&
-           std::equal(name.begin(), name.end(), candidate.begin(), same_letter);
-  };
-  if (std::count_if(known.begin(), known.end(), abbreviates) != 1) return "";
-  return std::string(*std::find_if(known.begin(), known.end(), abbreviates));
+  for (std::string_view candidate : known)
+    if (candidate.size() > name.size() && std::equal(name.begin(), name.end(), candidate.begin(), same_letter)) {
+      if (!closest.empty()) return "";
+      closest = candidate;
+    }
+  return std::string(closest);
 }
 
 std::string closest_name(std::string_view name, std::span<const std::string> known) {

@@ -33,15 +33,15 @@ std::shared_ptr<Conv2d> Conv2d::build(Conv2dOptions& options, const LayerInput& 
   for (int d = 0; d < 2; ++d) {
     const int64_t out = conv_output_size(input.shape[1 + d], options.kernel_size[d], options.stride[d],
                                          options.padding[d], options.dilation[d]);
+    if (out > 0) continue;
     // A kernel that fits undilated is spread past the image by its dilation: that is the option to fix.
     const bool dilated_too_far = options.dilation[d] > 1 && conv_output_size(input.shape[1 + d], options.kernel_size[d],
                                                                              options.stride[d], options.padding[d], 1) > 0;
-    if (out <= 0)
-      throw OptionError("conv2d", dilated_too_far ? "dilation" : "kernel_size",
-                        "the kernel " + OptionTraits<Size2>::format(options.kernel_size) + " (dilation " +
-                            OptionTraits<Size2>::format(options.dilation) + ") does not fit " + input.source +
-                            ": " + std::to_string(input.shape[1 + d]) + (d == 0 ? " rows" : " columns") +
-                            " with padding " + std::to_string(options.padding[d]));
+    throw OptionError("conv2d", dilated_too_far ? "dilation" : "kernel_size",
+                      "the kernel " + OptionTraits<Size2>::format(options.kernel_size) + " (dilation " +
+                          OptionTraits<Size2>::format(options.dilation) + ") does not fit " + input.source +
+                          ": " + std::to_string(input.shape[1 + d]) + (d == 0 ? " rows" : " columns") +
+                          " with padding " + std::to_string(options.padding[d]));
   }
   require_memory("conv2d", "out_channels", std::to_string(options.out_channels),
                  tensor_bytes({options.out_channels, channels / options.groups, options.kernel_size[0],
