@@ -130,6 +130,24 @@ TEST(Conv2d, a_batch_gives_what_its_samples_give_one_at_a_time) {
   }
 }
 
+TEST(Conv2d, a_samples_input_gradient_has_the_same_bits_whatever_batch_it_is_in) {
+  // Small inner layers (LeNet's second; a padded 3x3 one with rows of two runs) compute the input
+  // gradient of several samples at once, one per vector lane: 19 are a full group and a short one.
+  for (const auto& [x_shape, w_shape, padding] : std::vector<std::tuple<Shape, Shape, Pair>>{
+           {{19, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}}, {{19, 4, 9, 30}, {5, 4, 3, 3}, {1, 1}}}) {
+    const Variable x = random(x_shape, 51), w = random(w_shape, 52);
+    const Variable y = conv2d(x, w, Variable(), {1, 1}, padding, {1, 1}, 1, Activation::Sigmoid);
+    const Tensor gy = random(y.shape(), 53, false).data();
+    y.backward(gy);
+    for (const int64_t n : {0, 7, 15, 16, 18}) {
+      const Variable xn(x.data().narrow(0, n, 1).contiguous(), true);
+      conv2d(xn, w.detach(), Variable(), {1, 1}, padding, {1, 1}, 1, Activation::Sigmoid)
+          .backward(gy.narrow(0, n, 1).contiguous());
+      EXPECT_TRUE(equal(xn.grad(), x.grad().narrow(0, n, 1).contiguous())) << "sample " << n;
+    }
+  }
+}
+
 TEST(Conv2d, output_size_is_floor_of_padded_extent_over_stride) {
   const Variable y = conv2d(Variable(Tensor::zeros({2, 1, 28, 28})), Variable(Tensor::zeros({6, 1, 5, 5})), Variable(),
                             {1, 1}, {2, 2});
@@ -157,6 +175,7 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    {{2, 3, 4, 5}, {9, 3, 3, 2}, {1, 1}, {2, 1}, {1, 1}, 1},
                                    {{1, 2, 3, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}, {1, 1}, 1},
                                    {{1, 4, 3, 38}, {3, 4, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
+                                   {{1, 4, 3, 38}, {3, 4, 3, 4}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    // five-tap kernel rows: the loops that slide along an image row
                                    // take kernel rows in pairs and the fifth alone
                                    {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1}};

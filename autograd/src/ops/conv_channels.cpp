@@ -5,6 +5,8 @@
 //   vectors) in registers and reads the pixels by broadcast, one tap at a time.
 // - Weight gradient: a pass keeps a few taps x every output channel, summed over a sample's
 //   positions.
+// - Input gradient, kernels 3 or 5 wide: several samples at once, one per vector lane
+//   (conv_sample_lanes.cpp). Other widths:
 // - Input gradient, image rows that fit one vector: each image row of every channel summed in
 //   registers from shifted rows of the output gradient.
 // - Input gradient, wider rows: the columns' gradient weight^T @ grad (a reduction over the
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "conv_columns.hpp"
+#include "conv_sample_lanes.hpp"
 #include "lanes.hpp"
 #include "minidl/core/parallel.hpp"
 
@@ -473,7 +476,9 @@ Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tenso
 void channel_loops_backward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const OutputGrad& go,
                             Tensor* dx, Tensor* dw, Tensor* db) {
   with_activation(go.activation, [&](auto a) {
-    if (dx) *dx = g.width <= kLanes ? input_grad_by_rows<a()>(g, weight, go) : input_grad<a()>(g, weight, go);
+    if (!dx) return;
+    if (sample_lanes_fit(g)) *dx = sample_lanes_input_grad(g, weight, go);
+    else *dx = g.width <= kLanes ? input_grad_by_rows<a()>(g, weight, go) : input_grad<a()>(g, weight, go);
   });
   if (!dw && !db) return;
   const Offsets off(g);
