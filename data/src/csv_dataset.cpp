@@ -109,7 +109,8 @@ class CsvSource {
 
 /// Reads a source's non-blank lines one at a time, so memory does not grow with the file: a
 /// trailing '\r' is dropped and a UTF-8 byte order mark before the first line is skipped
-/// (columns count from the character after it).
+/// (columns count from the character after it). A gzip file or a NUL byte anywhere is an error
+/// that says so: read as text, binary data failed later as a field count or a number.
 class LineReader {
  public:
   explicit LineReader(const CsvSource& source) : path_(source.path()), in_(source.open()) {}
@@ -119,7 +120,12 @@ class LineReader {
     while (std::getline(*in_, buffer_)) {
       ++line_number_;
       line = buffer_;
+      if (line_number_ == 1 && line.starts_with(kGzipMagic))
+        fail(path_, 1, 1, "gzip-compressed data, not CSV text (decompress it first)");
       if (line_number_ == 1 && line.starts_with(kByteOrderMark)) line.remove_prefix(kByteOrderMark.size());
+      if (const size_t nul = line.find('\0'); nul != std::string_view::npos)
+        fail(path_, line_number_, static_cast<int64_t>(nul) + 1,
+             "a NUL byte: binary data, not CSV text (or text saved as UTF-16; save it as UTF-8)");
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (!std::all_of(line.begin(), line.end(), is_blank)) return true;
     }
@@ -131,6 +137,7 @@ class LineReader {
 
  private:
   static constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  static constexpr std::string_view kGzipMagic = "\x1F\x8B";
   const std::string& path_;
   std::unique_ptr<std::istream> in_;
   std::string buffer_;

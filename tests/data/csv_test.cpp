@@ -119,6 +119,22 @@ TEST(CsvDataset, ExtraFieldNamesLineAndColumn) {
   expect_starts_with(load_error(file), file.path() + ":2:7: extra field");
 }
 
+TEST(CsvDataset, AGzipFileIsNamedAsCompressedNotParsedAsText) {
+  // The start of a gzip file (what /usr/share/datasets holds), not a CSV text.
+  const TempCsv file(std::string("\x1f\x8b\x08\x08\xd5,a,\x00\x03t10k\n\x01\x02", 18));
+  const std::string message = load_error(file);
+  expect_starts_with(message, file.path() + ":1:1: ");
+  EXPECT_NE(message.find("gzip"), std::string::npos) << message;
+}
+
+TEST(CsvDataset, ABinaryFileIsRefusedAtItsFirstNulByte) {
+  // A UTF-16 export, say: every other byte is NUL.
+  const TempCsv file(std::string("a,target\n1,0\n2\0,1\n", 16));
+  const std::string message = load_error(file);
+  expect_starts_with(message, file.path() + ":3:2: ");
+  EXPECT_NE(message.find("NUL"), std::string::npos) << message;
+}
+
 TEST(CsvDataset, NonNumericValueNamesLineColumnAndValue) {
   const TempCsv file("a,b,target\n1,2,0\n1,abc,1\n");
   EXPECT_EQ(load_error(file), file.path() + ":3:3: column \"b\" must hold a finite number, got \"abc\"");
@@ -233,9 +249,9 @@ TEST(CsvDataset, AHugeValueIsCutInTheMessage) {
 }
 
 TEST(CsvDataset, BinaryGarbageIsEscapedInTheMessage) {
-  const TempCsv file(std::string("a,target\n\x01\xff\x1b[2J\0z,0\n", 20));
+  const TempCsv file(std::string("a,target\n\x01\xff\x1b[2J\x02z,0\n", 20));  // (a NUL byte is refused sooner)
   const std::string message = load_error(file);
-  expect_starts_with(message, file.path() + ":2:1: column \"a\" must hold a finite number, got \"\\x01\\xff\\x1b[2J\\x00z\"");
+  expect_starts_with(message, file.path() + ":2:1: column \"a\" must hold a finite number, got \"\\x01\\xff\\x1b[2J\\x02z\"");
   EXPECT_TRUE(printable_ascii(message)) << message;
 }
 
