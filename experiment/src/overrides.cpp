@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "minidl/experiment/config_error.hpp"
+#include "minidl/experiment/reference_docs.hpp"
 #include "minidl/experiment/yaml_document.hpp"
 
 namespace minidl::experiment {
@@ -77,6 +78,12 @@ std::vector<std::string> apply_override(YAML::Node& root, const Override& o) {
         created.push_back(walked + (walked.empty() ? "" : ".") + key);
       }
       next.reset(cursor[key]);
+    } else if (cursor.IsScalar() && is_component_name(cursor.Scalar())) {
+      // A component written by its name alone (`loss: cross_entropy`, `- relu`) takes options as a map.
+      const std::string name = cursor.Scalar();
+      const std::string options = last ? key + ": " + o.text.substr(o.text.find('=') + 1) : "...";
+      fail(o.text, "'" + walked + "' is the name '" + name + "', not a map: cannot set '" + key + "' in it (write " +
+                       walked + "={type: " + name + ", " + options + "})");
     } else {
       fail(o.text, "'" + walked + "' is " + kind_of(cursor) + ", not a map: cannot set '" + key + "' in it");
     }

@@ -123,4 +123,9 @@ std::string reference_text(const std::string& kind) {
   return out;
 }
 
+bool is_component_name(std::string_view name) {
+  return datasets().get(name) || layers().get(name) || initializers().get(name) || losses().get(name) ||
+         optim::optimizers().get(name) || optim::schedulers().get(name);
+}
+
 }  // namespace minidl::experiment

@@ -170,6 +170,15 @@ TEST(ConfigErrors, OverrideErrorsNameTheOverride) {
             "override 'epochs': expected key=value (a dotted path such as optimizer.lr=0.01), got no '='");
 }
 
+TEST(ConfigErrors, AnOptionForAComponentGivenByItsNameShowsTheMapToWrite) {
+  // kDigits has `loss: cross_entropy`: a component given by its name alone.
+  const std::string loss = error_of(kDigits, {"loss.reduction=sum"});
+  EXPECT_EQ(loss.rfind("override 'loss.reduction=sum': 'loss' is the name 'cross_entropy', not a map", 0), 0u) << loss;
+  EXPECT_NE(loss.find("write loss={type: cross_entropy, reduction: sum}"), std::string::npos) << loss;
+  const std::string deeper = error_of(kDigits, {"loss.a.b=1"});
+  EXPECT_NE(deeper.find("write loss={type: cross_entropy, ...}"), std::string::npos) << deeper;
+}
+
 TEST(ConfigErrors, InvalidYamlNamesThePosition) {
   EXPECT_EQ(error_of("data: {train: [\n"), "exp.yaml:2:1: invalid YAML: end of sequence flow not found");
 }

@@ -103,8 +103,11 @@ TEST(ApplyOverride, AnIndexPastTheEndOrNotANumberIsAConfigErrorNamingTheList) {
 }
 
 TEST(ApplyOverride, APathThroughAScalarIsAConfigErrorNamingBoth) {
+  expect_override_error(apply_error(YAML::Load("{name: run}"), "name.first=x"), "name.first=x",
+                        {"'name'", "a scalar", "'first'"});
+  // A component given by its name alone: the map to write instead.
   expect_override_error(apply_error(YAML::Load("{loss: mse}"), "loss.reduction=sum"), "loss.reduction=sum",
-                        {"'loss'", "a scalar", "'reduction'"});
+                        {"'loss'", "the name 'mse'", "'reduction'", "loss={type: mse, reduction: sum}"});
 }
 
 TEST(ApplyOverride, TheConfigMustBeAMap) {
