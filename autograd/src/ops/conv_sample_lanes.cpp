@@ -34,12 +34,16 @@ struct Runs {
 // xx of a plane row at index kw - 1 + xx, zeros before it and past the row, so that a run's
 // shifted reads need no bounds. The zeros are written once; later chunks overwrite only the rows.
 struct SampleRows {
-  int64_t wide;
+  int64_t wide, size;
   std::vector<float> values;
 
-  SampleRows(const ConvGeometry& g, const Runs& runs)
+  // The rows, zeroed; without `allocate` only their size is known (bytes()).
+  SampleRows(const ConvGeometry& g, const Runs& runs, bool allocate = true)
       : wide(std::max(g.kw - 1 + g.out_w, runs.count * runs.length + g.padding[1] + g.kw - 1)),
-        values(static_cast<size_t>(g.out_channels * g.out_h * wide * kLanes), 0.0f) {}
+        size(g.out_channels * g.out_h * wide * kLanes),
+        values(allocate ? static_cast<size_t>(size) : 0, 0.0f) {}
+
+  int64_t bytes() const { return size * static_cast<int64_t>(sizeof(float)); }
 
   // Row yy of plane o, from the column that a run starting at image column x0 reads first.
   const float* run_start(const ConvGeometry& g, int64_t o, int64_t yy, int64_t x0) const {
@@ -164,7 +168,11 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const OutputGrad&
 }  // namespace
 
 bool sample_lanes_fit(const ConvGeometry& g) {
-  return g.stride == Pair{1, 1} && g.dilation == Pair{1, 1} && g.groups == 1 && (g.kw == 3 || g.kw == 5);
+  if (g.stride != Pair{1, 1} || g.dilation != Pair{1, 1} || g.groups != 1 || (g.kw != 3 && g.kw != 5)) return false;
+  // The gradient rows of kLanes samples stay within a core's L2 (LeNet's: 184 kB), where they
+  // were measured; a bigger image's would be read from memory C x kh times over.
+  constexpr int64_t kMaxRowBytes = int64_t{1} << 20;
+  return SampleRows(g, Runs(g.width), /*allocate=*/false).bytes() <= kMaxRowBytes;
 }
 
 Tensor sample_lanes_input_grad(const ConvGeometry& g, const Tensor& weight, const OutputGrad& go) {

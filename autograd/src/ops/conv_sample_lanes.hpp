@@ -6,7 +6,8 @@
 namespace minidl::conv {
 
 /// True when sample_lanes_input_grad computes this geometry's input gradient: stride 1, no
-/// dilation, one group, a kernel 3 or 5 columns wide, and image rows whose sums fit the registers.
+/// dilation, one group, a kernel 3 or 5 columns wide, and the output gradient of kLanes samples
+/// within 1 MiB (a small inner layer's).
 bool sample_lanes_fit(const ConvGeometry& g);
 
 /// dx [N, C, H, W] for the output's gradient go (the activation's slope applied as it is read),
