@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "minidl/core/number_text.hpp"
 #include "minidl/experiment/dataset_registry.hpp"
 #include "minidl/experiment/init_registry.hpp"
 #include "minidl/experiment/layer_registry.hpp"
@@ -58,7 +59,17 @@ DataConfig read_data(const ConfigNode& node) {
     v.fail("expected {split: fraction} or a data source with 'type' (one of " +
            join_names(datasets().names()) + ")");
   } else if (!v.is_null()) {
-    d.validation = read_component(v, kind_of(datasets()));
+    try {
+      d.validation = read_component(v, kind_of(datasets()));
+    } catch (const ConfigError& e) {
+      // A fraction meant to hold out part of the training data (`data.validation.split=0.1`)
+      // that reached a source's own `split` (Fashion-MNIST's train or test).
+      const bool fraction_at_split = v.is_map() && v.has("split") && v["split"].is_number() &&
+                                     e.where().to_string() == v["split"].location().to_string();
+      if (!fraction_at_split) throw;
+      throw ConfigError(e.where(), e.problem() + " (to hold out a fraction of the training data instead, write " +
+                                       "data.validation={split: " + format_number(v["split"].as_number()) + "})");
+    }
   }
   d.transform = read_section<TransformConfig>(node["transform"]);
   d.transform_where = node["transform"].location();

@@ -281,6 +281,15 @@ TEST(ConfigErrors, ANameIsNotAPath) {
   EXPECT_EQ(parse_config(edited("name: digits-mlp", "name: digits.v2"), "exp.yaml").name, "digits.v2");
 }
 
+TEST(ConfigErrors, AFractionGivenToAValidationSourcesSplitSaysHowToHoldOutAFraction) {
+  // `data.validation.split=0.1` on a config whose validation data is Fashion-MNIST's test split:
+  // the fraction reaches the source's own `split` (train or test).
+  const std::string text = edited("validation: {split: 0.2}", "validation: {type: fashion_mnist, split: test}");
+  const ConfigError e = config_error(text, {"data.validation.split=0.1"});
+  EXPECT_EQ(e.where().origin, "override 'data.validation.split=0.1'") << e.what();
+  EXPECT_TRUE(contains(e.problem(), "data.validation={split: 0.1}")) << e.what();
+}
+
 TEST(ConfigErrors, TooDeeplyNestedYamlSaysSo) {
   const ConfigError e = config_error("name: " + std::string(5000, '[') + std::string(5000, ']') + "\n");
   EXPECT_EQ(e.where().origin, "exp.yaml") << e.what();
