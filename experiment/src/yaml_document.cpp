@@ -1,7 +1,10 @@
 #include "minidl/experiment/yaml_document.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -81,6 +84,45 @@ void check_keys_and_cycles(const YAML::Node& node, const Where& where, std::unor
   done[static_cast<size_t>(node.Mark().pos)] = true;
 }
 
+// YAML 1.1's merge key, as PyYAML reads it: `<<: *defaults` (or a list of such maps) gives a map
+// every key of the named map(s) that it does not set itself; of two merged maps, the first in the
+// list wins. Merged entries are the named map's own nodes, so their errors point at the text that
+// wrote them. Each map is resolved once, after the maps below it, so a merged map's own merges
+// come with it. Runs after check_keys_and_cycles: the tree has no cycles, and containers are told
+// apart by their positions.
+void resolve_merge_keys(YAML::Node node, const Where& where, std::unordered_map<size_t, bool>& done) {
+  if (!node.IsMap() && !node.IsSequence()) return;
+  if (!done.emplace(static_cast<size_t>(node.Mark().pos), true).second) return;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) resolve_merge_keys(item, where, done);
+    return;
+  }
+  YAML::Node merged;
+  bool merges = false;
+  for (const auto& kv : node) {
+    resolve_merge_keys(kv.second, where, done);
+    if (kv.first.IsScalar() && kv.first.Scalar() == "<<" && kv.first.Tag() != "!") merged.reset(kv.second), merges = true;
+  }
+  if (!merges) return;
+  std::vector<YAML::Node> sources;
+  if (merged.IsMap()) sources.push_back(merged);
+  if (merged.IsSequence())
+    for (const YAML::Node& item : merged) sources.push_back(item);
+  if (sources.empty() || !std::all_of(sources.begin(), sources.end(), [](const YAML::Node& n) { return n.IsMap(); }))
+    throw ConfigError(where.at(merged.Mark()),
+                      "the merge key '<<' takes a map or a list of maps (such as <<: *defaults), got " +
+                          std::string(merged.IsScalar() ? "a scalar"
+                                      : merged.IsNull()  ? "nothing"
+                                                         : "a list with an item that is not a map"));
+  node.remove("<<");
+  std::unordered_set<std::string> keys;
+  for (const auto& kv : node)
+    if (kv.first.IsScalar()) keys.insert(kv.first.Scalar());
+  for (const YAML::Node& source : sources)
+    for (const auto& kv : source)
+      if (!kv.first.IsScalar() || keys.insert(kv.first.Scalar()).second) node.force_insert(kv.first, kv.second);
+}
+
 }  // namespace
 
 YAML::Node parse_yaml_document(const std::string& text, const std::string& origin, bool positions) {
@@ -98,8 +140,9 @@ YAML::Node parse_yaml_document(const std::string& text, const std::string& origi
   } catch (const YAML::ParserException& e) {
     throw ConfigError(where.at(e.mark), "invalid YAML: " + e.msg);
   }
-  std::unordered_map<size_t, bool> done;
-  check_keys_and_cycles(root, where, done);
+  std::unordered_map<size_t, bool> checked, merged;
+  check_keys_and_cycles(root, where, checked);
+  resolve_merge_keys(root, where, merged);
   return root;
 }
 

@@ -319,6 +319,42 @@ TEST(ConfigErrors, AYamlCycleIsAnErrorAndAliasesAreCheckedOnce) {
   expect_error_at(config_error(bomb.str() + kDigits), 1, 1, {"unknown key 'x0'"});
 }
 
+TEST(Config, AMergeKeyGivesAMapTheKeysOfTheNamedMapsThatItDoesNotSetItself) {
+  // YAML's merge key, as PyYAML reads it: one layer's options named once, reused with changes.
+  const std::string text = edited("  - {type: linear, in: 64, out: 128}\n  - relu\n  - {type: linear, out: 10}",
+                                  "  - &hidden {type: linear, in: 64, out: 128, bias: false}\n  - relu\n"
+                                  "  - {<<: *hidden, out: 10}");
+  const Config c = parse_config(text, "exp.yaml");
+  ASSERT_EQ(c.model.layers.size(), 3u);
+  EXPECT_EQ(c.model.layers[2].layer.value("out"), OptionValue(10)) << "its own key wins";
+  EXPECT_EQ(c.model.layers[2].layer.value("bias"), OptionValue(false)) << "the named map's key fills in";
+
+  // A list of maps: the first that sets a key wins.
+  const Config listed = parse_config(
+      edited("optimizer: {type: adam, lr: 0.001}",
+             "optimizer: {<<: [{type: adam, lr: 0.5}, {lr: 0.1, eps: 0.01}], weight_decay: 0.25}"),
+      "exp.yaml");
+  EXPECT_EQ(listed.optimizer.optimizer.type, "adam");
+  EXPECT_EQ(listed.optimizer.optimizer.value("lr"), OptionValue(0.5));
+  EXPECT_EQ(listed.optimizer.optimizer.value("eps"), OptionValue(0.01));
+  EXPECT_EQ(listed.optimizer.optimizer.value("weight_decay"), OptionValue(0.25));
+
+  // An override of the merged layer leaves the named one as the file wrote it.
+  const Config overridden = parse_config(text, "exp.yaml", {{"model.2.bias=true"}});
+  EXPECT_EQ(overridden.model.layers[2].layer.value("bias"), OptionValue(true));
+  EXPECT_EQ(overridden.model.layers[0].layer.value("bias"), OptionValue(false));
+}
+
+TEST(ConfigErrors, AMergeKeyOfAnythingButMapsIsAnErrorAtItsValue) {
+  expect_error_at(config_error(edited("optimizer: {type: adam, lr: 0.001}", "optimizer: {<<: 3, type: adam}")), 13, 17,
+                  {"merge key '<<'", "a map or a list of maps"});
+  expect_error_at(config_error(edited("optimizer: {type: adam, lr: 0.001}", "optimizer: {<<: [{lr: 1}, 2], type: adam}")),
+                  13, 17, {"merge key '<<'"});
+  // Quoted, it is an ordinary key.
+  expect_error_at(config_error(edited("optimizer: {type: adam, lr: 0.001}", "optimizer: {\"<<\": {lr: 1}, type: adam}")),
+                  13, 13, {"'<<'"});
+}
+
 TEST(ConfigErrors, ErrorsGoToTheOverrideThatWroteOrCreatedTheNode) {
   // `scheduler` exists only because the override created it on the way to step_size.
   expect_override_error(config_error(kDigits, {"scheduler.step_size=5"}), "scheduler.step_size=5",

@@ -96,6 +96,37 @@ TEST(ApplyOverride, AListElementIsNamedByItsIndexAndTheNextIndexAppends) {
   EXPECT_EQ(root["model"][2]["type"].as<std::string>(), "relu");
 }
 
+TEST(ApplyOverride, ANodeThatAnAliasPutsAtTwoPathsChangesOnlyAtTheOverridesPath) {
+  const YAML::Node shared = YAML::Load(
+      "data: {train: &t {path: a.csv, target: y}, validation: *t}\n"
+      "model: [&l {type: linear, out: 8}, relu, *l]\n"
+      "lr: &r 0.1\n"
+      "momentum: *r\n");
+
+  const YAML::Node data = applied(YAML::Clone(shared), "data.train.path=b.csv")["data"];
+  EXPECT_EQ(data["train"]["path"].as<std::string>(), "b.csv");
+  EXPECT_EQ(data["validation"]["path"].as<std::string>(), "a.csv") << "the alias keeps what the file wrote";
+  EXPECT_EQ(data["train"]["target"].as<std::string>(), "y") << "the copy keeps the other keys";
+
+  const YAML::Node model = applied(YAML::Clone(shared), "model.2.out=3")["model"];
+  ASSERT_EQ(model.size(), 3u);
+  EXPECT_EQ(model[2]["out"].as<int>(), 3);
+  EXPECT_EQ(model[0]["out"].as<int>(), 8);
+  EXPECT_EQ(model[1].as<std::string>(), "relu") << "the list keeps its order";
+
+  const YAML::Node scalars = applied(YAML::Clone(shared), "lr=0.5");
+  EXPECT_EQ(scalars["lr"].as<double>(), 0.5);
+  EXPECT_EQ(scalars["momentum"].as<double>(), 0.1);
+
+  // Two overrides through the same alias: the second writes into the first one's copy.
+  YAML::Node twice = YAML::Clone(shared);
+  apply_override(twice, parse_override("data.train.path=b.csv"));
+  apply_override(twice, parse_override("data.train.target=z"));
+  EXPECT_EQ(twice["data"]["train"]["path"].as<std::string>(), "b.csv");
+  EXPECT_EQ(twice["data"]["train"]["target"].as<std::string>(), "z");
+  EXPECT_EQ(twice["data"]["validation"]["target"].as<std::string>(), "y");
+}
+
 TEST(ApplyOverride, AnIndexPastTheEndOrNotANumberIsAConfigErrorNamingTheList) {
   const YAML::Node model = YAML::Load("{model: [relu, tanh]}");
   expect_override_error(apply_error(YAML::Clone(model), "model.3=relu"), "model.3=relu", {"'model'", "0..2", "'3'"});
