@@ -35,8 +35,10 @@ void check_loss_fits(const std::string& name, nn::Targets targets, const LossCon
     return;
   }
   if (ctx.task != data::Task::Classification)
-    throw ConfigError(ctx.loss_where, name + " needs class-index targets, but the data is a regression "
-                                             "(float targets): use mse for regression");
+    throw ConfigError(ctx.loss_where, name + " needs class-index targets, but the data is a regression: use mse for "
+                                             "regression (a csv source reads its targets as classes when each is a "
+                                             "non-negative integer such as 3; task: classification makes it, and names "
+                                             "any label that is not one)");
   if (ctx.output.size() != 1 || ctx.output[0] != ctx.num_classes)
     throw ConfigError(output_where, name + " needs one output per class, " + std::to_string(ctx.num_classes) +
                                         " classes, but the model's output is " + to_string(ctx.output) +

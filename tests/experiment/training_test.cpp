@@ -165,6 +165,22 @@ TEST(ModelErrors, LossThatDoesNotFitTheTargets) {
   }
 }
 
+TEST(ModelErrors, ClassLabelsReadAsARegressionSayHowToReadThemAsClasses) {
+  // Labels -1 and 1 (an SVM's habit) are integers, but not class indices: the column is read as
+  // a regression, and cross_entropy's error says which option reads it as classes instead.
+  const std::filesystem::path dir = minidl::test::scratch("signed_labels");
+  std::filesystem::create_directories(dir);
+  minidl::test::write_file(dir / "signed.csv", "a,b,c,d,target\n1,2,3,4,-1\n3,4,5,6,1\n5,6,7,8,-1\n7,8,9,0,1\n");
+  try {
+    Experiment run(load_config("configs/iris.yaml", {{"data.train.path=" + (dir / "signed.csv").string()}}));
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.problem().find("cross_entropy needs class-index targets"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().find("task: classification"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ModelErrors, MissingDataFileNamesThePathOption) {
   try {
     Experiment run(load_config("configs/digits_mlp.yaml", {{"data.train.path=nowhere.csv"}}));
