@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -123,6 +124,22 @@ void resolve_merge_keys(YAML::Node node, const Where& where, std::unordered_map<
       if (!kv.first.IsScalar() || keys.insert(kv.first.Scalar()).second) node.force_insert(kv.first, kv.second);
 }
 
+// yaml-cpp reports a line indented with a tab as whatever the tab made of it ("illegal map
+// value"); an editor that inserts tabs is the likely cause, so the error says so.
+std::string tab_indent_hint(const std::string& text, const YAML::Mark& mark) {
+  if (mark.is_null()) return "";
+  size_t start = 0;
+  for (int line = 0; line < mark.line && start != std::string::npos; ++line) {
+    start = text.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos) return "";
+  const size_t content = text.find_first_not_of(" \t", start);
+  const std::string_view indent(text.data() + start, std::min(content, text.size()) - start);
+  if (indent.find('\t') == std::string_view::npos) return "";
+  return " (line " + std::to_string(mark.line + 1) + " is indented with a tab: YAML indents with spaces only)";
+}
+
 }  // namespace
 
 YAML::Node parse_yaml_document(const std::string& text, const std::string& origin, bool positions) {
@@ -138,7 +155,7 @@ YAML::Node parse_yaml_document(const std::string& text, const std::string& origi
                                             std::to_string(e.depth() - 1) + " levels deep" + near +
                                             ", the most the YAML reader takes");
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(where.at(e.mark), "invalid YAML: " + e.msg);
+    throw ConfigError(where.at(e.mark), "invalid YAML: " + e.msg + tab_indent_hint(text, e.mark));
   }
   std::unordered_map<size_t, bool> checked, merged;
   check_keys_and_cycles(root, where, checked);

@@ -267,6 +267,16 @@ TEST(ConfigErrors, ADuplicateKeyIsAnErrorAtTheSecond) {
                         "optimizer={type: sgd, lr: 1, lr: 2}", {"duplicate key 'lr'"});
 }
 
+TEST(ConfigErrors, ALineIndentedWithATabSaysSo) {
+  // yaml-cpp's own words for it ("illegal map value") do not say what is wrong.
+  expect_error_at(config_error(edited("  batch_size: 32", "\tbatch_size: 32")), 7, 2,
+                  {"invalid YAML", "line 7 is indented with a tab"});
+  expect_error_at(config_error(edited("  - relu", "\t- relu")), 10, 2, {"line 10 is indented with a tab"});
+  // A tab inside a line is no indentation.
+  const ConfigError other = config_error(edited("name: digits-mlp", "name: [digits\t"));
+  EXPECT_FALSE(contains(other.problem(), "tab")) << other.what();
+}
+
 TEST(ConfigErrors, ASecondYamlDocumentIsAnError) {
   const ConfigError e = config_error(std::string(kDigits) + "---\nname: other\n");
   expect_error_at(e, 15, 1, {"second YAML document"});  // the `---` line
