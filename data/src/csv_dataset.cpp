@@ -47,34 +47,112 @@ std::string excerpt(std::string_view text) {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-/// One comma-separated field: its text without surrounding blanks, and where it starts.
+/// One comma-separated field: its text without surrounding blanks (and, quoted, without its
+/// quotes), and where it starts.
 struct Field {
   std::string_view text;
-  int64_t column = 0;  // 1-based byte column of the text's first character
+  int64_t column = 0;  // 1-based byte column of the field's first character (a quoted one's quote)
 };
 
-/// Walks the fields of one line in order, without storing them.
+/// Walks the fields of one line in order, without storing them. A field may be quoted as RFC 4180
+/// and spreadsheets write it (`"petal length, cm"`, `"say ""hi"""`): its commas are text and a
+/// doubled quote is one. The line's quotes are well formed (check_quotes has passed it).
 class FieldCursor {
  public:
   explicit FieldCursor(std::string_view line) : line_(line) {}
-  /// The next field; false after the last one.
+  /// The next field; false after the last one. A quoted field's text with a doubled quote lives
+  /// in the cursor until the next call.
   bool next(Field& field) {
     if (start_ > line_.size()) return false;
-    const size_t comma = std::min(line_.find(',', start_), line_.size());
-    size_t a = start_, b = comma;
-    while (a < b && is_blank(line_[a])) ++a;
+    size_t a = start_;
+    while (a < line_.size() && is_blank(line_[a])) ++a;
+    if (a < line_.size() && line_[a] == '"') {
+      const size_t close = closing_quote(line_, a);
+      field = {unquoted(line_.substr(a + 1, close - a - 1)), static_cast<int64_t>(a) + 1};
+      start_ = std::min(line_.find(',', close), line_.size()) + 1;
+      return true;
+    }
+    const size_t comma = std::min(line_.find(',', a), line_.size());
+    size_t b = comma;
     while (b > a && is_blank(line_[b - 1])) --b;
     field = {line_.substr(a, b - a), static_cast<int64_t>(a) + 1};
     start_ = comma + 1;
     return true;
   }
 
+  /// The position of the quote that closes the field opened at `open`; npos when none does.
+  static size_t closing_quote(std::string_view line, size_t open) {
+    for (size_t i = open + 1; i < line.size(); ++i) {
+      if (line[i] != '"') continue;
+      if (i + 1 < line.size() && line[i + 1] == '"') ++i;  // a doubled quote is text
+      else return i;
+    }
+    return std::string_view::npos;
+  }
+
  private:
+  std::string_view unquoted(std::string_view inside) {
+    if (inside.find('"') == std::string_view::npos) return inside;
+    scratch_.clear();
+    for (size_t i = 0; i < inside.size(); ++i) {
+      scratch_ += inside[i];
+      if (inside[i] == '"') ++i;  // the pair's second quote
+    }
+    return scratch_;
+  }
+
   std::string_view line_;
   size_t start_ = 0;
+  std::string scratch_;
 };
 
-size_t count_fields(std::string_view line) { return 1 + static_cast<size_t>(std::count(line.begin(), line.end(), ',')); }
+/// Where a line's quoting is broken, and how; column 0 when it is not. A quote that opens a field
+/// must close on the same line, followed only by blanks before the next comma.
+struct QuoteProblem {
+  int64_t column = 0;
+  std::string what;
+};
+
+QuoteProblem check_quotes(std::string_view line) {
+  size_t start = 0;
+  while (start <= line.size()) {
+    size_t a = start;
+    while (a < line.size() && is_blank(line[a])) ++a;
+    size_t end = a;
+    if (a < line.size() && line[a] == '"') {
+      const size_t close = FieldCursor::closing_quote(line, a);
+      if (close == std::string_view::npos)
+        return {static_cast<int64_t>(a) + 1,
+                "a quoted field that does not close on its line (a line break inside quotes is not supported)"};
+      end = close + 1;
+      while (end < line.size() && is_blank(line[end])) ++end;
+      if (end < line.size() && line[end] != ',')
+        return {static_cast<int64_t>(end) + 1, "text after a quoted field's closing quote (a quote inside a "
+                                               "quoted field is written twice: \"\")"};
+    }
+    const size_t comma = line.find(',', end);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return {};
+}
+
+/// The fields of a line with a quote, whose quoting check_quotes must find well formed (else
+/// IOError at the problem). Rare, so kept out of the common path.
+[[gnu::cold]] size_t count_quoted_fields(const std::string& path, int64_t line_number, std::string_view line) {
+  if (const QuoteProblem problem = check_quotes(line); problem.column > 0)
+    fail(path, line_number, problem.column, problem.what);
+  size_t fields = 0;
+  FieldCursor cursor(line);
+  for (Field field; cursor.next(field);) ++fields;
+  return fields;
+}
+
+/// The fields of line `line_number` of `path`.
+size_t count_fields(const std::string& path, int64_t line_number, std::string_view line) {
+  if (line.find('"') != std::string_view::npos) return count_quoted_fields(path, line_number, line);
+  return 1 + static_cast<size_t>(std::count(line.begin(), line.end(), ','));
+}
 
 /// Where the lines come from. A regular file is read from disk on each pass; anything else (a
 /// pipe, a device) can be read only once, so its contents are kept in memory.
@@ -236,9 +314,14 @@ std::vector<std::string> read_header(const std::string& path, LineReader& lines)
   if (!lines.next(line)) fail(path, 1, 1, "empty file, expected a header row of column names");
   std::vector<std::string> names;
   std::unordered_map<std::string_view, int64_t> first_column;
+  count_fields(path, lines.line_number(), line);  // checks the quotes
   FieldCursor cursor(line);
   for (Field field; cursor.next(field);) {
-    if (field.text.empty()) fail(path, lines.line_number(), field.column, "empty column name");
+    if (field.text.empty())
+      fail(path, lines.line_number(), field.column,
+           names.empty() ? "empty column name (a first column without a name is often a row index: write the "
+                           "file without it, as pandas' to_csv(index=False) or R's write.csv(row.names=FALSE) do)"
+                         : "empty column name");
     const auto [it, inserted] = first_column.emplace(field.text, field.column);
     if (!inserted)
       fail(path, lines.line_number(), field.column,
@@ -253,7 +336,7 @@ template <typename Visit>
 void for_each_row(const std::string& path, LineReader& lines, const std::vector<std::string>& names, Visit visit) {
   std::string_view line;
   while (lines.next(line)) {
-    const size_t fields = count_fields(line);
+    const size_t fields = count_fields(path, lines.line_number(), line);
     if (fields < names.size())
       fail(path, lines.line_number(), static_cast<int64_t>(line.size()) + 1,
            "missing field: the row has " + std::to_string(fields) + " fields, the header " +

@@ -109,6 +109,26 @@ TEST(CsvDataset, AnOptionalTargetMayBeAbsentAndThenEveryColumnIsAFeature) {
   EXPECT_EQ(labelled.targets().to_int64_vector(), (std::vector<int64_t>{5}));
 }
 
+TEST(CsvDataset, QuotedFieldsAreReadAsSpreadsheetsWriteThem) {
+  // RFC 4180: a quoted field's commas are text, and a doubled quote is one quote.
+  const TempCsv file("\"petal length, cm\",\"say \"\"hi\"\"\", \"target\" \n\"1.5\",2,\"0\"\n3, \"4\" ,1\n");
+  const CsvDataset dataset(file.path());
+  EXPECT_EQ(dataset.feature_names(), (std::vector<std::string>{"petal length, cm", "say \"hi\""}));
+  EXPECT_EQ(dataset.task(), Task::Classification) << "a quoted 0 is a class label as much as 0";
+  EXPECT_EQ(dataset.features().to_vector(), (std::vector<float>{1.5f, 2, 3, 4}));
+  EXPECT_EQ(dataset.targets().to_int64_vector(), (std::vector<int64_t>{0, 1}));
+}
+
+TEST(CsvDataset, AQuoteThatDoesNotCloseOrIsFollowedByTextNamesItsLineAndColumn) {
+  const TempCsv unclosed("a,b,target\n1,\"2,0\n");
+  expect_starts_with(load_error(unclosed), unclosed.path() + ":2:3: a quoted field that does not close on its line");
+  const TempCsv trailing("a,b,target\n1,\"2\"x,0\n");
+  expect_starts_with(load_error(trailing), trailing.path() + ":2:6: text after a quoted field's closing quote");
+  // A quote inside an unquoted field is text (here, not a number).
+  const TempCsv inches("a,b,target\n1,2\",0\n");
+  expect_starts_with(load_error(inches), inches.path() + ":2:3: column \"b\" must hold a finite number");
+}
+
 TEST(CsvDataset, MissingFieldNamesLineAndColumn) {
   const TempCsv file("a,b,target\n1,2,0\n3,4\n");
   expect_starts_with(load_error(file), file.path() + ":3:4: missing field: the row has 2 fields, the header 3");
@@ -233,6 +253,11 @@ TEST(CsvDataset, EmptyColumnNameNamesItsLineAndColumn) {
   expect_starts_with(load_error(file), file.path() + ":1:4: empty column name");
   const TempCsv trailing_comma("a,target,\n1,0,\n");
   expect_starts_with(load_error(trailing_comma), trailing_comma.path() + ":1:10: empty column name");
+  // R's write.csv names its row-index column "": the message says what the column likely is.
+  const TempCsv row_names("\"\",\"a\",\"target\"\n\"1\",2,0\n");
+  const std::string message = load_error(row_names);
+  expect_starts_with(message, row_names.path() + ":1:1: empty column name");
+  EXPECT_NE(message.find("row index"), std::string::npos) << message;
 }
 
 /// Whether `text` has only printable ASCII, so a terminal shows it as it is.

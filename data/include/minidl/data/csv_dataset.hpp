@@ -29,7 +29,8 @@ struct CsvOptions {
 
 /// A comma-separated file: one header row of distinct, non-empty column names, then one row per
 /// sample of numbers (spaces around a field and blank lines are ignored, `\r\n` line ends are
-/// accepted, a UTF-8 byte order mark is skipped). Numbers become float32 as numpy's cast does:
+/// accepted, a UTF-8 byte order mark is skipped; a field may be quoted as RFC 4180 has it, on
+/// one line: `"a, b"`, `""` for a quote inside). Numbers become float32 as numpy's cast does:
 /// `1e-50` is 0, `1e-40` a subnormal; `1e50` (beyond float32), `inf` and `nan` are errors.
 /// Features are float32 [N, F]; targets are int64 [N] for classification, float32 [N, 1] for
 /// regression (the shape a Linear(F, 1) output has, so MSELoss needs no broadcasting).
@@ -38,7 +39,8 @@ class CsvDataset : public TensorDataset {
   /// Reads the file in two passes (shape, then values) straight into the tensors. Throws
   /// IOError naming `path:line:column` for: a file that cannot be opened, an empty file, no
   /// data rows, an empty or duplicate column name, a missing target column, a row with a
-  /// missing or extra field, a value that is not a finite float32 (also after scaling), or
+  /// missing or extra field, a quoted field that does not close on its line or has text after
+/// its closing quote, a value that is not a finite float32 (also after scaling), or
   /// (classification) a class label that is negative or not an integer; values from the file
   /// are quoted with control bytes and invalid UTF-8 escaped, cut after 60 bytes. Throws
   /// ValueError for a scale that is 0 or not finite.
