@@ -20,6 +20,7 @@ namespace {
 using namespace lanes;
 
 constexpr int64_t kMaxKernelWidth = 5;
+constexpr int64_t kFloatBytes = sizeof(float);
 // Image columns whose sums stay in registers, beside a kernel row's weights and one gradient
 // vector. (Two image rows a pass, each gradient vector meeting both, measured no faster.)
 constexpr int64_t kMaxRun = kRegisters - kMaxKernelWidth - 1;
@@ -37,13 +38,18 @@ struct SampleRows {
   int64_t wide, size;
   std::vector<float> values;
 
-  // The rows, zeroed; without `allocate` only their size is known (bytes()).
-  SampleRows(const ConvGeometry& g, const Runs& runs, bool allocate = true)
-      : wide(std::max(g.kw - 1 + g.out_w, runs.count * runs.length + g.padding[1] + g.kw - 1)),
-        size(g.out_channels * g.out_h * wide * kLanes),
-        values(allocate ? static_cast<size_t>(size) : 0, 0.0f) {}
+  // The rows, zeroed.
+  SampleRows(const ConvGeometry& g, const Runs& runs)
+      : wide(row_width(g, runs)), size(bytes(g, runs) / kFloatBytes), values(static_cast<size_t>(size), 0.0f) {}
 
-  int64_t bytes() const { return size * static_cast<int64_t>(sizeof(float)); }
+  // The vectors a row holds: the zeros before it, its columns and the zeros the last run reads past it.
+  static int64_t row_width(const ConvGeometry& g, const Runs& runs) {
+    return std::max(g.kw - 1 + g.out_w, runs.count * runs.length + g.padding[1] + g.kw - 1);
+  }
+  // The bytes the rows of kLanes samples take.
+  static int64_t bytes(const ConvGeometry& g, const Runs& runs) {
+    return g.out_channels * g.out_h * row_width(g, runs) * kLanes * kFloatBytes;
+  }
 
   // Row yy of plane o, from the column that a run starting at image column x0 reads first.
   const float* run_start(const ConvGeometry& g, int64_t o, int64_t yy, int64_t x0) const {
@@ -172,7 +178,7 @@ bool sample_lanes_fit(const ConvGeometry& g) {
   // The gradient rows of kLanes samples stay within a core's L2 (LeNet's: 184 kB), where they
   // were measured; a bigger image's would be read from memory C x kh times over.
   constexpr int64_t kMaxRowBytes = int64_t{1} << 20;
-  return SampleRows(g, Runs(g.width), /*allocate=*/false).bytes() <= kMaxRowBytes;
+  return SampleRows::bytes(g, Runs(g.width)) <= kMaxRowBytes;
 }
 
 Tensor sample_lanes_input_grad(const ConvGeometry& g, const Tensor& weight, const OutputGrad& go) {
