@@ -313,7 +313,8 @@ std::vector<std::string> read_header(const std::string& path, LineReader& lines)
   std::string_view line;
   if (!lines.next(line)) fail(path, 1, 1, "empty file, expected a header row of column names");
   std::vector<std::string> names;
-  std::unordered_map<std::string_view, int64_t> first_column;
+  // Keyed by copies: a quoted name's text lives in the cursor only until its next field.
+  std::unordered_map<std::string, int64_t> first_column;
   count_fields(path, lines.line_number(), line);  // checks the quotes
   FieldCursor cursor(line);
   for (Field field; cursor.next(field);) {

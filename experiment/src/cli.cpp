@@ -151,7 +151,7 @@ int evaluate_command(const std::string& dir, const std::vector<std::string>& ove
 // Writes one prediction per row of `input` to `output`, or to stdout when it is "".
 int predict_command(const std::string& dir, const std::string& input, const std::string& output,
                     const std::string& weights) {
-  TrainedRun run(dir, {}, weights);
+  TrainedRun run(dir, {}, weights, RunUse::Predict);
   const std::string csv = predictions_csv(predict(run, input));
   if (output.empty()) {
     std::cout << csv;

@@ -25,11 +25,19 @@ std::vector<std::string> resolve_metrics(const Config& config, bool classificati
   return config.metrics;
 }
 
+// The thread count is set before the data is read: loading runs on it too.
+RunData threads_then_data(const Config& config, const Preprocessing* saved) {
+  if (config.threads > 0) set_num_threads(config.threads);
+  return build_data(config.data, config.seed, saved);
+}
+
 }  // namespace
 
-Experiment::Experiment(Config config, const Preprocessing* saved) : config_(std::move(config)) {
+Experiment::Experiment(Config config, const Preprocessing* saved)
+    : Experiment(config, threads_then_data(config, saved)) {}
+
+Experiment::Experiment(Config config, RunData data) : config_(std::move(config)) {
   if (config_.threads > 0) set_num_threads(config_.threads);
-  RunData data = build_data(config_.data, config_.seed, saved);
   train_ = std::move(data.train);
   validation_ = std::move(data.validation);
   preprocessing_ = std::move(data.preprocessing);

@@ -1,6 +1,8 @@
 #include "minidl/experiment/preprocessing.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -13,6 +15,64 @@ namespace minidl::experiment {
 namespace {
 
 constexpr const char* kScale = "minidl.scale";
+constexpr const char* kFeaturesShape = "minidl.features_shape";
+constexpr const char* kTargetShape = "minidl.target_shape";
+constexpr const char* kTask = "minidl.task";
+constexpr const char* kClasses = "minidl.classes";
+
+std::string shape_text(const Shape& shape) {
+  std::string text;
+  for (int i = 0; i < shape.size(); ++i) {
+    if (i > 0) text += ',';
+    text += std::to_string(shape[i]);
+  }
+  return text;
+}
+
+// The metadata `key` of a preprocessing file, which must be there.
+const std::string& metadata(const io::StateDict& file, const std::string& key, const std::filesystem::path& path) {
+  const auto it = file.metadata.find(key);
+  if (it == file.metadata.end())
+    throw IOError(path.string() + ": has '" + kFeaturesShape + "' but no '" + key + "' in its metadata");
+  return it->second;
+}
+
+[[noreturn]] void bad_metadata(const std::filesystem::path& path, const std::string& key, const std::string& expected,
+                               const std::string& value) {
+  throw IOError(path.string() + ": metadata '" + key + "' must be " + expected + ", got '" + value + "'");
+}
+
+Shape read_shape(const io::StateDict& file, const std::string& key, const std::filesystem::path& path) {
+  const std::string& text = metadata(file, key, path);
+  Shape shape;
+  if (text.empty()) return shape;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::optional<int64_t> size = parse_integer<int64_t>(text.substr(start, comma - start), 1, int64_t{1} << 40);
+    if (!size || shape.size() == Shape::kMaxDims)
+      bad_metadata(path, key, "up to " + std::to_string(Shape::kMaxDims) + " comma-separated sizes > 0", text);
+    shape.push_back(*size);
+    if (comma == text.size()) return shape;
+    start = comma + 1;
+  }
+}
+
+std::optional<TrainedShapes> read_trained_shapes(const io::StateDict& file, const std::filesystem::path& path) {
+  if (!file.metadata.contains(kFeaturesShape)) return std::nullopt;
+  TrainedShapes shapes;
+  shapes.features = read_shape(file, kFeaturesShape, path);
+  shapes.target = read_shape(file, kTargetShape, path);
+  const std::string& task = metadata(file, kTask, path);
+  if (task != data::task_name(data::Task::Regression) && task != data::task_name(data::Task::Classification))
+    bad_metadata(path, kTask, "classification or regression", task);
+  shapes.task = task == data::task_name(data::Task::Regression) ? data::Task::Regression : data::Task::Classification;
+  const std::string& classes = metadata(file, kClasses, path);
+  const std::optional<int64_t> count = parse_integer<int64_t>(classes, 0, int64_t{1} << 40);
+  if (!count) bad_metadata(path, kClasses, "an integer >= 0", classes);
+  shapes.classes = *count;
+  return shapes;
+}
 
 // A regression dataset whose targets are standardized as batches are gathered.
 class TargetStandardizedDataset : public data::Dataset {
@@ -56,6 +116,7 @@ Preprocessing Preprocessing::fit(const TransformConfig& transform, const data::D
                                  const Location& where) {
   Preprocessing p;
   p.scale = static_cast<float>(transform.scale);
+  p.trained_on = TrainedShapes{train.feature_shape(), train.target_shape(), train.task(), train.num_classes()};
   if (transform.standardize) p.features = data::Standardizer::fit(train);
   if (transform.standardize_target) {
     if (train.task() != data::Task::Regression)
@@ -106,6 +167,12 @@ void save_preprocessing(const std::filesystem::path& path, const Preprocessing& 
     file.insert("target.std", p.target->std());
   }
   file.metadata[kScale] = format_number(p.scale);
+  if (p.trained_on) {
+    file.metadata[kFeaturesShape] = shape_text(p.trained_on->features);
+    file.metadata[kTargetShape] = shape_text(p.trained_on->target);
+    file.metadata[kTask] = data::task_name(p.trained_on->task);
+    file.metadata[kClasses] = std::to_string(p.trained_on->classes);
+  }
   io::save_safetensors(path, file);
 }
 
@@ -121,6 +188,7 @@ Preprocessing load_preprocessing(const std::filesystem::path& path) {
   p.scale = static_cast<float>(*value);
   p.features = read_standardizer(file, "features.", path);
   p.target = read_standardizer(file, "target.", path);
+  p.trained_on = read_trained_shapes(file, path);
   return p;
 }
 

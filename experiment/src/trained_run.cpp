@@ -32,16 +32,41 @@ std::string target_column(const Config& config) {
   return "target";
 }
 
+// The training data as predict knows it from the run's record: its shapes and task, no samples.
+class RecordedShapes : public data::Dataset {
+ public:
+  explicit RecordedShapes(TrainedShapes shapes) : shapes_(std::move(shapes)) {}
+  int64_t size() const override { return 0; }
+  Shape feature_shape() const override { return shapes_.features; }
+  Shape target_shape() const override { return shapes_.target; }
+  data::Task task() const override { return shapes_.task; }
+  int64_t num_classes() const override { return shapes_.classes; }
+  void get_batch(std::span<const int64_t> indices, Tensor&, Tensor&) const override {
+    if (!indices.empty()) throw IndexError("a trained run's recorded shapes hold no samples");
+  }
+
+ private:
+  TrainedShapes shapes_;
+};
+
 }  // namespace
 
-TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrides, const fs::path& weights)
+TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrides, const fs::path& weights,
+                       RunUse use)
     : dir_(dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw IOError("run folder '" + dir.string() + "' does not exist");
   const fs::path config = require(dir / "config.yaml", "not a minidl run folder");
   const Preprocessing preprocessing = load_preprocessing(
       require(dir / "preprocessing.safetensors", "the run was trained by a minidl without saved preprocessing"));
-  run_ = std::make_unique<Experiment>(load_config(config.string(), overrides), &preprocessing);
+  Config resolved = load_config(config.string(), overrides);
+  if (use == RunUse::Predict && preprocessing.trained_on) {
+    const auto shapes = std::make_shared<const RecordedShapes>(*preprocessing.trained_on);
+    const bool validates = resolved.data.validation || resolved.data.validation_split > 0;
+    run_ = std::make_unique<Experiment>(std::move(resolved), RunData{shapes, validates ? shapes : nullptr, preprocessing});
+  } else {
+    run_ = std::make_unique<Experiment>(std::move(resolved), &preprocessing);
+  }
   const fs::path file = weights.empty() ? require(dir / "model.safetensors", "the run has not finished (its "
                                                                              "checkpoint is checkpoint.safetensors)")
                                         : require(weights, "expected a weights file (.safetensors)");

@@ -117,6 +117,10 @@ TEST(CsvDataset, QuotedFieldsAreReadAsSpreadsheetsWriteThem) {
   EXPECT_EQ(dataset.task(), Task::Classification) << "a quoted 0 is a class label as much as 0";
   EXPECT_EQ(dataset.features().to_vector(), (std::vector<float>{1.5f, 2, 3, 4}));
   EXPECT_EQ(dataset.targets().to_int64_vector(), (std::vector<int64_t>{0, 1}));
+  // Two names with doubled quotes, one after the other, are two names (the fuzzer found them
+  // mistaken for duplicates).
+  const TempCsv quoted_names("\"a\"\"b\",\"c\"\"d\",target\n1,2,0\n");
+  EXPECT_EQ(CsvDataset(quoted_names.path()).feature_names(), (std::vector<std::string>{"a\"b", "c\"d"}));
 }
 
 TEST(CsvDataset, AQuoteThatDoesNotCloseOrIsFollowedByTextNamesItsLineAndColumn) {

@@ -22,6 +22,7 @@
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/trained_run.hpp"
 #include "minidl/experiment/trainer.hpp"
+#include "minidl/io/safetensors.hpp"
 #include "minidl/nn/serialize.hpp"
 #include "run_helpers.hpp"
 
@@ -86,6 +87,58 @@ TEST(Use, TheRunFolderHoldsThePreprocessing) {
   Experiment again(load_config("configs/iris.yaml"));
   EXPECT_EQ(p.features->mean().to_vector(), again.preprocessing().features->mean().to_vector());
   EXPECT_EQ(p.features->std().to_vector(), again.preprocessing().features->std().to_vector());
+  // What the model was trained on, so that predict needs no data.
+  ASSERT_TRUE(p.trained_on.has_value());
+  EXPECT_EQ(p.trained_on->features, Shape({4}));
+  EXPECT_EQ(p.trained_on->target, Shape({}));
+  EXPECT_EQ(p.trained_on->task, data::Task::Classification);
+  EXPECT_EQ(p.trained_on->classes, 3);
+}
+
+TEST(Use, PredictNeedsTheRunFolderOnlyNotTheTrainingData) {
+  // The training data is a copy that is gone by the time the run is used (another machine, or
+  // another working directory for a relative path).
+  const std::string data = scratch("use_gone.csv");
+  fs::copy_file("examples/datasets/iris.csv", data);
+  const std::string out = trained("configs/iris.yaml", "use_gone", {"train.epochs=3", "data.train.path=" + data});
+  const auto before = cli("predict " + out + " --input examples/datasets/iris.csv");
+  ASSERT_EQ(before.status, 0) << before.output;
+  fs::remove(data);
+
+  const auto after = cli("predict " + out + " --input examples/datasets/iris.csv");
+  ASSERT_EQ(after.status, 0) << after.output;
+  EXPECT_EQ(after.output, before.output);
+  // Evaluating reads the validation data, which is gone: that is an error naming it.
+  const auto evaluated = cli("evaluate " + out);
+  EXPECT_EQ(evaluated.status, 2) << evaluated.output;
+  EXPECT_NE(evaluated.output.find("use_gone.csv"), std::string::npos) << evaluated.output;
+}
+
+TEST(Use, ARunSavedBeforeItsShapesWereRecordedStillPredictsFromItsData) {
+  const std::string out = trained("configs/iris.yaml", "use_old_run", {"train.epochs=2"});
+  const auto recorded = cli("predict " + out + " --input examples/datasets/iris.csv");
+  const fs::path file = fs::path(out) / "preprocessing.safetensors";
+  Preprocessing old = load_preprocessing(file);
+  old.trained_on.reset();
+  save_preprocessing(file, old);
+  const auto from_data = cli("predict " + out + " --input examples/datasets/iris.csv");
+  ASSERT_EQ(from_data.status, 0) << from_data.output;
+  EXPECT_EQ(from_data.output, recorded.output);
+}
+
+TEST(Use, ADamagedShapeRecordIsAnIOErrorNamingTheKey) {
+  const std::string out = trained("configs/iris.yaml", "use_damaged_shapes", {"train.epochs=1"});
+  const fs::path file = fs::path(out) / "preprocessing.safetensors";
+  io::StateDict saved = io::load_safetensors(file);
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"minidl.features_shape", "4,x"}, {"minidl.task", "clustering"}, {"minidl.classes", "-1"}}) {
+    SCOPED_TRACE(key);
+    io::StateDict damaged = saved;
+    damaged.metadata[key] = value;
+    io::save_safetensors(file, damaged);
+    const std::string message = minidl::test::error_of<IOError>([&] { load_preprocessing(file); });
+    EXPECT_NE(message.find(key), std::string::npos) << message;
+  }
 }
 
 TEST(Use, ClassificationPredictionsAreTheModelsSoftmaxOnTheSameRows) {

@@ -7,6 +7,7 @@
 #include "minidl/core/generator.hpp"
 #include "minidl/data/dataset.hpp"
 #include "minidl/experiment/config.hpp"
+#include "minidl/experiment/data_builder.hpp"
 #include "minidl/experiment/loss_registry.hpp"
 #include "minidl/experiment/preprocessing.hpp"
 #include "minidl/nn/sequential.hpp"
@@ -21,6 +22,8 @@ class Experiment {
   /// the thread count when the config gives one. The data transform uses `saved` (a trained
   /// run's preprocessing) when given, else is fitted on the training part.
   explicit Experiment(Config config, const Preprocessing* saved = nullptr);
+  /// The same for data already loaded (the training data's shapes are all the model needs).
+  Experiment(Config config, RunData data);
 
   /// The resolved config: inferred layer sizes and the metrics in force filled in.
   const Config& config() const { return config_; }

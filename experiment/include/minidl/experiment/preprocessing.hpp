@@ -14,6 +14,15 @@
 
 namespace minidl::experiment {
 
+/// What the model was trained on, as predict needs it without reading the data again: one
+/// sample's feature and target shapes, the task and (classification) the number of classes.
+struct TrainedShapes {
+  Shape features;
+  Shape target;
+  data::Task task = data::Task::Regression;
+  int64_t classes = 0;
+};
+
 struct Preprocessing {
   /// The factor every feature was multiplied by when loaded (`transform.scale`).
   float scale = 1.0f;
@@ -21,6 +30,8 @@ struct Preprocessing {
   std::optional<data::Standardizer> features;
   /// `transform.standardize_target`: mean and std of the training targets (regression only).
   std::optional<data::Standardizer> target;
+  /// The training data's shapes (none in a run saved before minidl recorded them).
+  std::optional<TrainedShapes> trained_on;
 
   /// Fits what `transform` asks for on `train` (already scaled). Throws ConfigError at `where`
   /// for standardize_target on classification data.
@@ -36,7 +47,9 @@ struct Preprocessing {
 };
 
 /// Writes `p` as safetensors: tensors "features.mean", "features.std", "target.mean",
-/// "target.std" (those fitted) and metadata "minidl.scale". Atomic; IOError naming the path.
+/// "target.std" (those fitted), metadata "minidl.scale" and, with trained_on, "minidl.features_shape",
+/// "minidl.target_shape" (comma-separated sizes), "minidl.task" and "minidl.classes". Atomic;
+/// IOError naming the path.
 void save_preprocessing(const std::filesystem::path& path, const Preprocessing& p);
 /// Reads what save_preprocessing wrote; IOError naming the path and the key for anything else.
 Preprocessing load_preprocessing(const std::filesystem::path& path);

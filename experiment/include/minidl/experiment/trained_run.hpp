@@ -12,13 +12,18 @@
 
 namespace minidl::experiment {
 
+/// What a run is opened for, and so which of its data is read: evaluating reads the data the
+/// config names; predicting needs only the shapes the run recorded, so the folder works
+/// anywhere, without the training data (a run saved before minidl recorded them reads the data).
+enum class RunUse { Evaluate, Predict };
+
 class TrainedRun {
  public:
   /// Reads `dir`/config.yaml with `overrides` applied, `dir`/preprocessing.safetensors and the
   /// weights (`weights`, or `dir`/model.safetensors when empty). Throws IOError naming a missing
-  /// or damaged file, ConfigError for a bad override.
+  /// or damaged file, ConfigError for a bad override or (to evaluate) data it cannot read.
   explicit TrainedRun(const std::filesystem::path& dir, std::span<const std::string> overrides = {},
-                      const std::filesystem::path& weights = {});
+                      const std::filesystem::path& weights = {}, RunUse use = RunUse::Evaluate);
 
   Experiment& experiment() { return *run_; }
   const std::filesystem::path& dir() const { return dir_; }
