@@ -10,6 +10,8 @@ const char* task_name(Task task) {
   return task == Task::Classification ? "classification" : "regression";
 }
 
+std::vector<std::string> Dataset::feature_names() const { return {}; }
+
 DType Dataset::target_dtype() const {
   return task() == Task::Classification ? DType::Int64 : DType::Float32;
 }

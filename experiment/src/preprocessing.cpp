@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "minidl/core/number_text.hpp"
 #include "minidl/data/tensor_dataset.hpp"
 #include "minidl/io/safetensors.hpp"
@@ -19,6 +21,7 @@ constexpr const char* kFeaturesShape = "minidl.features_shape";
 constexpr const char* kTargetShape = "minidl.target_shape";
 constexpr const char* kTask = "minidl.task";
 constexpr const char* kClasses = "minidl.classes";
+constexpr const char* kFeatureNames = "minidl.feature_names";
 
 std::string shape_text(const Shape& shape) {
   std::string text;
@@ -71,6 +74,13 @@ std::optional<TrainedShapes> read_trained_shapes(const io::StateDict& file, cons
   const std::optional<int64_t> count = parse_integer<int64_t>(classes, 0, int64_t{1} << 40);
   if (!count) bad_metadata(path, kClasses, "an integer >= 0", classes);
   shapes.classes = *count;
+  if (const auto names = file.metadata.find(kFeatureNames); names != file.metadata.end()) {
+    const nlohmann::json list = nlohmann::json::parse(names->second, nullptr, /*allow_exceptions=*/false);
+    const bool valid = list.is_array() && std::all_of(list.begin(), list.end(), [](const auto& n) { return n.is_string(); });
+    if (!valid || static_cast<int64_t>(list.size()) != shapes.features.numel())
+      bad_metadata(path, kFeatureNames, "a JSON list of one name per feature", names->second);
+    for (const auto& name : list) shapes.feature_names.push_back(name.get<std::string>());
+  }
   return shapes;
 }
 
@@ -84,6 +94,7 @@ class TargetStandardizedDataset : public data::Dataset {
   Shape target_shape() const override { return dataset_->target_shape(); }
   data::Task task() const override { return dataset_->task(); }
   int64_t num_classes() const override { return dataset_->num_classes(); }
+  std::vector<std::string> feature_names() const override { return dataset_->feature_names(); }
   void get_batch(std::span<const int64_t> indices, Tensor& features, Tensor& targets) const override {
     dataset_->get_batch(indices, features, targets);
     standardizer_.transform_(targets);
@@ -116,7 +127,8 @@ Preprocessing Preprocessing::fit(const TransformConfig& transform, const data::D
                                  const Location& where) {
   Preprocessing p;
   p.scale = static_cast<float>(transform.scale);
-  p.trained_on = TrainedShapes{train.feature_shape(), train.target_shape(), train.task(), train.num_classes()};
+  p.trained_on = TrainedShapes{train.feature_shape(), train.target_shape(), train.task(), train.num_classes(),
+                               train.feature_names()};
   if (transform.standardize) p.features = data::Standardizer::fit(train);
   if (transform.standardize_target) {
     if (train.task() != data::Task::Regression)
@@ -172,6 +184,8 @@ void save_preprocessing(const std::filesystem::path& path, const Preprocessing& 
     file.metadata[kTargetShape] = shape_text(p.trained_on->target);
     file.metadata[kTask] = data::task_name(p.trained_on->task);
     file.metadata[kClasses] = std::to_string(p.trained_on->classes);
+    if (!p.trained_on->feature_names.empty()) file.metadata[kFeatureNames] =
+          nlohmann::json(p.trained_on->feature_names).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   io::save_safetensors(path, file);
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <string_view>
+#include <unordered_map>
 
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/reduction.hpp"
@@ -41,6 +43,7 @@ class RecordedShapes : public data::Dataset {
   Shape target_shape() const override { return shapes_.target; }
   data::Task task() const override { return shapes_.task; }
   int64_t num_classes() const override { return shapes_.classes; }
+  std::vector<std::string> feature_names() const override { return shapes_.feature_names; }
   void get_batch(std::span<const int64_t> indices, Tensor&, Tensor&) const override {
     if (!indices.empty()) throw IndexError("a trained run's recorded shapes hold no samples");
   }
@@ -48,6 +51,34 @@ class RecordedShapes : public data::Dataset {
  private:
   TrainedShapes shapes_;
 };
+
+// Where each trained feature is among `given`'s columns, when `given` names them all in another
+// order (a table whose columns were rearranged); empty when the names say nothing (none
+// recorded, the same order, or other names: the columns are then taken in order).
+std::vector<int64_t> columns_by_name(const std::vector<std::string>& trained, const std::vector<std::string>& given) {
+  if (trained.empty() || trained.size() != given.size() || trained == given) return {};
+  std::unordered_map<std::string_view, int64_t> position;
+  for (size_t i = 0; i < given.size(); ++i) position.emplace(given[i], static_cast<int64_t>(i));
+  std::vector<int64_t> columns;
+  for (const std::string& name : trained) {
+    const auto it = position.find(name);
+    if (it == position.end()) return {};
+    columns.push_back(it->second);
+  }
+  return columns;
+}
+
+// Features [N, F] with their columns taken in the order `columns` gives.
+Tensor take_columns(const Tensor& features, const std::vector<int64_t>& columns) {
+  const Tensor in = features.contiguous();
+  const int64_t n = in.size(0), f = in.size(1);
+  Tensor out = Tensor::empty({n, f});
+  const float* src = in.data<float>();
+  float* dst = out.data<float>();
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < f; ++j) dst[i * f + j] = src[i * f + columns[static_cast<size_t>(j)]];
+  return out;
+}
 
 }  // namespace
 
@@ -100,7 +131,10 @@ Predictions predict(TrainedRun& run, const std::string& input) {
   // A row of an image run holds its pixels in order: shape them as the model's samples.
   Shape samples = e.train_data().feature_shape();
   samples.insert(0, rows.size());
-  const Tensor raw = rows.all().features.reshape(samples);
+  const std::vector<std::string> trained = e.train_data().feature_names();
+  const std::vector<int64_t> columns = columns_by_name(trained, rows.feature_names());
+  const Tensor given = rows.all().features;
+  const Tensor raw = (columns.empty() ? given : take_columns(given, columns)).reshape(samples);
   const Tensor output = e.model()(e.preprocessing().model_input(raw)).data();
   Predictions p;
   p.classification = e.is_classification();

@@ -93,6 +93,29 @@ TEST(Use, TheRunFolderHoldsThePreprocessing) {
   EXPECT_EQ(p.trained_on->target, Shape({}));
   EXPECT_EQ(p.trained_on->task, data::Task::Classification);
   EXPECT_EQ(p.trained_on->classes, 3);
+  EXPECT_EQ(p.trained_on->feature_names, (std::vector<std::string>{"sepal length (cm)", "sepal width (cm)",
+                                                                   "petal length (cm)", "petal width (cm)"}));
+}
+
+TEST(Use, PredictMatchesColumnsByNameWhenATableRearrangedThem) {
+  const std::string out = trained("configs/iris.yaml", "use_rearranged", {"train.epochs=3"});
+  const auto in_order = cli("predict " + out + " --input examples/datasets/iris.csv");
+  ASSERT_EQ(in_order.status, 0) << in_order.output;
+
+  // The same rows with the columns in another order, the target first.
+  std::istringstream iris(minidl::test::read_file("examples/datasets/iris.csv"));
+  std::string rearranged;
+  for (std::string line; std::getline(iris, line);) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+    rearranged += f[4] + "," + f[3] + "," + f[0] + "," + f[2] + "," + f[1] + "\n";
+  }
+  const std::string input = scratch("use_rearranged.csv");
+  minidl::test::write_file(input, rearranged);
+  const auto by_name = cli("predict " + out + " --input " + input);
+  ASSERT_EQ(by_name.status, 0) << by_name.output;
+  EXPECT_EQ(by_name.output, in_order.output);
 }
 
 TEST(Use, PredictNeedsTheRunFolderOnlyNotTheTrainingData) {

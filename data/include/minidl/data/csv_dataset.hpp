@@ -49,7 +49,7 @@ class CsvDataset : public TensorDataset {
   /// The path the data was read from.
   const std::string& path() const { return path_; }
   /// The feature columns' names, in file order.
-  const std::vector<std::string>& feature_names() const { return feature_names_; }
+  std::vector<std::string> feature_names() const override { return feature_names_; }
   /// The target column's name; "" when it was optional and absent (the targets are zeros).
   const std::string& target_name() const { return target_name_; }
 

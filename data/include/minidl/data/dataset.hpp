@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include "minidl/core/dtype.hpp"
 #include "minidl/core/shape.hpp"
@@ -35,6 +37,8 @@ class Dataset {
   virtual Task task() const = 0;
   /// Number of classes (largest label + 1) for classification; 0 for regression.
   virtual int64_t num_classes() const = 0;
+  /// The features' names where the source has them (a CSV header), in order; else empty.
+  virtual std::vector<std::string> feature_names() const;
 
   /// Writes the samples `indices` (each in [0, size())), in that order, into `features` and
   /// `targets`: contiguous tensors shaped and typed as allocate_batch(indices.size()) makes them.

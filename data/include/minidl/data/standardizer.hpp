@@ -41,6 +41,7 @@ class StandardizedDataset : public Dataset {
   Shape target_shape() const override { return dataset_->target_shape(); }
   Task task() const override { return dataset_->task(); }
   int64_t num_classes() const override { return dataset_->num_classes(); }
+  std::vector<std::string> feature_names() const override { return dataset_->feature_names(); }
   void get_batch(std::span<const int64_t> indices, Tensor& features,
                  Tensor& targets) const override;
 

@@ -19,6 +19,7 @@ class Subset : public Dataset {
   Task task() const override { return dataset_->task(); }
   /// The underlying dataset's class count (a subset may miss some classes, not renumber them).
   int64_t num_classes() const override { return dataset_->num_classes(); }
+  std::vector<std::string> feature_names() const override { return dataset_->feature_names(); }
   void get_batch(std::span<const int64_t> indices, Tensor& features,
                  Tensor& targets) const override;
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "minidl/core/tensor.hpp"
 #include "minidl/data/dataset.hpp"
@@ -21,6 +23,8 @@ struct TrainedShapes {
   Shape target;
   data::Task task = data::Task::Regression;
   int64_t classes = 0;
+  /// The features' names where the data has them (a CSV header), so predict can match columns by name.
+  std::vector<std::string> feature_names;
 };
 
 struct Preprocessing {
@@ -48,7 +52,8 @@ struct Preprocessing {
 
 /// Writes `p` as safetensors: tensors "features.mean", "features.std", "target.mean",
 /// "target.std" (those fitted), metadata "minidl.scale" and, with trained_on, "minidl.features_shape",
-/// "minidl.target_shape" (comma-separated sizes), "minidl.task" and "minidl.classes". Atomic;
+/// "minidl.target_shape" (comma-separated sizes), "minidl.task", "minidl.classes" and, where the
+/// data names its features, "minidl.feature_names" (a JSON list). Atomic;
 /// IOError naming the path.
 void save_preprocessing(const std::filesystem::path& path, const Preprocessing& p);
 /// Reads what save_preprocessing wrote; IOError naming the path and the key for anything else.
