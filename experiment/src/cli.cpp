@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -216,7 +217,15 @@ int run_cli(int argc, char** argv) {
   CLI::App* plot_cmd =
       app.add_subcommand("plot", "the loss, accuracy and learning-rate curves of one or more runs in one PNG");
   plot_cmd->add_option("runs", plot_runs, "run folders (each holds a metrics.csv)")->required();
-  plot_cmd->add_option("-o,--output", plot_file, "the PNG file to write")->capture_default_str();
+  plot_cmd->add_option("-o,--output", plot_file, "the PNG file to write")
+      ->capture_default_str()
+      ->check(
+          [](const std::string& name) -> std::string {
+            std::string extension = std::filesystem::path(name).extension().string();
+            for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return extension == ".png" ? "" : "the picture is a PNG: its file name must end in .png, got '" + name + "'";
+          },
+          "FILE.png");
 
   std::string kind;
   bool markdown = false;

@@ -102,6 +102,17 @@ TEST(Curves, PlotRefusesWhatIsNotARunInOneLine) {
   EXPECT_EQ(cli("plot").status, 2);  // no run folder: a usage error
 }
 
+TEST(Curves, PlotRefusesAFileNameThatIsNotAPng) {
+  const std::string out = scratch("curves_not_png");
+  ASSERT_EQ(cli("train configs/linreg.yaml -q output=" + out).status, 0);
+  const std::string text = (fs::path(out) / "curves.txt").string();
+  const auto r = cli("plot " + out + " -o " + text);
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find(".png"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(text)) << "nothing written";
+  EXPECT_EQ(cli("plot " + out + " -o " + (fs::path(out) / "UPPER.PNG").string()).status, 0);
+}
+
 TEST(CurvesPainter, DrawsOnItsOwnThreadThePictureThatPlotCurvesDraws) {
   // The painter warms PLplot up while a run trains; its picture must be the same, pixel for pixel.
   const std::string out = scratch("curves_painter");
