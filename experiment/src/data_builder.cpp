@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "minidl/core/number_text.hpp"
+#include "minidl/data/feature_order.hpp"
 #include "minidl/data/split.hpp"
 #include "minidl/data/scaled.hpp"
 #include "minidl/experiment/dataset_registry.hpp"
@@ -37,6 +38,7 @@ RunData build_data(const DataConfig& config, uint64_t seed, const Preprocessing*
   if (config.validation) {
     out.validation = scaled(load(*config.validation, seed), config.transform.scale);
     check_compatible(*out.train, *out.validation, config.validation->where);
+    out.validation = data::in_feature_order(out.validation, out.train->feature_names());
   } else if (config.validation_split > 0) {
     const int64_t n = out.train->size();
     if (data::validation_size(config.validation_split, n) >= n) {

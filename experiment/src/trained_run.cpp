@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <string_view>
-#include <unordered_map>
 
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/reduction.hpp"
 #include "minidl/data/csv_dataset.hpp"
+#include "minidl/data/feature_order.hpp"
 #include "minidl/experiment/preprocessing.hpp"
 #include "minidl/experiment/run_folder.hpp"
 #include "minidl/nn/serialize.hpp"
@@ -52,34 +51,6 @@ class RecordedShapes : public data::Dataset {
   TrainedShapes shapes_;
 };
 
-// Where each trained feature is among `given`'s columns, when `given` names them all in another
-// order (a table whose columns were rearranged); empty when the names say nothing (none
-// recorded, the same order, or other names: the columns are then taken in order).
-std::vector<int64_t> columns_by_name(const std::vector<std::string>& trained, const std::vector<std::string>& given) {
-  if (trained.empty() || trained.size() != given.size() || trained == given) return {};
-  std::unordered_map<std::string_view, int64_t> position;
-  for (size_t i = 0; i < given.size(); ++i) position.emplace(given[i], static_cast<int64_t>(i));
-  std::vector<int64_t> columns;
-  for (const std::string& name : trained) {
-    const auto it = position.find(name);
-    if (it == position.end()) return {};
-    columns.push_back(it->second);
-  }
-  return columns;
-}
-
-// Features [N, F] with their columns taken in the order `columns` gives.
-Tensor take_columns(const Tensor& features, const std::vector<int64_t>& columns) {
-  const Tensor in = features.contiguous();
-  const int64_t n = in.size(0), f = in.size(1);
-  Tensor out = Tensor::empty({n, f});
-  const float* src = in.data<float>();
-  float* dst = out.data<float>();
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < f; ++j) dst[i * f + j] = src[i * f + columns[static_cast<size_t>(j)]];
-  return out;
-}
-
 }  // namespace
 
 TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrides, const fs::path& weights,
@@ -120,21 +91,19 @@ Predictions predict(TrainedRun& run, const std::string& input) {
   options.target = target_column(e.config());
   options.task = e.train_data().task();
   options.target_optional = true;
-  const data::CsvDataset rows(input, options);
+  const data::CsvDataset file(input, options);
   const int64_t expected = e.train_data().feature_shape().numel();
-  if (rows.feature_shape().numel() != expected)
-    throw IOError(input + ":1:1: has " + std::to_string(rows.feature_shape().numel()) +
+  if (file.feature_shape().numel() != expected)
+    throw IOError(input + ":1:1: has " + std::to_string(file.feature_shape().numel()) +
                   " feature columns, but the model was trained on " + std::to_string(expected) +
-                  (rows.target_name().empty() ? " (and the target column '" + options.target + "' is absent)" : ""));
+                  (file.target_name().empty() ? " (and the target column '" + options.target + "' is absent)" : ""));
+  const auto rows = data::in_feature_order(data::share(file), e.train_data().feature_names());
   NoGradGuard no_grad;
   e.model().eval();
   // A row of an image run holds its pixels in order: shape them as the model's samples.
   Shape samples = e.train_data().feature_shape();
-  samples.insert(0, rows.size());
-  const std::vector<std::string> trained = e.train_data().feature_names();
-  const std::vector<int64_t> columns = columns_by_name(trained, rows.feature_names());
-  const Tensor given = rows.all().features;
-  const Tensor raw = (columns.empty() ? given : take_columns(given, columns)).reshape(samples);
+  samples.insert(0, rows->size());
+  const Tensor raw = rows->all().features.reshape(samples);
   const Tensor output = e.model()(e.preprocessing().model_input(raw)).data();
   Predictions p;
   p.classification = e.is_classification();

@@ -116,6 +116,20 @@ TEST(Use, PredictMatchesColumnsByNameWhenATableRearrangedThem) {
   const auto by_name = cli("predict " + out + " --input " + input);
   ASSERT_EQ(by_name.status, 0) << by_name.output;
   EXPECT_EQ(by_name.output, in_order.output);
+
+  // Evaluating on the rearranged table measures the same model on the same rows.
+  const std::string json = scratch("use_rearranged.json"), json_in_order = scratch("use_in_order.json");
+  const auto rearranged_metrics = cli("evaluate " + out + " \"data.validation={type: csv, path: " + input + "}\" --json " + json);
+  const auto metrics = cli("evaluate " + out + " \"data.validation={type: csv, path: examples/datasets/iris.csv}\" --json " +
+                           json_in_order);
+  ASSERT_EQ(rearranged_metrics.status, 0) << rearranged_metrics.output;
+  ASSERT_EQ(metrics.status, 0) << metrics.output;
+  const auto measured = [](const std::string& file) {
+    nlohmann::json j = nlohmann::json::parse(minidl::test::read_file(file));
+    j.erase("run");
+    return j;
+  };
+  EXPECT_EQ(measured(json), measured(json_in_order));
 }
 
 TEST(Use, PredictNeedsTheRunFolderOnlyNotTheTrainingData) {

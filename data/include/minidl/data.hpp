@@ -5,6 +5,7 @@
 #include "minidl/data/csv_dataset.hpp"
 #include "minidl/data/data_loader.hpp"
 #include "minidl/data/dataset.hpp"
+#include "minidl/data/feature_order.hpp"
 #include "minidl/data/idx.hpp"
 #include "minidl/data/scaled.hpp"
 #include "minidl/data/split.hpp"

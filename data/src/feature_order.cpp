@@ -1,0 +1,58 @@
+#include "minidl/data/feature_order.hpp"
+
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace minidl::data {
+
+namespace {
+
+// A view of a dataset with flat features [F] whose feature j is the dataset's column columns[j].
+class ReorderedFeatures : public Dataset {
+ public:
+  ReorderedFeatures(std::shared_ptr<const Dataset> dataset, std::vector<int64_t> columns,
+                    std::vector<std::string> names)
+      : dataset_(std::move(dataset)), columns_(std::move(columns)), names_(std::move(names)) {}
+  int64_t size() const override { return dataset_->size(); }
+  Shape feature_shape() const override { return dataset_->feature_shape(); }
+  Shape target_shape() const override { return dataset_->target_shape(); }
+  Task task() const override { return dataset_->task(); }
+  int64_t num_classes() const override { return dataset_->num_classes(); }
+  std::vector<std::string> feature_names() const override { return names_; }
+  void get_batch(std::span<const int64_t> indices, Tensor& features, Tensor& targets) const override {
+    detail::check_batch_buffers(*this, static_cast<int64_t>(indices.size()), features, targets, "ReorderedFeatures");
+    Tensor given = Tensor::empty(features.shape());
+    dataset_->get_batch(indices, given, targets);
+    const auto width = static_cast<int64_t>(columns_.size());
+    const float* from = given.data<float>();
+    float* to = features.data<float>();
+    for (size_t row = 0; row < indices.size(); ++row, from += width, to += width)
+      for (int64_t j = 0; j < width; ++j) to[j] = from[columns_[static_cast<size_t>(j)]];
+  }
+
+ private:
+  std::shared_ptr<const Dataset> dataset_;
+  std::vector<int64_t> columns_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Dataset> in_feature_order(std::shared_ptr<const Dataset> dataset,
+                                                const std::vector<std::string>& names) {
+  const std::vector<std::string> given = dataset->feature_names();
+  if (names.empty() || given.size() != names.size() || given == names || dataset->feature_shape().size() != 1)
+    return dataset;
+  std::unordered_map<std::string_view, int64_t> position;
+  for (size_t i = 0; i < given.size(); ++i) position.emplace(given[i], static_cast<int64_t>(i));
+  std::vector<int64_t> columns;
+  for (const std::string& name : names) {
+    const auto it = position.find(name);
+    if (it == position.end()) return dataset;
+    columns.push_back(it->second);
+  }
+  return std::make_shared<const ReorderedFeatures>(std::move(dataset), std::move(columns), names);
+}
+
+}  // namespace minidl::data
