@@ -112,6 +112,16 @@ void check_resumable(const Checkpoint& checkpoint, const Config& config) {
                                  " (only train.epochs, threads and output may change)");
 }
 
+bool is_checkpoint(const io::StateDict& contents) { return contents.metadata.contains(kEpoch); }
+
+void load_checkpoint_model(const Checkpoint& checkpoint, nn::Module& model) {
+  try {
+    model.load_state_dict(checkpoint.contents.extract(kModel), /*strict=*/true);
+  } catch (const Error& e) {
+    throw IOError(checkpoint.path.string() + ": " + e.what());
+  }
+}
+
 void restore_checkpoint(const Checkpoint& checkpoint, Experiment& run, data::DataLoader& loader) {
   const io::StateDict& contents = checkpoint.contents;
   optim::StateDict optimizer = contents.extract(kOptimizer);
@@ -124,7 +134,7 @@ void restore_checkpoint(const Checkpoint& checkpoint, Experiment& run, data::Dat
                 "the epochs done (" + std::to_string(checkpoint.epochs_done) + ", as '" + kEpoch + "')", last_epoch);
   }
   try {
-    run.model().load_state_dict(contents.extract(kModel), /*strict=*/true);
+    load_checkpoint_model(checkpoint, run.model());
     run.optimizer().load_state_dict(optimizer);
     if (run.scheduler()) run.scheduler()->load_state_dict(optimizer);
     run.model().load_extra_state_dict(contents.extract(kExtraState));

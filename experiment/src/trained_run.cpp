@@ -8,9 +8,10 @@
 #include "minidl/core/reduction.hpp"
 #include "minidl/data/csv_dataset.hpp"
 #include "minidl/data/feature_order.hpp"
+#include "minidl/experiment/checkpoint.hpp"
 #include "minidl/experiment/preprocessing.hpp"
 #include "minidl/experiment/run_folder.hpp"
-#include "minidl/nn/serialize.hpp"
+#include "minidl/io/safetensors.hpp"
 
 namespace minidl::experiment {
 
@@ -69,10 +70,22 @@ TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrid
   } else {
     run_ = std::make_unique<Experiment>(std::move(resolved), &preprocessing);
   }
-  const fs::path file = weights.empty() ? require(dir / "model.safetensors", "the run has not finished (its "
-                                                                             "checkpoint is checkpoint.safetensors)")
+  const std::string unfinished =
+      "the run has not finished (use its last checkpoint: --weights " + (dir / "checkpoint.safetensors").string() + ")";
+  const fs::path file = weights.empty() ? require(dir / "model.safetensors", unfinished)
                                         : require(weights, "expected a weights file (.safetensors)");
-  nn::load(run_->model(), file);
+  // A checkpoint holds the model beside the optimizer: its weights serve too (an interrupted
+  // run has no model.safetensors yet).
+  io::StateDict contents = io::load_safetensors(file);
+  if (is_checkpoint(contents)) {
+    load_checkpoint_model(parse_checkpoint(std::move(contents), file), run_->model());
+  } else {
+    try {
+      run_->model().load_state_dict(contents, /*strict=*/true);
+    } catch (const ValueError& e) {
+      throw ValueError(file.string() + ": " + e.what());
+    }
+  }
   run_->model().eval();
 }
 

@@ -286,6 +286,29 @@ TEST(Use, StandardizingClassLabelsIsAConfigError) {
   config_testing::expect_error_at(e, "configs/iris.yaml", 7, 14, {"standardize_target", "classification"});
 }
 
+TEST(Use, ACheckpointServesAsTheWeightsOfARunThatHasNotFinished) {
+  const std::string out = trained("configs/iris.yaml", "use_checkpoint_weights", {"train.epochs=3"});
+  const std::string finished = scratch("use_finished.json"), from_checkpoint = scratch("use_from_checkpoint.json");
+  ASSERT_EQ(cli("evaluate " + out + " --json " + finished).status, 0);
+  // As an interrupted run leaves the folder: the checkpoint of its last epoch, no model.safetensors.
+  fs::remove(fs::path(out) / "model.safetensors");
+  const auto unfinished = cli("evaluate " + out);
+  EXPECT_NE(unfinished.status, 0);
+  EXPECT_NE(unfinished.output.find("--weights " + (fs::path(out) / "checkpoint.safetensors").string()), std::string::npos)
+      << unfinished.output;
+
+  const std::string checkpoint = (fs::path(out) / "checkpoint.safetensors").string();
+  const auto r = cli("evaluate " + out + " --weights " + checkpoint + " --json " + from_checkpoint);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto metrics = [](const std::string& file) {
+    nlohmann::json j = nlohmann::json::parse(minidl::test::read_file(file));
+    j.erase("weights");
+    return j;
+  };
+  EXPECT_EQ(metrics(from_checkpoint), metrics(finished)) << "the last epoch's checkpoint holds the final weights";
+  EXPECT_EQ(cli("predict " + out + " --weights " + checkpoint + " --input examples/datasets/iris.csv").status, 0);
+}
+
 TEST(Use, NewCommandsRefuseBadInputInOneLine) {
   const std::string out = trained("configs/iris.yaml", "use_refusals", {"train.epochs=1"});
   for (const std::string& args : std::vector<std::string>

@@ -58,6 +58,14 @@ Checkpoint read_checkpoint(const std::filesystem::path& path);
 /// epochs done), `threads` and `output`.
 void check_resumable(const Checkpoint& checkpoint, const Config& config);
 
+/// Whether `contents` (a safetensors file's) are a checkpoint's: they carry "minidl.epoch".
+bool is_checkpoint(const io::StateDict& contents);
+
+/// Loads the model's weights and buffers of `checkpoint` into `model` (strictly), as a weights
+/// file would be: what `minidl evaluate --weights RUN/checkpoint.safetensors` uses. Throws
+/// IOError naming the path when they do not fit.
+void load_checkpoint_model(const Checkpoint& checkpoint, nn::Module& model);
+
 /// Restores `run` (weights and buffers, optimizer, scheduler, every module's extra state) and
 /// `loader` (its epoch and position) from `checkpoint`. Throws IOError naming the path when
 /// the contents do not fit the run.
