@@ -14,6 +14,14 @@ std::vector<std::string_view> views(std::span<const std::string> names) {
   return {names.begin(), names.end()};
 }
 
+// What PyTorch, Lightning and d2l call some of minidl's names: far from them in letters, so no
+// typo rule finds them.
+constexpr std::pair<std::string_view, std::string_view> kOtherNames[] = {
+    {"max_epochs", "epochs"},         {"num_epochs", "epochs"},       {"n_epochs", "epochs"},
+    {"monitor", "metric"},            {"learning_rate", "lr"},        {"gradient_clip_val", "clip_grad_norm"},
+    {"max_norm", "clip_grad_norm"},   {"in_features", "in"},          {"out_features", "out"},
+    {"num_inputs", "in"},             {"num_outputs", "out"},         {"num_hiddens", "out"}};
+
 }  // namespace
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -44,7 +52,10 @@ std::string closest_name(std::string_view name, std::span<const std::string_view
       closest = candidate;
     }
   }
-  if (!closest.empty() || name.size() < 3) return std::string(closest);
+  if (!closest.empty()) return std::string(closest);
+  for (const auto& [other, ours] : kOtherNames)
+    if (other == name && std::find(known.begin(), known.end(), ours) != known.end()) return std::string(ours);
+  if (name.size() < 3) return "";
   // An abbreviation, as Lightning users write "val_acc": only when it names one known name.
   for (std::string_view candidate : known)
     if (candidate.size() > name.size() && std::equal(name.begin(), name.end(), candidate.begin(), same_letter)) {

@@ -120,6 +120,16 @@ TEST(Suggest, AnAbbreviationOfOneKnownNameIsSuggested) {
   EXPECT_EQ(closest_name("ac", known), "") << "two letters abbreviate too much";
 }
 
+TEST(Suggest, WhatPyTorchOrLightningCallsAKnownNameFindsIt) {
+  const std::string train[] = {"epochs", "clip_grad_norm", "early_stopping"};
+  EXPECT_EQ(closest_name("max_epochs", train), "epochs") << "Lightning's Trainer";
+  EXPECT_EQ(closest_name("num_epochs", train), "epochs") << "d2l's";
+  EXPECT_EQ(closest_name("gradient_clip_val", train), "clip_grad_norm");
+  const std::string linear[] = {"in", "out", "bias"};
+  EXPECT_EQ(closest_name("out_features", linear), "out") << "torch.nn.Linear's";
+  EXPECT_EQ(closest_name("monitor", linear), "") << "only a name this place knows";
+}
+
 TEST(OptionValue, IntegersStayExactAndNumbersCompareByValue) {
   const OptionValue big = int64_t{9007199254740993};  // 2^53 + 1: a double would round it
   EXPECT_EQ(big.to_string(), "9007199254740993");

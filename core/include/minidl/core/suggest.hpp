@@ -15,7 +15,8 @@ size_t edit_distance(std::string_view a, std::string_view b);
 /// The known name within a few edits of `name` (the fewest), or "" when none is that close:
 /// a third of the shorter name, at least one edit ("lrr" finds "lr", "xy" does not). Failing
 /// that, the one known name that `name` (3 letters or more) abbreviates: "val_acc" finds
-/// "val_accuracy"; "val" finds nothing when both val_loss and val_accuracy are known.
+/// "val_accuracy"; "val" finds nothing when both val_loss and val_accuracy are known. A name
+/// PyTorch, Lightning or d2l uses for a known one finds it too: "max_epochs" finds "epochs".
 std::string closest_name(std::string_view name, std::span<const std::string_view> known);
 std::string closest_name(std::string_view name, std::span<const std::string> known);
 
