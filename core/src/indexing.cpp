@@ -1,4 +1,5 @@
-// Gathering and joining: index_select, gather, cat, stack (float32 and int64 alike).
+// Gathering and joining: index_select, gather, cat, stack (float32 and int64 alike), and the
+// additions that undo a gather: index_add, scatter_add (float32).
 #include "minidl/core/indexing.hpp"
 
 #include <array>
@@ -43,30 +44,39 @@ void select_rows(const Tensor& x, Tensor& out, const int64_t* idx, int64_t k, in
   });
 }
 
-template <class T>
-void gather_elements(const Tensor& a, const Tensor& index, Tensor& out, int d) {
+/// Calls at(e, offset) for each element e of the contiguous int64 `index`, in order, with the
+/// offset in `target` of e's position with its coordinate along d replaced by index[e] (checked
+/// against target's size there): where gather reads and scatter_add writes.
+template <class At>
+void for_each_indexed(const Tensor& index, const Tensor& target, int d, const char* op, At&& at) {
   const int nd = index.dim();
   const Shape& shape = index.shape();
+  const Shape& strides = target.strides();
   const int64_t* pi = index.data<int64_t>();
-  const T* pa = a.data<T>();
-  T* po = out.data<T>();
-  const int64_t n = a.shape()[d];
+  const int64_t n = target.shape()[d];
   std::array<int64_t, Shape::kMaxDims> pos{};
-  int64_t base = 0;  // offset in `a` of pos with pos[d] replaced by 0
+  int64_t base = 0;  // offset in `target` of pos with pos[d] replaced by 0
   for (int64_t e = 0, total = index.numel(); e < total; ++e) {
     const int64_t i = pi[e];
-    if (i < 0 || i >= n) throw IndexError(out_of_range("gather", i, d, n));
-    po[e] = pa[base + i * a.strides()[d]];
+    if (i < 0 || i >= n) throw IndexError(out_of_range(op, i, d, n));
+    at(e, base + i * strides[d]);
     for (int k = nd - 1; k >= 0; --k) {
       const auto u = static_cast<size_t>(k);
       if (++pos[u] < shape[k]) {
-        if (k != d) base += a.strides()[k];
+        if (k != d) base += strides[k];
         break;
       }
-      if (k != d) base -= a.strides()[k] * (shape[k] - 1);
+      if (k != d) base -= strides[k] * (shape[k] - 1);
       pos[u] = 0;
     }
   }
+}
+
+template <class T>
+void gather_elements(const Tensor& a, const Tensor& index, Tensor& out, int d) {
+  const T* pa = a.data<T>();
+  T* po = out.data<T>();
+  for_each_indexed(index, a, d, "gather", [&](int64_t e, int64_t offset) { po[e] = pa[offset]; });
 }
 
 }  // namespace
@@ -110,6 +120,68 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
   const Tensor idx = index.contiguous();
   if (a.dtype() == DType::Float32) gather_elements<float>(a, idx, out, d);
   else gather_elements<int64_t>(a, idx, out, d);
+  return out;
+}
+
+Tensor index_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& source) {
+  check_dtype(a, DType::Float32, "index_add");
+  check_dtype(source, DType::Float32, "index_add");
+  check_dtype(index, DType::Int64, "index_add");
+  if (index.dim() > 1)
+    throw ShapeError("index_add: index must be 0-D or 1-D, got shape " + to_string(index.shape()));
+  if (a.dim() == 0) throw ShapeError("index_add: cannot index a 0-dim tensor");
+  const int d = normalize_dim(dim, a.dim(), "index_add");
+  const int64_t k = index.numel(), n = a.shape()[d];
+  Shape expected = a.shape();
+  expected[d] = k;
+  if (source.shape() != expected)
+    throw ShapeError("index_add: source of shape " + to_string(source.shape()) + " must have shape " +
+                     to_string(expected) + " (the input's with dim " + std::to_string(d) + " the index's length)");
+  const Tensor idx = index.contiguous(), src = source.contiguous();
+  const int64_t* pi = idx.data<int64_t>();
+  for (int64_t j = 0; j < k; ++j)
+    if (pi[j] < 0 || pi[j] >= n) throw IndexError(out_of_range("index_add", pi[j], d, n));
+  Tensor out = a.clone();
+  int64_t outer = 1, inner = 1;
+  for (int i = 0; i < d; ++i) outer *= a.shape()[i];
+  for (int i = d + 1; i < a.dim(); ++i) inner *= a.shape()[i];
+  const float* ps = src.data<float>();
+  float* po = out.data<float>();
+  // Outer slices are independent; within one, rows are added in index order, so repeated
+  // indices sum the same way for any thread count.
+  parallel_for(outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, k * inner)), [&](int64_t b, int64_t e) {
+    for (int64_t o = b; o < e; ++o)
+      for (int64_t j = 0; j < k; ++j) {
+        float* dst = po + (o * n + pi[j]) * inner;
+        const float* row = ps + (o * k + j) * inner;
+        for (int64_t i = 0; i < inner; ++i) dst[i] += row[i];
+      }
+  });
+  return out;
+}
+
+Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& source) {
+  check_dtype(a, DType::Float32, "scatter_add");
+  check_dtype(source, DType::Float32, "scatter_add");
+  check_dtype(index, DType::Int64, "scatter_add");
+  if (index.shape() != source.shape())
+    throw ShapeError("scatter_add: index of shape " + to_string(index.shape()) + " must have the source's shape " +
+                     to_string(source.shape()));
+  if (index.dim() != a.dim())
+    throw ShapeError("scatter_add: index of shape " + to_string(index.shape()) +
+                     " must have as many dims as the input " + to_string(a.shape()));
+  if (a.dim() == 0) return scatter_add(a.reshape({1}), 0, index.reshape({1}), source.reshape({1})).reshape({});
+  const int d = normalize_dim(dim, a.dim(), "scatter_add");
+  for (int k = 0; k < a.dim(); ++k)
+    if (k != d && index.shape()[k] > a.shape()[k])
+      throw ShapeError("scatter_add: index of shape " + to_string(index.shape()) + " is larger than the input " +
+                       to_string(a.shape()) + " in dim " + std::to_string(k));
+  Tensor out = a.clone();
+  if (index.numel() == 0) return out;
+  const Tensor idx = index.contiguous(), src = source.contiguous();
+  const float* ps = src.data<float>();
+  float* po = out.data<float>();
+  for_each_indexed(idx, out, d, "scatter_add", [&](int64_t e, int64_t offset) { po[offset] += ps[e]; });
   return out;
 }
 

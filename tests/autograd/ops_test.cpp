@@ -65,3 +65,27 @@ TEST(Ops, reshape_and_transpose_route_gradients_back) {
   // y[i][j] = r[j][i] where r = x viewed as [3, 2]; so the gradient of r[j][i] is g[i][j]
   EXPECT_EQ(x.grad().to_vector(), (std::vector<float>{0, 3, 1, 4, 2, 5}));
 }
+
+TEST(Ops, sum_and_mean_over_several_dims_reduce_each_once) {
+  Variable x(Tensor::ones({2, 3, 4}), true);
+  Variable m = mean(x, {0, -1});
+  EXPECT_EQ(to_string(m.shape()), "[3]");
+  EXPECT_EQ(to_string(sum(x, {2, 0}, /*keepdim=*/true).shape()), "[1, 3, 1]");
+  EXPECT_EQ(sum(x, std::vector<int64_t>{}).item(), 24.0f);  // no dims: all of them, as torch.sum(x, dim=[])
+  sum(m).backward();
+  EXPECT_EQ(x.grad().to_vector(), std::vector<float>(24, 0.125f));
+  EXPECT_THROW(sum(x, {1, -2}), ValueError);  // dim 1 twice
+  EXPECT_THROW(mean(x, {3}), IndexError);
+}
+
+TEST(Ops, gather_and_index_select_send_no_gradient_to_their_indices) {
+  Variable p(Tensor::from({{0.1f, 0.7f, 0.2f}, {0.5f, 0.25f, 0.25f}}), true);
+  const Tensor labels = Tensor::from_int64({1, 0}).reshape({2, 1});
+  sum(-log(gather(p, 1, labels))).backward();
+  EXPECT_NEAR(p.grad().at({0, 1}), -1.0f / 0.7f, 1e-5f);
+  EXPECT_NEAR(p.grad().at({1, 0}), -2.0f, 1e-5f);
+  EXPECT_EQ(p.grad().at({0, 0}), 0.0f);
+  Variable table(Tensor::zeros({4, 2}), true);
+  sum(index_select(table, 0, Tensor::from_int64({3, 3, 1}))).backward();  // an embedding lookup
+  EXPECT_EQ(table.grad().to_vector(), (std::vector<float>{0, 0, 1, 1, 0, 0, 2, 2}));
+}

@@ -1,4 +1,4 @@
-// The README's autograd example, compiled and run: the d2l linear regression from scratch.
+// The README's autograd examples, compiled and run: d2l's linear and softmax regressions from scratch.
 #include <gtest/gtest.h>
 
 #include "minidl/autograd.hpp"
@@ -52,4 +52,63 @@ TEST(ReadmeExamples, image_ops_chain_as_in_lenet) {
   sum(mul(y, y)).backward();
   EXPECT_EQ(to_string(w.grad().shape()), "[6, 1, 5, 5]");
   EXPECT_NE(running_mean.to_vector(), std::vector<float>(6, 0.0f));
+}
+
+namespace {
+Variable softmax_from_scratch(const Variable& X) {
+  Variable X_exp = exp(X);
+  return X_exp / sum(X_exp, 1, /*keepdim=*/true);
+}
+Variable cross_entropy_from_scratch(const Variable& y_hat, const Tensor& y) {
+  return -log(gather(y_hat, 1, y.reshape({-1, 1})));  // y_hat[range(len(y_hat)), y]
+}
+Variable sigmoid_from_scratch(const Variable& x) { return 1.0f / (1.0f + exp(-x)); }
+Variable relu_from_scratch(const Variable& x) { return maximum(x, Tensor::zeros(x.shape())); }
+}  // namespace
+
+TEST(ReadmeExamples, d2l_softmax_regression_from_scratch_learns_separable_classes) {
+  Generator gen(7);
+  const Tensor X = Tensor::normal({600, 4}, 0, 1, gen);
+  const Tensor y = argmax(matmul(X, Tensor::normal({4, 3}, 0, 1, gen)), 1);  // int64 labels
+  Variable W(Tensor::normal({4, 3}, 0, 0.01f, gen), true);
+  Variable b(Tensor::zeros({3}), true);
+  for (int epoch = 0; epoch < 5; ++epoch) {
+    const Tensor order = Tensor::randperm(600, gen);
+    for (int64_t i = 0; i < 600; i += 30) {
+      const Tensor idx = order.narrow(0, i, 30);
+      const Tensor xb = index_select(X, 0, idx), yb = index_select(y, 0, idx);
+      Variable l = cross_entropy_from_scratch(softmax_from_scratch(matmul(xb, W) + b), yb);
+      mean(l).backward();
+      NoGradGuard no_grad;
+      for (Variable* p : {&W, &b}) {
+        *p -= 0.5f * p->grad();
+        p->zero_grad();
+      }
+    }
+  }
+  const float accuracy = mean(eq(argmax(matmul(X, W.data()) + b.data(), 1), y)).item();
+  EXPECT_GT(accuracy, 0.9f);
+}
+
+TEST(ReadmeExamples, d2l_activations_from_scratch_match_the_built_in_ones) {
+  Generator gen(3);
+  Variable x(Tensor::normal({5, 7}, 0, 2, gen), true);
+  Variable y(x.data(), true);
+  sum(sigmoid_from_scratch(x) * 3.0f + relu_from_scratch(x)).backward();
+  sum(sigmoid(y) * 3.0f + relu(y)).backward();
+  const std::vector<float> from_scratch = x.grad().to_vector(), built_in = y.grad().to_vector();
+  for (size_t i = 0; i < built_in.size(); ++i) EXPECT_NEAR(from_scratch[i], built_in[i], 1e-6f) << i;
+}
+
+TEST(ReadmeExamples, d2l_batch_norm_statistics_from_scratch_are_per_channel) {
+  Generator gen(5);
+  Variable X(Tensor::normal({8, 3, 4, 4}, 1, 2, gen), true);
+  Variable mean_ = mean(X, {0, 2, 3}, /*keepdim=*/true);
+  Variable var = mean(pow(X - mean_, 2), {0, 2, 3}, true);
+  Variable Y = (X - mean_) / sqrt(var + 1e-5f);
+  EXPECT_EQ(to_string(mean_.shape()), "[1, 3, 1, 1]");
+  const Tensor channel_means = mean(mean(mean(Y.data(), 0), 1), 1);
+  for (float m : channel_means.to_vector()) EXPECT_NEAR(m, 0.0f, 1e-5f);
+  sum(Y * Y).backward();
+  EXPECT_EQ(to_string(X.grad().shape()), "[8, 3, 4, 4]");
 }

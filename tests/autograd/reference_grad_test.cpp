@@ -58,13 +58,24 @@ const std::map<std::string, OpFn>& ops() {
       {"softmax", [](auto& in, auto& a) { return softmax(in[0], a["dim"].template as<int64_t>()); }},
       {"log_softmax", [](auto& in, auto& a) { return log_softmax(in[0], a["dim"].template as<int64_t>()); }},
       {"sum", [](auto& in, auto& a) {
-         return a["dim"] ? sum(in[0], a["dim"].template as<int64_t>(), a["keepdim"] && a["keepdim"].template as<bool>())
-                         : sum(in[0]);
+         const bool keepdim = a["keepdim"] && a["keepdim"].template as<bool>();
+         if (a["dims"]) return sum(in[0], a["dims"].template as<std::vector<int64_t>>(), keepdim);
+         return a["dim"] ? sum(in[0], a["dim"].template as<int64_t>(), keepdim) : sum(in[0]);
        }},
       {"mean", [](auto& in, auto& a) {
-         return a["dim"] ? mean(in[0], a["dim"].template as<int64_t>(), a["keepdim"] && a["keepdim"].template as<bool>())
-                         : mean(in[0]);
+         const bool keepdim = a["keepdim"] && a["keepdim"].template as<bool>();
+         if (a["dims"]) return mean(in[0], a["dims"].template as<std::vector<int64_t>>(), keepdim);
+         return a["dim"] ? mean(in[0], a["dim"].template as<int64_t>(), keepdim) : mean(in[0]);
        }},
+      {"rdiv", [](auto& in, auto& a) { return a["value"].template as<float>() / in[0]; }},
+      {"maximum", [](auto& in, auto&) { return maximum(in[0], in[1]); }},
+      {"minimum", [](auto& in, auto&) { return minimum(in[0], in[1]); }},
+      {"clamp", [](auto& in, auto& a) {
+         return clamp(in[0], a["min"].template as<float>(), a["max"].template as<float>());
+       }},
+      {"gather", [](auto& in, auto& a) { return gather(in[0], a["dim"].template as<int64_t>(), in[1].data()); }},
+      {"index_select",
+       [](auto& in, auto& a) { return index_select(in[0], a["dim"].template as<int64_t>(), in[1].data()); }},
       {"matmul", [](auto& in, auto&) { return matmul(in[0], in[1]); }},
       {"transpose", [](auto& in, auto& a) {
          return transpose(in[0], a["dim0"].template as<int64_t>(), a["dim1"].template as<int64_t>());
@@ -138,7 +149,8 @@ std::string compare(const Tensor& actual, const Tensor& expected, double rtol, d
 std::vector<std::string> case_files() {
   const char* env = std::getenv("MINIDL_GRAD_CASES");
   if (env && *env) return {env};
-  return {"tests/reference/grad_cases.yaml", "tests/reference/grad_cases_images.yaml"};
+  return {"tests/reference/grad_cases.yaml", "tests/reference/grad_cases_images.yaml",
+          "tests/reference/grad_cases_from_scratch.yaml"};
 }
 
 // Runs every case of `path`, adding a failure per mismatch; returns {passed, total}.

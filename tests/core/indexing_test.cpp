@@ -69,6 +69,47 @@ TEST(Gather, BadIndicesAreErrors) {
   EXPECT_THROW(gather(logits, 1, Tensor::zeros({3, 1}, DType::Int64)), ShapeError);
 }
 
+TEST(IndexAdd, AddsEachSourceSliceAtItsIndexAndRepeatsAddUp) {
+  const Tensor rows = Tensor::from({{1, 1, 1}, {2, 2, 2}, {3, 3, 3}});
+  expect_tensor(index_add(Tensor::zeros({4, 3}), 0, Tensor::from_int64({3, 0, 3}), rows), {4, 3},
+                {2, 2, 2, 0, 0, 0, 0, 0, 0, 4, 4, 4});
+  // Along dim 1 of a strided input, which stays untouched.
+  const Tensor base = m43().t();
+  expect_tensor(index_add(base, 1, Tensor::from_int64({1}), Tensor::ones({3, 1})), {3, 4},
+                {0, 4, 6, 9, 1, 5, 7, 10, 2, 6, 8, 11});
+  expect_tensor(base, {3, 4}, {0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11});
+}
+
+TEST(IndexAdd, BadIndicesAndShapesAreErrors) {
+  expect_mentions(error_of<IndexError>([] { index_add(m43(), 0, Tensor::from_int64({4}), Tensor::ones({1, 3})); }),
+                  {"index_add", "index 4", "dim 0", "size 4"});
+  expect_mentions(error_of<ShapeError>([] { index_add(m43(), 0, Tensor::from_int64({0, 1}), Tensor::ones({1, 3})); }),
+                  {"index_add", "[1, 3]", "[2, 3]"});
+  EXPECT_THROW(index_add(m43(), 0, Tensor::from({0}), Tensor::ones({1, 3})), DTypeError);
+}
+
+TEST(ScatterAdd, AddsEachSourceElementWhereGatherWouldHaveReadIt) {
+  // The gradient of picking each row's target class: the output gradient lands at the target.
+  const Tensor target = Tensor::from_int64({2, 0, 2}).view({3, 1});
+  expect_tensor(scatter_add(Tensor::zeros({3, 3}), 1, target, Tensor::from({5, 6, 7}).view({3, 1})), {3, 3},
+                {0, 0, 5, 6, 0, 0, 0, 0, 7});
+  const Tensor idx = Tensor::from_int64(std::vector<int64_t>{1, 1, 0, 1}, {2, 2});
+  expect_tensor(scatter_add(Tensor::ones({2, 2}), 0, idx, Tensor::from({{1, 2}, {3, 4}})), {2, 2}, {4, 1, 2, 7});
+}
+
+TEST(ScatterAdd, BadIndicesAndShapesAreErrors) {
+  const Tensor zeros = Tensor::zeros({2, 3});
+  expect_mentions(error_of<IndexError>([&] {
+                    scatter_add(zeros, 1, Tensor::from_int64({3, 0}).view({2, 1}), Tensor::ones({2, 1}));
+                  }),
+                  {"scatter_add", "index 3", "dim 1", "size 3"});
+  expect_mentions(error_of<ShapeError>([&] {
+                    scatter_add(zeros, 1, Tensor::from_int64({0, 0}).view({2, 1}), Tensor::ones({2, 2}));
+                  }),
+                  {"scatter_add", "[2, 1]", "[2, 2]"});
+  EXPECT_THROW(scatter_add(zeros, 1, Tensor::zeros({3, 1}, DType::Int64), Tensor::ones({3, 1})), ShapeError);
+}
+
 TEST(Cat, JoinsAlongAnyDim) {
   const Tensor a = Tensor::from({{1, 2}}), b = Tensor::from({{3, 4}, {5, 6}});
   expect_tensor(cat({a, b}), {3, 2}, {1, 2, 3, 4, 5, 6});

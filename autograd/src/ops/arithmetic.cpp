@@ -89,4 +89,42 @@ Variable pow(const Variable& a, float exponent) {
                 });
 }
 
+Variable rdiv(const Variable& a, float b) {
+  return record("RdivScalar", minidl::rdiv(a.data(), b), {&a},
+                [sa = SavedTensor(a.data()), b](const Tensor& g, Grads gi, const Node&) {
+                  // d(b/a)/da = -b / a^2
+                  const Tensor& av = sa.get("RdivScalar");
+                  gi[0] = minidl::div(minidl::mul(g, -b), minidl::mul(av, av));
+                });
+}
+
+namespace {
+/// The share of the gradient that goes to the first operand of maximum (or minimum, where
+/// `loses` is gt): 1 where it was taken, 0 where the other was, 1/2 at ties. A NaN operand
+/// compares false everywhere and gets the whole gradient, as in PyTorch.
+Tensor winner_share(const Tensor& x, const Tensor& other, Tensor (*loses)(const Tensor&, const Tensor&)) {
+  return minidl::sub(minidl::rsub(loses(x, other), 1.0f), minidl::mul(minidl::eq(x, other), 0.5f));
+}
+
+Variable pick(const char* name, Tensor value, const Variable& a, const Variable& b,
+              Tensor (*loses)(const Tensor&, const Tensor&)) {
+  return record(name, std::move(value), {&a, &b},
+                [sa = SavedTensor(a.data()), sb = SavedTensor(b.data()), name, loses](const Tensor& g, Grads gi,
+                                                                                     const Node& n) {
+                  const Tensor& av = sa.get(name);
+                  const Tensor& bv = sb.get(name);
+                  if (n.needs_input_grad(0)) gi[0] = sum_to(minidl::mul(g, winner_share(av, bv, loses)), av.shape());
+                  if (n.needs_input_grad(1)) gi[1] = sum_to(minidl::mul(g, winner_share(bv, av, loses)), bv.shape());
+                });
+}
+}  // namespace
+
+Variable maximum(const Variable& a, const Variable& b) {
+  return pick("Maximum", minidl::maximum(a.data(), b.data()), a, b, minidl::lt);
+}
+
+Variable minimum(const Variable& a, const Variable& b) {
+  return pick("Minimum", minidl::minimum(a.data(), b.data()), a, b, minidl::gt);
+}
+
 }  // namespace minidl

@@ -1,4 +1,6 @@
-// Sum and mean, all elements or one dim: the backward broadcasts the gradient back.
+// Sum and mean, all elements, one dim or several: the backward broadcasts the gradient back.
+#include <algorithm>
+
 #include "minidl/autograd/node.hpp"
 #include "minidl/autograd/ops.hpp"
 #include "minidl/core/elementwise.hpp"
@@ -42,6 +44,38 @@ Variable mean(const Variable& a, int64_t dim, bool keepdim) {
                   const auto n = static_cast<float>(shape[normalize_dim(dim, shape.size(), "mean")]);
                   gi[0] = expand_reduced(minidl::div(g, n), shape, dim, keepdim);
                 });
+}
+
+namespace {
+/// Reduces `a` over each of `dims` in turn, keeping them, so that the graph of one-dim
+/// reductions carries the gradient; no dims reduce all of them, and a dim named twice is an
+/// error, as in PyTorch.
+Variable reduce_dims(const Variable& a, const std::vector<int64_t>& dims, bool keepdim, bool average) {
+  const char* op = average ? "mean" : "sum";
+  std::vector<int> seen;
+  for (const int64_t dim : dims) {
+    const int d = normalize_dim(dim, a.dim(), op);
+    if (std::find(seen.begin(), seen.end(), d) != seen.end())
+      throw ValueError(std::string(op) + ": dim " + std::to_string(d) + " appears more than once in the list of dims");
+    seen.push_back(d);
+  }
+  if (seen.empty()) return average ? mean(a) : sum(a);
+  Variable out = a;
+  for (const int d : seen) out = average ? mean(out, d, true) : sum(out, d, true);
+  if (keepdim) return out;
+  Shape shape;
+  for (int k = 0; k < a.dim(); ++k)
+    if (std::find(seen.begin(), seen.end(), k) == seen.end()) shape.push_back(a.shape()[k]);
+  return reshape(out, shape);
+}
+}  // namespace
+
+Variable sum(const Variable& a, const std::vector<int64_t>& dims, bool keepdim) {
+  return reduce_dims(a, dims, keepdim, /*average=*/false);
+}
+
+Variable mean(const Variable& a, const std::vector<int64_t>& dims, bool keepdim) {
+  return reduce_dims(a, dims, keepdim, /*average=*/true);
 }
 
 }  // namespace minidl

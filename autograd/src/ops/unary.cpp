@@ -68,6 +68,15 @@ Variable relu(const Variable& a) {
   });
 }
 
+Variable clamp(const Variable& a, float low, float high) {
+  return record("Clamp", minidl::clamp(a.data(), low, high), {&a},
+                [sa = SavedTensor(a.data()), low, high](const Tensor& g, Grads gi, const Node&) {
+                  // Both bounds pass the gradient, NaN does not, and low > high passes none: torch's clamp_backward.
+                  const Tensor& av = sa.get("Clamp");
+                  gi[0] = minidl::mul(g, minidl::mul(minidl::ge(av, Tensor::scalar(low)), minidl::le(av, Tensor::scalar(high))));
+                });
+}
+
 Variable leaky_relu(const Variable& a, float negative_slope) {
   return record("LeakyRelu", minidl::leaky_relu(a.data(), negative_slope), {&a},
                 [sa = SavedTensor(a.data()), negative_slope](const Tensor& g, Grads gi, const Node&) {

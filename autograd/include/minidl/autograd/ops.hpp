@@ -1,6 +1,8 @@
 #pragma once
 // Differentiable ops on Variables, with PyTorch semantics and broadcasting (gradients are
 // summed back to each input's shape). Tensors convert to Variables that need no gradient.
+#include <vector>
+
 #include "minidl/autograd/variable.hpp"
 
 namespace minidl {
@@ -17,6 +19,12 @@ Variable mul(const Variable& a, float b);
 Variable div(const Variable& a, float b);
 Variable neg(const Variable& a);
 Variable pow(const Variable& a, float exponent);
+/// b / a (`1.0f / (1.0f + exp(-x))`, d2l's sigmoid from scratch).
+Variable rdiv(const Variable& a, float b);
+/// The larger (smaller) of a and b elementwise, broadcasting, NaN propagating; where they are
+/// equal each gets half the gradient, as in torch.maximum (torch.minimum).
+Variable maximum(const Variable& a, const Variable& b);
+Variable minimum(const Variable& a, const Variable& b);
 
 // unary functions and activations (unary.cpp)
 Variable exp(const Variable& a);
@@ -29,12 +37,25 @@ Variable sigmoid(const Variable& a);
 Variable tanh(const Variable& a);
 Variable softmax(const Variable& a, int64_t dim);
 Variable log_softmax(const Variable& a, int64_t dim);
+/// min(max(a, low), high); the gradient passes where low <= a <= high (torch.clamp).
+Variable clamp(const Variable& a, float low, float high);
 
 // reductions (reduction.cpp)
 Variable sum(const Variable& a);
 Variable sum(const Variable& a, int64_t dim, bool keepdim = false);
 Variable mean(const Variable& a);
 Variable mean(const Variable& a, int64_t dim, bool keepdim = false);
+/// Over several dims at once (`mean(x, {0, 2, 3}, true)`, per-channel statistics of NCHW).
+Variable sum(const Variable& a, const std::vector<int64_t>& dims, bool keepdim = false);
+Variable mean(const Variable& a, const std::vector<int64_t>& dims, bool keepdim = false);
+
+// indexing (indexing.cpp); the int64 indices get no gradient
+/// Slices of `a` along dim at the 1-D `index` (an embedding lookup); the backward adds the
+/// gradient back into the rows it came from (repeated indices add up).
+Variable index_select(const Variable& a, int64_t dim, const Tensor& index);
+/// out[i][j] = a[i][index[i][j]] for dim 1 (torch.gather): `gather(y_hat, 1, y.reshape({-1, 1}))`
+/// picks each row's probability of its label (d2l's cross_entropy from scratch).
+Variable gather(const Variable& a, int64_t dim, const Tensor& index);
 
 // linear algebra (matmul.cpp)
 Variable matmul(const Variable& a, const Variable& b);
@@ -58,6 +79,7 @@ inline Variable operator/(const Variable& a, float b) { return div(a, b); }
 inline Variable operator+(float a, const Variable& b) { return add(b, a); }
 inline Variable operator-(float a, const Variable& b) { return rsub(b, a); }
 inline Variable operator*(float a, const Variable& b) { return mul(b, a); }
+inline Variable operator/(float a, const Variable& b) { return rdiv(b, a); }
 inline Variable operator-(const Variable& a) { return neg(a); }
 
 }  // namespace minidl

@@ -8,6 +8,12 @@ namespace minidl {
 Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index);
 /// out[i][j] = a[i][index[i][j]] for dim 1 (PyTorch gather); index has a's rank.
 Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);
+/// A copy of float32 `a` with slice j of `source` along dim added to slice index[j] (PyTorch
+/// index_add); repeated indices add up, in index order. The gradient of index_select.
+Tensor index_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& source);
+/// A copy of float32 `a` with source[i][j] added to element [i][index[i][j]] for dim 1 (PyTorch
+/// scatter_add); index has source's shape. The gradient of gather.
+Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& source);
 /// Concatenates tensors of equal shape except along dim.
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
 /// Stacks tensors of equal shape along a new dim.
