@@ -89,3 +89,33 @@ TEST(Ops, gather_and_index_select_send_no_gradient_to_their_indices) {
   sum(index_select(table, 0, Tensor::from_int64({3, 3, 1}))).backward();  // an embedding lookup
   EXPECT_EQ(table.grad().to_vector(), (std::vector<float>{0, 0, 1, 1, 0, 0, 2, 2}));
 }
+
+TEST(Ops, cat_hands_each_of_many_parts_its_slice_of_the_gradient) {
+  std::vector<Variable> steps;  // an RNN's outputs, more parts than a node has inputs
+  for (int t = 0; t < 7; ++t) steps.emplace_back(Tensor::full({1, 2}, static_cast<float>(t)), t != 3);
+  Variable outputs = cat(steps, 0);
+  EXPECT_EQ(to_string(outputs.shape()), "[7, 2]");
+  outputs.backward(Tensor::arange(14).reshape({7, 2}));
+  for (int t = 0; t < 7; ++t) {
+    if (t == 3) {
+      EXPECT_FALSE(steps[3].grad().defined());
+      continue;
+    }
+    EXPECT_EQ(steps[t].grad().to_vector(), (std::vector<float>{2.0f * t, 2.0f * t + 1})) << t;
+  }
+  Variable stacked = stack({steps[0], steps[1]}, -1);
+  EXPECT_EQ(to_string(stacked.shape()), "[1, 2, 2]");
+}
+
+TEST(Ops, cat_names_the_part_that_does_not_fit_and_leaves_tensor_lists_to_core) {
+  const Variable a(Tensor::zeros({2, 3}), true), b(Tensor::zeros({3, 3}), true);
+  try {
+    cat({a, a, a, b}, 1);
+    ADD_FAILURE() << "no error";
+  } catch (const ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("tensor 3"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(stack({a, b}), ShapeError);
+  static_assert(std::is_same_v<decltype(cat({Tensor::zeros({1}), Tensor::zeros({1})})), Tensor>);
+  static_assert(std::is_same_v<decltype(cat({a, b})), Variable>);
+}

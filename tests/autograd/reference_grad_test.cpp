@@ -74,6 +74,8 @@ const std::map<std::string, OpFn>& ops() {
          return clamp(in[0], a["min"].template as<float>(), a["max"].template as<float>());
        }},
       {"gather", [](auto& in, auto& a) { return gather(in[0], a["dim"].template as<int64_t>(), in[1].data()); }},
+      {"cat", [](auto& in, auto& a) { return cat(in, a["dim"].template as<int64_t>()); }},
+      {"stack", [](auto& in, auto& a) { return stack(in, a["dim"].template as<int64_t>()); }},
       {"index_select",
        [](auto& in, auto& a) { return index_select(in[0], a["dim"].template as<int64_t>(), in[1].data()); }},
       {"matmul", [](auto& in, auto&) { return matmul(in[0], in[1]); }},

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes grad_cases_from_scratch.yaml: PyTorch 1.13's outputs and input gradients for the ops
 d2l's "from scratch" chapters use beyond grad_cases.yaml (float / x, maximum, minimum, clamp,
-gather, index_select, sum and mean over several dims), in the minidl-grad-cases/1 format.
+gather, index_select, cat, stack, sum and mean over several dims), in the minidl-grad-cases/1 format.
 Run by hand with Debian's python3-torch: /usr/bin/python3 make_grad_cases_from_scratch.py"""
 import os
 import torch
@@ -72,6 +72,16 @@ case("mean_dims_batch_norm_statistics", "mean", "{dims: [0, 2, 3], keepdim: true
      lambda x: x.mean(dim=(0, 2, 3), keepdim=True))
 case("mean_dims_no_keepdim", "mean", "{dims: [1], keepdim: false}", [(r(3, 4), True)],
      lambda x: x.mean(dim=(1,)))
+
+case("cat_two_one_without_grad", "cat", "{dim: 1}", [(r(2, 3), True), (r(2, 2), False)],
+     lambda a, b: torch.cat((a, b), dim=1))
+case("cat_five_googlenet_branches", "cat", "{dim: 1}",
+     [(r(2, 1, 2, 2), True), (r(2, 2, 2, 2), True), (r(2, 1, 2, 2), False), (r(2, 3, 2, 2), True),
+      (r(2, 1, 2, 2), True)], lambda *xs: torch.cat(xs, dim=1))
+case("cat_rnn_outputs_negative_dim", "cat", "{dim: -2}", [(r(2, 1, 3), True), (r(2, 4, 3), True)],
+     lambda a, b: torch.cat((a, b), dim=-2))
+case("stack_four", "stack", "{dim: 1}", [(r(2, 3), True) for _ in range(4)], lambda *xs: torch.stack(xs, dim=1))
+case("stack_last_dim", "stack", "{dim: -1}", [(r(3), True), (r(3), False)], lambda *xs: torch.stack(xs, dim=-1))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "grad_cases_from_scratch.yaml"), "w") as f:

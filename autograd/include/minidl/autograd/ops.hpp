@@ -56,6 +56,11 @@ Variable index_select(const Variable& a, int64_t dim, const Tensor& index);
 /// out[i][j] = a[i][index[i][j]] for dim 1 (torch.gather): `gather(y_hat, 1, y.reshape({-1, 1}))`
 /// picks each row's probability of its label (d2l's cross_entropy from scratch).
 Variable gather(const Variable& a, int64_t dim, const Tensor& index);
+/// Concatenates along dim (torch.cat: GoogLeNet's and DenseNet's blocks, an RNN's outputs); each
+/// part gets its slice of the gradient. `cat({a, b})` of plain Tensors stays core's.
+Variable cat(const std::vector<Variable>& parts, int64_t dim = 0);
+/// Stacks parts of one shape along a new dim (torch.stack).
+Variable stack(const std::vector<Variable>& parts, int64_t dim = 0);
 
 // linear algebra (matmul.cpp)
 Variable matmul(const Variable& a, const Variable& b);

@@ -1,5 +1,8 @@
 #pragma once
 // Gathering by int64 indices: what batching, embedding and losses need.
+#include <initializer_list>
+#include <vector>
+
 #include "minidl/core/tensor.hpp"
 
 namespace minidl {
@@ -18,5 +21,10 @@ Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tens
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
 /// Stacks tensors of equal shape along a new dim.
 Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
+/// `cat({a, b})` of Tensors, chosen over the Variable overloads of autograd.
+inline Tensor cat(std::initializer_list<Tensor> tensors, int64_t dim = 0) { return cat(std::vector<Tensor>(tensors), dim); }
+inline Tensor stack(std::initializer_list<Tensor> tensors, int64_t dim = 0) {
+  return stack(std::vector<Tensor>(tensors), dim);
+}
 
 }  // namespace minidl
