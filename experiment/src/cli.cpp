@@ -85,8 +85,13 @@ int report_failure(bool usage = false) {
   }
 }
 
+void print_warnings(const Experiment& run, std::ostream& err) {
+  for (const ConfigWarning& warning : run.warnings()) err << "minidl: warning: " << warning.to_string() << "\n";
+}
+
 int check_command(const std::string& file, const std::vector<std::string>& overrides) {
   Experiment run(load_config(file, overrides));
+  print_warnings(run, std::cerr);
   std::cout << to_yaml_text(run.config()) << "\n" << run.model_summary() << "\n";
   return 0;
 }
@@ -105,6 +110,7 @@ int train_command(const std::string& file, const std::vector<std::string>& overr
     warn_if_blas_slow(std::cerr);
     std::optional<Experiment> run;
     replicas->together([&] { run.emplace(load_config(file, overrides)); });
+    print_warnings(*run, std::cerr);
     TrainOptions options;
     options.resume = resume;
     options.overwrite = overwrite;

@@ -50,6 +50,11 @@ Experiment::Experiment(Config config, RunData data) : config_(std::move(config))
   check_loss_fits(config_.loss.type, loss.make.targets,
                   {train_->task(), built.output, train_->target_shape(), train_->num_classes(), built.output_where,
                    config_.loss.where});
+  if (!config_.model.layers.empty())
+    if (std::optional<ConfigWarning> warning =
+            loss_input_warning(config_.loss.type, loss.make.takes, model_->outputs(),
+                               config_.model.layers.back().layer.type, config_.model.layers.back().layer.where))
+      warnings_.push_back(std::move(*warning));
   loss_ = config_.loss.build([&] { return loss.make.make(config_.loss.map()); });
   config_.metrics = resolve_metrics(config_, is_classification());
   check_early_stopping(config_.train, validation_ != nullptr, reports_accuracy());

@@ -45,4 +45,16 @@ void check_loss_fits(const std::string& name, nn::Targets targets, const LossCon
                                         " per sample (the last layer's 'out')");
 }
 
+std::optional<ConfigWarning> loss_input_warning(const std::string& name, nn::Scores takes, nn::Scores model_outputs,
+                                                const std::string& last_layer, const Location& where) {
+  if (model_outputs != nn::Scores::Probabilities) return std::nullopt;
+  const std::string start = "the model ends in " + last_layer + ", whose outputs are probabilities, but " + name;
+  if (takes == nn::Scores::Logits)
+    return ConfigWarning{where, start + " takes logits and makes them probabilities itself, as PyTorch's does: remove the last " +
+                                    last_layer + " (on probabilities the model learns slowly)"};
+  if (takes == nn::Scores::LogProbabilities)
+    return ConfigWarning{where, start + " takes log-probabilities: end the model with log_softmax instead"};
+  return std::nullopt;
+}
+
 }  // namespace minidl::experiment

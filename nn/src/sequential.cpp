@@ -37,6 +37,11 @@ Variable Sequential::forward(const Variable& input) {
   return x;
 }
 
+Scores Sequential::outputs() const {
+  const auto& children = named_children();
+  return children.empty() ? Scores::Unknown : children.back().second->outputs();
+}
+
 Module& Sequential::operator[](size_t i) const {
   if (i >= size())
     throw IndexError("Sequential: index " + std::to_string(i) + " out of range for " +

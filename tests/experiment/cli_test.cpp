@@ -76,6 +76,13 @@ TEST(Cli, CheckPrintsTheResolvedConfigAndTheModel) {
   EXPECT_NE(r.output.find("Linear"), std::string::npos) << r.output;
 }
 
+TEST(Cli, CheckPrintsAWarningLineForAConfigThatRunsButIsLikelyAMistake) {
+  const Result r = cli("check configs/iris.yaml model.3=softmax");  // appended after the last linear
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("minidl: warning: override 'model.3=softmax': the model ends in softmax"), std::string::npos)
+      << r.output;
+}
+
 TEST(Cli, ConfigErrorsAreOneLineWithStatusTwo) {
   const Result r = cli("check configs/digits_mlp.yaml optimizer.lrr=0.1");
   EXPECT_EQ(r.status, 2);

@@ -394,3 +394,39 @@ TEST(Loader, BatchesAreSizedByTheDataNotAHugeBatchSize) {
   Experiment run(load_config("configs/linreg.yaml", {{"data.batch_size=4611686018427518976"}}));
   EXPECT_EQ(make_train_loader(run).options().prefetch, 0);  // the 1000 rows are 8000 bytes
 }
+
+TEST(ModelWarnings, AModelEndingInProbabilitiesBeforeALossThatMakesThemItselfIsWarnedOfAtItsLastLayer) {
+  // PyTorch's classic slip: softmax before CrossEntropyLoss trains, but on the wrong quantity.
+  const std::string softmax_last = "model=[{type: linear, out: 3}, softmax]";
+  const Experiment with_cross_entropy(load_config("configs/iris.yaml", {{softmax_last}}));
+  ASSERT_EQ(with_cross_entropy.warnings().size(), 1u);
+  const ConfigWarning& warning = with_cross_entropy.warnings()[0];
+  EXPECT_EQ(warning.where.origin, "override '" + softmax_last + "'");
+  EXPECT_NE(warning.problem.find("cross_entropy takes logits"), std::string::npos) << warning.to_string();
+  const Experiment with_nll(load_config("configs/iris.yaml", {{softmax_last, "loss=nll"}}));
+  ASSERT_EQ(with_nll.warnings().size(), 1u);
+  EXPECT_NE(with_nll.warnings()[0].problem.find("log_softmax instead"), std::string::npos);
+  // What fits, and a loss that takes values, says nothing.
+  EXPECT_TRUE(Experiment(load_config("configs/iris.yaml", {})).warnings().empty());
+  EXPECT_TRUE(Experiment(load_config("configs/iris.yaml", {{"model=[{type: linear, out: 3}, log_softmax]", "loss=nll"}}))
+                  .warnings()
+                  .empty());
+  EXPECT_TRUE(Experiment(load_config("configs/diabetes.yaml", {{"model=[{type: linear, out: 1}, sigmoid]"}}))
+                  .warnings()
+                  .empty());
+}
+
+TEST(ModelWarnings, AWarningInAFileNamesTheLastLayersLine) {
+  const std::filesystem::path dir = minidl::test::scratch("softmax_last");
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path config = dir / "softmax_last.yaml";
+  minidl::test::write_file(config,
+                           "data: {train: {type: synthetic_classification, n: 40, features: 4, classes: 3}}\n"
+                           "model:\n  - {type: linear, out: 3}\n  - {type: sigmoid}\n"
+                           "loss: cross_entropy\noptimizer: {type: sgd, lr: 0.1}\n");
+  const Experiment run(load_config(config.string(), {}));
+  ASSERT_EQ(run.warnings().size(), 1u);
+  EXPECT_EQ(run.warnings()[0].where.origin, config.string());
+  EXPECT_EQ(run.warnings()[0].where.line, 4);
+  std::filesystem::remove_all(dir);
+}

@@ -31,4 +31,13 @@ class ConfigError : public Error {
   std::string problem_;
 };
 
+/// A config that runs but is likely a mistake: where, and what to change.
+struct ConfigWarning {
+  Location where;
+  std::string problem;
+
+  /// "<where>: <problem>".
+  std::string to_string() const { return where.to_string() + ": " + problem; }
+};
+
 }  // namespace minidl::experiment

@@ -3,6 +3,7 @@
 // made. Constructing one is the whole validation: nothing has trained yet when it throws.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "minidl/core/generator.hpp"
 #include "minidl/data/dataset.hpp"
@@ -44,6 +45,9 @@ class Experiment {
 
   /// The model table (layer, output shape, parameters) for `minidl check`.
   std::string model_summary();
+  /// What runs but is likely a mistake, one line each with its place in the config (a model
+  /// that ends in softmax before cross_entropy); `minidl train` and `check` print them.
+  const std::vector<ConfigWarning>& warnings() const { return warnings_; }
 
  private:
   Config config_;
@@ -54,6 +58,7 @@ class Experiment {
   LossFn loss_;
   std::unique_ptr<optim::Optimizer> optimizer_;
   std::unique_ptr<optim::Scheduler> scheduler_;
+  std::vector<ConfigWarning> warnings_;
 };
 
 }  // namespace minidl::experiment

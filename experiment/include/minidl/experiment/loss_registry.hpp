@@ -5,6 +5,7 @@
 //   experiment::register_loss<MyLoss>("my_loss");
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "minidl/autograd/variable.hpp"
@@ -18,9 +19,11 @@ namespace minidl::experiment {
 /// A loss: the model's output batch and the target batch -> the loss Variable.
 using LossFn = std::function<Variable(const Variable& output, const Tensor& target)>;
 
-/// How to make a loss from options by name, and what targets it needs.
+/// How to make a loss from options by name, what targets it needs and what outputs it takes
+/// (a loss class without a `takes` takes any).
 struct LossFactory {
   nn::Targets targets = nn::Targets::Values;
+  nn::Scores takes = nn::Scores::Unknown;
   std::function<LossFn(const OptionMap& options)> make;
 };
 using LossEntry = Component<LossFactory>;
@@ -33,7 +36,9 @@ LossEntry loss_entry(std::string name) {
     auto loss = std::make_shared<const L>(options_from_map<O>(given, name));
     return [loss](const Variable& output, const Tensor& target) { return (*loss)(output, target); };
   };
-  return {name, std::string(L::doc), option_infos<O>(), resolver<O>(name), LossFactory{L::targets, make}};
+  nn::Scores takes = nn::Scores::Unknown;
+  if constexpr (requires { L::takes; }) takes = L::takes;
+  return {name, std::string(L::doc), option_infos<O>(), resolver<O>(name), LossFactory{L::targets, takes, make}};
 }
 
 /// The losses configs can name. Built in: mse, l1, huber, bce_with_logits, cross_entropy, nll.
@@ -63,5 +68,11 @@ struct LossContext {
 /// model's output: cross-entropy on regression targets, an output width that is not the number
 /// of classes or the target's shape.
 void check_loss_fits(const std::string& name, nn::Targets targets, const LossContext& context);
+
+/// The warning for a model whose outputs are probabilities (it ends in softmax or sigmoid, named
+/// `last_layer` at `where`) when loss `name` takes logits or log-probabilities: it trains, but on
+/// the wrong quantity. None when they fit.
+std::optional<ConfigWarning> loss_input_warning(const std::string& name, nn::Scores takes, nn::Scores model_outputs,
+                                                const std::string& last_layer, const Location& where);
 
 }  // namespace minidl::experiment

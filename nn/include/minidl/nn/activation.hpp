@@ -50,6 +50,7 @@ class Sigmoid : public Module {
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Sigmoid"; }
   Activation fusable_activation() const override;
+  Scores outputs() const override { return Scores::Probabilities; }
 };
 
 /// tanh(x).
@@ -77,6 +78,7 @@ class Softmax : public Module {
   explicit Softmax(const SoftmaxOptions& options) : dim_(options.dim) {}
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Softmax"; }
+  Scores outputs() const override { return Scores::Probabilities; }
   std::string extra_repr() const override { return "dim=" + std::to_string(dim_); }
   int64_t dim() const { return dim_; }
 
@@ -93,6 +95,7 @@ class LogSoftmax : public Module {
   explicit LogSoftmax(const SoftmaxOptions& options) : dim_(options.dim) {}
   Variable forward(const Variable& input) override;
   std::string name() const override { return "LogSoftmax"; }
+  Scores outputs() const override { return Scores::LogProbabilities; }
   std::string extra_repr() const override { return "dim=" + std::to_string(dim_); }
   int64_t dim() const { return dim_; }
 

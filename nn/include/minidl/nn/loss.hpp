@@ -10,6 +10,7 @@
 
 #include "minidl/autograd/loss.hpp"
 #include "minidl/autograd/variable.hpp"
+#include "minidl/nn/scores.hpp"
 
 namespace minidl::nn {
 
@@ -105,6 +106,7 @@ class HuberLoss : public Loss {
 class CrossEntropyLoss : public Loss {
  public:
   static constexpr Targets targets = Targets::ClassIndices;
+  static constexpr Scores takes = Scores::Logits;
   static constexpr std::string_view doc = "log_softmax + negative log-likelihood on logits (torch.nn.CrossEntropyLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
@@ -115,6 +117,7 @@ class CrossEntropyLoss : public Loss {
 class NLLLoss : public Loss {
  public:
   static constexpr Targets targets = Targets::ClassIndices;
+  static constexpr Scores takes = Scores::LogProbabilities;
   static constexpr std::string_view doc = "negative log-likelihood on log-probabilities (torch.nn.NLLLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
@@ -126,6 +129,7 @@ class NLLLoss : public Loss {
 class BCEWithLogitsLoss : public Loss {
  public:
   static constexpr Targets targets = Targets::Values;
+  static constexpr Scores takes = Scores::Logits;
   static constexpr std::string_view doc = "sigmoid + binary cross-entropy on targets in [0, 1] (torch.nn.BCEWithLogitsLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;

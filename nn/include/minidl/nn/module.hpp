@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "minidl/nn/scores.hpp"
 #include "minidl/autograd/variable.hpp"
 #include "minidl/core/activation.hpp"
 #include "minidl/nn/state_dict.hpp"
@@ -46,6 +47,9 @@ class Module {
   /// The k of the k x k average pool with stride k and no padding this module computes, when the
   /// layer and activation before it may pool their own output (AvgPool2d); 1 for every other module.
   virtual int64_t fusable_average_pool() const { return 1; }
+  /// What this module's outputs are: Probabilities for Softmax and Sigmoid, LogProbabilities for
+  /// LogSoftmax, a container's last child's, Unknown for every other module.
+  virtual Scores outputs() const { return Scores::Unknown; }
   /// activation(forward(input)), then averaged over average_pool x average_pool windows when
   /// that is > 1, in one op with the same bits as the modules one after the other, where this
   /// module can (Conv2d; BatchNorm without a pool); an undefined Variable where it cannot.

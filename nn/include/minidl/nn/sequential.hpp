@@ -38,6 +38,7 @@ class Sequential : public Module {
   /// same results.
   Variable forward(const Variable& input) override;
   std::string name() const override { return "Sequential"; }
+  Scores outputs() const override;
 
   size_t size() const { return named_children().size(); }
   bool empty() const { return named_children().empty(); }
