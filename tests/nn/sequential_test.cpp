@@ -134,5 +134,13 @@ TEST(Sequential, EmptyIsTheIdentity) {
   EXPECT_TRUE(net(x).same(x));
 }
 
+TEST(Sequential, ItsOutputsAreWhatItsLastChildSaysItsAre) {
+  EXPECT_EQ(Sequential().outputs(), Scores::Unknown);
+  EXPECT_EQ((Sequential{Linear(4, 3), ReLU()}.outputs()), Scores::Unknown);
+  EXPECT_EQ((Sequential{Linear(4, 3), Softmax(1)}.outputs()), Scores::Probabilities);
+  EXPECT_EQ((Sequential{Linear(4, 1), Sigmoid()}.outputs()), Scores::Probabilities);
+  EXPECT_EQ((Sequential{Linear(4, 3), LogSoftmax(1)}.outputs()), Scores::LogProbabilities);
+}
+
 }  // namespace
 }  // namespace minidl::nn
