@@ -63,6 +63,15 @@ TEST(Generator, UniformTensorsCoverTheirRange) {
   EXPECT_THROW(Tensor::uniform({2}, 1, 0, gen), ValueError);
 }
 
+TEST(Generator, RandnAndRandAreTheStandardNormalAndUniformUnderPyTorchsNames) {
+  Generator a(3), b(3);
+  EXPECT_EQ(Tensor::randn({2, 3}, a).to_vector(), Tensor::normal({2, 3}, 0, 1, b).to_vector());
+  EXPECT_EQ(Tensor::rand({4}, a).to_vector(), Tensor::uniform({4}, 0, 1, b).to_vector());
+  const Tensor labels = Tensor::from_int64({1, 2});
+  EXPECT_EQ(Tensor::zeros_like(labels).to_int64_vector(), (std::vector<int64_t>{0, 0}));
+  EXPECT_EQ(Tensor::ones_like(Tensor::randn({2, 2}, a)).to_vector(), std::vector<float>(4, 1.0f));
+}
+
 TEST(Generator, StateRestoresTheExactSequence) {
   Generator gen(5);
   gen.normal();  // leaves a spare normal in the state

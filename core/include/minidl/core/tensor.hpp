@@ -50,6 +50,12 @@ class Tensor {
 
   static Tensor normal(const Shape& shape, float mean, float std, Generator& gen);
   static Tensor uniform(const Shape& shape, float low, float high, Generator& gen);
+  /// PyTorch's names: torch.randn is normal(shape, 0, 1, gen), torch.rand uniform(shape, 0, 1, gen).
+  static Tensor randn(const Shape& shape, Generator& gen) { return normal(shape, 0.0f, 1.0f, gen); }
+  static Tensor rand(const Shape& shape, Generator& gen) { return uniform(shape, 0.0f, 1.0f, gen); }
+  /// Zeros or ones of `like`'s shape and dtype (torch.zeros_like, torch.ones_like).
+  static Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), like.dtype()); }
+  static Tensor ones_like(const Tensor& like) { return ones(like.shape(), like.dtype()); }
   /// A random permutation of 0..n-1 (int64), by Fisher-Yates on `gen`.
   static Tensor randperm(int64_t n, Generator& gen);
 
