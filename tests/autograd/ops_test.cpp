@@ -119,3 +119,16 @@ TEST(Ops, cat_names_the_part_that_does_not_fit_and_leaves_tensor_lists_to_core) 
   static_assert(std::is_same_v<decltype(cat({Tensor::zeros({1}), Tensor::zeros({1})})), Tensor>);
   static_assert(std::is_same_v<decltype(cat({a, b})), Variable>);
 }
+
+TEST(Ops, an_index_changed_in_place_before_backward_is_reported) {
+  Variable p(Tensor::from({{0.1f, 0.9f}, {0.5f, 0.5f}}), true);
+  Tensor labels = Tensor::from_int64({1, 0}).reshape({2, 1});
+  Variable picked = sum(gather(p, 1, labels));
+  labels.fill_(0);  // the gradient would land in the wrong columns
+  try {
+    picked.backward();
+    FAIL() << "backward must notice that the index changed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("modified in place"), std::string::npos) << e.what();
+  }
+}

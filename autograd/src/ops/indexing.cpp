@@ -12,15 +12,15 @@ using Grads = std::span<Tensor>;
 
 Variable index_select(const Variable& a, int64_t dim, const Tensor& index) {
   return record("IndexSelect", minidl::index_select(a.data(), dim, index), {&a},
-                [shape = a.shape(), dim, index](const Tensor& g, Grads gi, const Node&) {
-                  gi[0] = minidl::index_add(Tensor::zeros(shape), dim, index, g);
+                [shape = a.shape(), dim, index = SavedTensor(index)](const Tensor& g, Grads gi, const Node&) {
+                  gi[0] = minidl::index_add(Tensor::zeros(shape), dim, index.get("IndexSelect"), g);
                 });
 }
 
 Variable gather(const Variable& a, int64_t dim, const Tensor& index) {
   return record("Gather", minidl::gather(a.data(), dim, index), {&a},
-                [shape = a.shape(), dim, index](const Tensor& g, Grads gi, const Node&) {
-                  gi[0] = minidl::scatter_add(Tensor::zeros(shape), dim, index, g);
+                [shape = a.shape(), dim, index = SavedTensor(index)](const Tensor& g, Grads gi, const Node&) {
+                  gi[0] = minidl::scatter_add(Tensor::zeros(shape), dim, index.get("Gather"), g);
                 });
 }
 
