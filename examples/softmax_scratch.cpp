@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   try {
     train_set = std::make_shared<data::IdxDataset>(kRoot + "train-images-idx3-ubyte.gz",
                                                    kRoot + "train-labels-idx1-ubyte.gz");
-    test_set = std::make_shared<data::IdxDataset>(kRoot + "t10k-images-idx3-ubyte.gz", kRoot + "t10k-labels-idx1-ubyte.gz");
+    test_set = std::make_shared<data::IdxDataset>(kRoot + "t10k-images-idx3-ubyte.gz",
+                                                  kRoot + "t10k-labels-idx1-ubyte.gz");
   } catch (const Error& e) {  // no dataset-fashion-mnist, or a damaged file
     std::fprintf(stderr, "softmax_scratch: %s\n", e.what());
     return 1;

@@ -50,8 +50,8 @@ std::optional<ConfigWarning> loss_input_warning(const std::string& name, nn::Sco
   if (model_outputs != nn::Scores::Probabilities) return std::nullopt;
   const std::string start = "the model ends in " + last_layer + ", whose outputs are probabilities, but " + name;
   if (takes == nn::Scores::Logits)
-    return ConfigWarning{where, start + " takes logits and makes them probabilities itself, as PyTorch's does: remove the last " +
-                                    last_layer + " (on probabilities the model learns slowly)"};
+    return ConfigWarning{where, start + " takes logits and makes them probabilities itself, as PyTorch's does: " +
+                                    "remove the last " + last_layer + " (on probabilities the model learns slowly)"};
   if (takes == nn::Scores::LogProbabilities)
     return ConfigWarning{where, start + " takes log-probabilities: end the model with log_softmax instead"};
   return std::nullopt;

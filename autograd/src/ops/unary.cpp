@@ -73,7 +73,8 @@ Variable clamp(const Variable& a, float low, float high) {
                 [sa = SavedTensor(a.data()), low, high](const Tensor& g, Grads gi, const Node&) {
                   // Both bounds pass the gradient, NaN does not, and low > high passes none: torch's clamp_backward.
                   const Tensor& av = sa.get("Clamp");
-                  gi[0] = minidl::mul(g, minidl::mul(minidl::ge(av, Tensor::scalar(low)), minidl::le(av, Tensor::scalar(high))));
+                  const Tensor inside = minidl::mul(minidl::ge(av, Tensor::scalar(low)), minidl::le(av, Tensor::scalar(high)));
+                  gi[0] = minidl::mul(g, inside);
                 });
 }
 

@@ -22,7 +22,9 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
 /// Stacks tensors of equal shape along a new dim.
 Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
 /// `cat({a, b})` of Tensors, chosen over the Variable overloads of autograd.
-inline Tensor cat(std::initializer_list<Tensor> tensors, int64_t dim = 0) { return cat(std::vector<Tensor>(tensors), dim); }
+inline Tensor cat(std::initializer_list<Tensor> tensors, int64_t dim = 0) {
+  return cat(std::vector<Tensor>(tensors), dim);
+}
 inline Tensor stack(std::initializer_list<Tensor> tensors, int64_t dim = 0) {
   return stack(std::vector<Tensor>(tensors), dim);
 }
