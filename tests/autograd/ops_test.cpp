@@ -132,3 +132,21 @@ TEST(Ops, an_index_changed_in_place_before_backward_is_reported) {
     EXPECT_NE(std::string(e.what()).find("modified in place"), std::string::npos) << e.what();
   }
 }
+
+TEST(Ops, views_of_a_part_send_the_gradient_to_that_part_only) {
+  Variable X(Tensor::arange(24).reshape({4, 2, 3}), true);  // [time, batch, features]
+  Variable last_step = select(X, 0, -1);                      // X[-1]
+  Variable middle = narrow(X, 2, 1, 1);                        // X[:, :, 1:2]
+  Variable rearranged = permute(unsqueeze(squeeze(middle, 2), 0), {1, 0, 2});  // [4, 1, 2]
+  (sum(last_step) * 2.0f + sum(middle) + sum(rearranged)).backward();
+  // select: 2 on each element of the last time step; narrow, used twice: 1 + 1 on feature 1.
+  const Tensor& g = X.grad();
+  EXPECT_EQ(to_string(rearranged.shape()), "[4, 1, 2]");
+  EXPECT_EQ(g.at({0, 0, 0}), 0.0f);
+  EXPECT_EQ(g.at({3, 1, 2}), 2.0f);
+  EXPECT_EQ(g.at({0, 0, 1}), 2.0f);
+  EXPECT_EQ(g.at({3, 0, 1}), 4.0f);
+  EXPECT_THROW(select(X, 0, 4), IndexError);
+  EXPECT_THROW(narrow(X, 1, 1, 2), Error);
+  EXPECT_THROW(permute(X, {0, 0, 1}), Error);
+}

@@ -76,6 +76,16 @@ const std::map<std::string, OpFn>& ops() {
       {"gather", [](auto& in, auto& a) { return gather(in[0], a["dim"].template as<int64_t>(), in[1].data()); }},
       {"cat", [](auto& in, auto& a) { return cat(in, a["dim"].template as<int64_t>()); }},
       {"stack", [](auto& in, auto& a) { return stack(in, a["dim"].template as<int64_t>()); }},
+      {"permute", [](auto& in, auto& a) { return permute(in[0], Shape(a["dims"].template as<std::vector<int64_t>>())); }},
+      {"unsqueeze", [](auto& in, auto& a) { return unsqueeze(in[0], a["dim"].template as<int64_t>()); }},
+      {"squeeze", [](auto& in, auto& a) { return squeeze(in[0], a["dim"].template as<int64_t>()); }},
+      {"narrow", [](auto& in, auto& a) {
+         return narrow(in[0], a["dim"].template as<int64_t>(), a["start"].template as<int64_t>(),
+                       a["length"].template as<int64_t>());
+       }},
+      {"select", [](auto& in, auto& a) {
+         return select(in[0], a["dim"].template as<int64_t>(), a["index"].template as<int64_t>());
+       }},
       {"index_select",
        [](auto& in, auto& a) { return index_select(in[0], a["dim"].template as<int64_t>(), in[1].data()); }},
       {"matmul", [](auto& in, auto&) { return matmul(in[0], in[1]); }},

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes grad_cases_from_scratch.yaml: PyTorch 1.13's outputs and input gradients for the ops
 d2l's "from scratch" chapters use beyond grad_cases.yaml (float / x, maximum, minimum, clamp,
-gather, index_select, cat, stack, sum and mean over several dims), in the minidl-grad-cases/1 format.
+gather, index_select, cat, stack, sum and mean over several dims, permute, unsqueeze, squeeze,
+narrow, select), in the minidl-grad-cases/1 format.
 Run by hand with Debian's python3-torch: /usr/bin/python3 make_grad_cases_from_scratch.py"""
 import os
 import torch
@@ -82,6 +83,15 @@ case("cat_rnn_outputs_negative_dim", "cat", "{dim: -2}", [(r(2, 1, 3), True), (r
      lambda a, b: torch.cat((a, b), dim=-2))
 case("stack_four", "stack", "{dim: 1}", [(r(2, 3), True) for _ in range(4)], lambda *xs: torch.stack(xs, dim=1))
 case("stack_last_dim", "stack", "{dim: -1}", [(r(3), True), (r(3), False)], lambda *xs: torch.stack(xs, dim=-1))
+
+case("permute_nchw_to_nhwc", "permute", "{dims: [0, 2, 3, 1]}", [(r(2, 3, 2, 2), True)],
+     lambda x: x.permute(0, 2, 3, 1))
+case("permute_negative_dims", "permute", "{dims: [-1, 0, 1]}", [(r(2, 3, 4), True)], lambda x: x.permute(-1, 0, 1))
+case("unsqueeze_middle", "unsqueeze", "{dim: 1}", [(r(3, 4), True)], lambda x: x.unsqueeze(1))
+case("squeeze_last", "squeeze", "{dim: -1}", [(r(3, 4, 1), True)], lambda x: x.squeeze(-1))
+case("narrow_columns", "narrow", "{dim: 1, start: 1, length: 2}", [(r(3, 4), True)], lambda x: x.narrow(1, 1, 2))
+case("select_time_step", "select", "{dim: 0, index: 2}", [(r(4, 2, 3), True)], lambda x: x.select(0, 2))
+case("select_negative_index", "select", "{dim: -1, index: -1}", [(r(2, 3), True)], lambda x: x.select(-1, -1))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "grad_cases_from_scratch.yaml"), "w") as f:

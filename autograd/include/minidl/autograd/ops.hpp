@@ -72,6 +72,15 @@ Variable linear(const Variable& x, const Variable& weight, const Variable& bias 
 Variable transpose(const Variable& a, int64_t dim0, int64_t dim1);
 Variable reshape(const Variable& a, const Shape& shape);
 Variable flatten(const Variable& a, int64_t start_dim = 0, int64_t end_dim = -1);
+/// The dims in the order `dims` names them (torch.permute).
+Variable permute(const Variable& a, const Shape& dims);
+/// A new dim of size 1 at dim; the dim of size 1 at dim removed.
+Variable unsqueeze(const Variable& a, int64_t dim);
+Variable squeeze(const Variable& a, int64_t dim);
+/// Elements [start, start + length) along dim, and element `index` along dim (removing it): views
+/// forward; backward, the gradient lands in that part of a zero gradient of the input's shape.
+Variable narrow(const Variable& a, int64_t dim, int64_t start, int64_t length);
+Variable select(const Variable& a, int64_t dim, int64_t index);
 
 inline Variable operator+(const Variable& a, const Variable& b) { return add(a, b); }
 inline Variable operator-(const Variable& a, const Variable& b) { return sub(a, b); }
