@@ -28,12 +28,12 @@ const std::string kRoot = "/usr/share/datasets/fashion-mnist/";
 
 nn::Sequential lenet(Generator& gen) {
   nn::Sequential net{
-      nn::Conv2d({.in_channels = 1, .out_channels = 6, .kernel_size = {5, 5}, .padding = {2, 2}}, gen),
+      nn::Conv2d({.in_channels = 1, .out_channels = 6, .kernel_size = 5, .padding = 2}, gen),
       nn::Sigmoid(),
-      nn::AvgPool2d({.kernel_size = {2, 2}, .stride = Size2{2, 2}}),
-      nn::Conv2d({.in_channels = 6, .out_channels = 16, .kernel_size = {5, 5}}, gen),
+      nn::AvgPool2d({.kernel_size = 2}),
+      nn::Conv2d({.in_channels = 6, .out_channels = 16, .kernel_size = 5}, gen),
       nn::Sigmoid(),
-      nn::AvgPool2d({.kernel_size = {2, 2}, .stride = Size2{2, 2}}),
+      nn::AvgPool2d({.kernel_size = 2}),
       nn::Flatten(),
       nn::Linear(16 * 5 * 5, 120, true, gen),
       nn::Sigmoid(),

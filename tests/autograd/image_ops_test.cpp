@@ -15,7 +15,7 @@ using minidl::test::expect_mentions;
 
 namespace {
 using Fn = std::function<Variable(const std::vector<Variable>&)>;
-using Pair = std::array<int64_t, 2>;
+using Pair = Size2;
 
 void expect_gradcheck(const Fn& f, const std::vector<Variable>& inputs, float rtol = 1e-2f, float atol = 1e-3f) {
   const GradcheckResult r = gradcheck(f, inputs, 1e-2f, rtol, atol);
@@ -155,6 +155,16 @@ TEST(Conv2d, output_size_is_floor_of_padded_extent_over_stride) {
   const Variable z = conv2d(Variable(Tensor::zeros({1, 2, 7, 8})), Variable(Tensor::zeros({3, 2, 3, 3})), Variable(),
                             {2, 3}, {0, 1}, {2, 1});
   EXPECT_EQ(to_string(z.shape()), "[1, 3, 2, 3]");  // (7-5)/2+1, (8+2-3)/3+1
+}
+
+TEST(Conv2d, one_number_for_a_size_means_both_dims_as_in_pytorch) {
+  // F.conv2d(x, w, stride=2, padding=1) and F.max_pool2d(x, 2), whose stride is its kernel.
+  const Variable x = random({2, 2, 7, 8}, 11), w = random({3, 2, 3, 3}, 12);
+  EXPECT_EQ(conv2d(x, w, Variable(), 2, 1).data().to_vector(),
+            conv2d(x, w, Variable(), {2, 2}, {1, 1}).data().to_vector());
+  EXPECT_EQ(max_pool2d(x, 2).data().to_vector(), max_pool2d(x, {2, 2}, {2, 2}).data().to_vector());
+  EXPECT_EQ(avg_pool2d(x, 3).shape(), (Shape{2, 2, 2, 2}));
+  EXPECT_EQ(max_pool2d(x, 3, 2, 1).shape(), (Shape{2, 2, 4, 4}));
 }
 
 TEST(Conv2d, gradients_match_finite_differences) {

@@ -43,8 +43,8 @@ TEST(ReadmeExamples, image_ops_chain_as_in_lenet) {
   Variable weight(Tensor::ones({6, 14, 14}), true), bias(Tensor::zeros({6, 14, 14}), true);
   Tensor running_mean = Tensor::zeros({6}), running_var = Tensor::ones({6});
 
-  Variable y = conv2d(x, w, b, /*stride=*/{1, 1}, /*padding=*/{2, 2}, /*dilation=*/{1, 1}, /*groups=*/1);
-  y = avg_pool2d(sigmoid(y), {2, 2}, {2, 2});          // also max_pool2d, adaptive_avg_pool2d(x, {1, 1})
+  Variable y = conv2d(x, w, b, /*stride=*/1, /*padding=*/2, /*dilation=*/1, /*groups=*/1);
+  y = avg_pool2d(sigmoid(y), 2);   // the stride is the kernel's; also max_pool2d, adaptive_avg_pool2d(x, 1)
   y = batch_norm(y, gamma, beta, &running_mean, &running_var, /*training=*/true, /*momentum=*/0.1, /*eps=*/1e-5);
   y = layer_norm(y, {6, 14, 14}, weight, bias, 1e-5);
 

@@ -28,7 +28,7 @@ Tensor parse_tensor(const YAML::Node& node) {
 using OpFn = std::function<Variable(const std::vector<Variable>&, const YAML::Node& attrs)>;
 
 // A (height, width) attribute such as stride: [2, 2].
-std::array<int64_t, 2> pair_of(const YAML::Node& attrs, const char* key) {
+Size2 pair_of(const YAML::Node& attrs, const char* key) {
   const auto v = attrs[key].as<std::vector<int64_t>>();
   if (v.size() != 2) throw Error(std::string("attribute ") + key + " must be a pair");
   return {v[0], v[1]};

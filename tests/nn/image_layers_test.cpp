@@ -44,6 +44,22 @@ TEST(Conv2d, KeepsTheImageShapeWithSamePadding) {
   EXPECT_EQ(conv(Variable(batch_of({2, 1, 28, 28}, 2))).shape(), (Shape{2, 6, 28, 28}));
 }
 
+TEST(Conv2d, OneNumberForASizeMeansBothDimsAsInPyTorch) {
+  // PyTorch's Conv2d(1, 4, kernel_size=3, padding=1): `.padding = 1` pads height and width.
+  Generator gen(1);
+  Conv2d conv({.in_channels = 1, .out_channels = 4, .kernel_size = {3, 3}, .padding = 1}, gen);
+  EXPECT_EQ(conv.options().padding, Size2(1, 1));
+  EXPECT_EQ(conv(Variable(batch_of({2, 1, 8, 8}, 2))).shape(), (Shape{2, 4, 8, 8}));
+  Conv2d strided({.in_channels = 1, .out_channels = 4, .kernel_size = 3, .stride = 2, .padding = 1}, gen);
+  EXPECT_EQ(strided(Variable(batch_of({2, 1, 8, 8}, 2))).shape(), (Shape{2, 4, 4, 4}));
+  EXPECT_EQ(strided.describe(), "Conv2d(1, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))");
+  // d2l's ResNet stem: MaxPool2d(kernel_size=3, stride=2, padding=1).
+  MaxPool2d pool({.kernel_size = 3, .stride = 2, .padding = 1});
+  EXPECT_EQ(pool(Variable(batch_of({2, 1, 8, 8}, 3))).shape(), (Shape{2, 1, 4, 4}));
+  EXPECT_EQ(Size2(5, 3).height(), 5);
+  EXPECT_EQ(Size2(5, 3).width(), 3);
+}
+
 TEST(Conv2d, BuildInfersInChannelsAndRefusesAKernelThatDoesNotFit) {
   Generator gen(0);
   Conv2dOptions options{.out_channels = 16, .kernel_size = {5, 5}};

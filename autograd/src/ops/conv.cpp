@@ -238,9 +238,8 @@ Tensor gradient_before_activation(const OutputGrad& go) {
 
 }  // namespace conv
 
-Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, std::array<int64_t, 2> stride,
-                std::array<int64_t, 2> padding, std::array<int64_t, 2> dilation, int64_t groups,
-                Activation activation, int64_t average_pool) {
+Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias, Size2 stride, Size2 padding,
+                Size2 dilation, int64_t groups, Activation activation, int64_t average_pool) {
   const ConvGeometry g = conv_geometry(x.data(), weight.data(), bias.defined() ? &bias.data() : nullptr, stride,
                                        padding, dilation, groups);
   if (average_pool < 1) throw ValueError("conv2d: average_pool must be >= 1, got " + std::to_string(average_pool));
@@ -248,8 +247,7 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
     throw ShapeError("conv2d: average_pool " + std::to_string(average_pool) + " is larger than the output " +
                      std::to_string(g.out_h) + "x" + std::to_string(g.out_w));
   if (average_pool > 1 && g.out_w < kMinPooledRow)
-    return avg_pool2d(conv2d(x, weight, bias, stride, padding, dilation, groups, activation), {average_pool, average_pool},
-                      {average_pool, average_pool});
+    return avg_pool2d(conv2d(x, weight, bias, stride, padding, dilation, groups, activation), average_pool);
   const Tensor xc = x.data().contiguous();
   const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});
   const Tensor bc = bias.defined() ? bias.data().contiguous() : Tensor();

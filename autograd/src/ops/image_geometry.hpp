@@ -1,15 +1,15 @@
 #pragma once
 // Argument checks and output sizes shared by the image ops (conv.cpp, pooling.cpp): each error
 // names the op, the argument and the shapes.
-#include <array>
 #include <cstdint>
 #include <string>
 
+#include "minidl/core/size2.hpp"
 #include "minidl/core/tensor.hpp"
 
 namespace minidl::image {
 
-using Pair = std::array<int64_t, 2>;
+using Pair = Size2;
 
 /// "[2, 3]": a (height, width) pair as messages show it.
 inline std::string to_string(Pair p) {

@@ -222,8 +222,7 @@ Variable average_windows(const Variable& x, Windows windows, const char* name) {
 
 }  // namespace
 
-Variable max_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
-                    std::array<int64_t, 2> padding) {
+Variable max_pool2d(const Variable& x, Size2 kernel_size, Size2 stride, Size2 padding) {
   const Windows windows = sliding_windows(x.data(), kernel_size, stride, padding, true, "max_pool2d");
   const Tensor xc = x.data().contiguous();
   const int64_t in_plane = xc.size(2) * xc.size(3), out_plane = windows.out_h * windows.out_w, width = xc.size(3);
@@ -268,13 +267,12 @@ Variable max_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::
                 });
 }
 
-Variable avg_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
-                    std::array<int64_t, 2> padding, bool count_include_pad) {
+Variable avg_pool2d(const Variable& x, Size2 kernel_size, Size2 stride, Size2 padding, bool count_include_pad) {
   return average_windows(x, sliding_windows(x.data(), kernel_size, stride, padding, count_include_pad, "avg_pool2d"),
                          "AvgPool2d");
 }
 
-Variable adaptive_avg_pool2d(const Variable& x, std::array<int64_t, 2> output_size) {
+Variable adaptive_avg_pool2d(const Variable& x, Size2 output_size) {
   return average_windows(x, adaptive_windows(x.data(), output_size), "AdaptiveAvgPool2d");
 }
 

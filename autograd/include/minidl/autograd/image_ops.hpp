@@ -1,11 +1,12 @@
 #pragma once
 // Differentiable image ops on NCHW float32 Variables, with PyTorch 1.13 semantics: convolution,
-// pooling and normalisation. Pairs are (height, width). Results do not depend on the thread count.
-#include <array>
+// pooling and normalisation. Sizes are Size2: one number for both dims, or (height, width), as
+// PyTorch's F.conv2d(x, w, stride=2, padding=1). Results do not depend on the thread count.
 #include <cstdint>
 
 #include "minidl/autograd/variable.hpp"
 #include "minidl/core/activation.hpp"
+#include "minidl/core/size2.hpp"
 
 namespace minidl {
 
@@ -17,20 +18,22 @@ namespace minidl {
 /// avg_pool2d(activation(conv2d(...)), k, k): each sample pooled while it is in cache, and the
 /// pooled gradient spread over its windows as the backward reads it (the same bits as the ops).
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias = Variable(),
-                std::array<int64_t, 2> stride = {1, 1}, std::array<int64_t, 2> padding = {0, 0},
-                std::array<int64_t, 2> dilation = {1, 1}, int64_t groups = 1,
+                Size2 stride = 1, Size2 padding = 0, Size2 dilation = 1, int64_t groups = 1,
                 Activation activation = Activation::None, int64_t average_pool = 1);
 
 /// F.max_pool2d on x [N, C, H, W] (floor mode; implicit -inf padding of at most half the kernel).
-Variable max_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
-                    std::array<int64_t, 2> padding = {0, 0});
+Variable max_pool2d(const Variable& x, Size2 kernel_size, Size2 stride, Size2 padding = 0);
+/// max_pool2d with the stride equal to the kernel size, PyTorch's default.
+inline Variable max_pool2d(const Variable& x, Size2 kernel_size) { return max_pool2d(x, kernel_size, kernel_size); }
 
 /// F.avg_pool2d on x [N, C, H, W]; count_include_pad counts the zero padding in each divisor.
-Variable avg_pool2d(const Variable& x, std::array<int64_t, 2> kernel_size, std::array<int64_t, 2> stride,
-                    std::array<int64_t, 2> padding = {0, 0}, bool count_include_pad = true);
+Variable avg_pool2d(const Variable& x, Size2 kernel_size, Size2 stride, Size2 padding = 0,
+                    bool count_include_pad = true);
+/// avg_pool2d with the stride equal to the kernel size, PyTorch's default.
+inline Variable avg_pool2d(const Variable& x, Size2 kernel_size) { return avg_pool2d(x, kernel_size, kernel_size); }
 
 /// F.adaptive_avg_pool2d on x [N, C, H, W]: window i of n spans [floor(i*H/n), ceil((i+1)*H/n)).
-Variable adaptive_avg_pool2d(const Variable& x, std::array<int64_t, 2> output_size);
+Variable adaptive_avg_pool2d(const Variable& x, Size2 output_size);
 
 /// F.batch_norm over dim 1 of x [N, C] or [N, C, H, W] (any trailing dims). Training normalises
 /// with the batch mean and biased variance and, when running_mean/var are given, updates them in

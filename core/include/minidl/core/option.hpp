@@ -10,7 +10,6 @@
 //       return std::tuple{option("lr", &AdamOptions::lr, check::non_negative, "learning rate")};
 //     }
 //   };
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -21,11 +20,9 @@
 #include <vector>
 
 #include "minidl/core/option_value.hpp"
+#include "minidl/core/size2.hpp"
 
 namespace minidl {
-
-/// A height and a width (a kernel size, a stride): a config gives one number for both or a pair.
-using Size2 = std::array<int64_t, 2>;
 
 /// A condition on an option's value and its description for messages ("must be >= 0").
 template <class T>
