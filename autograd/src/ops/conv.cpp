@@ -63,6 +63,13 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& w, const Tensor* bias,
           stride, padding, dilation};
 }
 
+// Samples per parallel chunk of the im2col path, and so per weight-gradient partial sum: a
+// geometry's own, never the thread count's. Small images (ResNet's 4x4 and 7x7 stages) take up to
+// 64 samples so each GEMM has about 1024 columns; bigger ones kBatchChunk.
+int64_t gemm_chunk(const ConvGeometry& g) {
+  return std::clamp<int64_t>(1024 / std::max<int64_t>(g.positions(), 1), kBatchChunk, 64);
+}
+
 // The columns of samples [b, e) side by side: [K, (e-b)*L], sample b+j's at column j*L. Written
 // into `all` (the whole batch's [K, N*L], kept for the backward) when it is defined.
 Tensor chunk_columns(const ConvGeometry& g, const float* x, int64_t b, int64_t e, const Tensor& all,
@@ -89,7 +96,7 @@ void grouped_forward(const ConvGeometry& g, const Tensor& w2, const Tensor& cols
 // reach its rate, so a few samples' columns go side by side, up to about 1024 columns; more
 // (or conv1's 784-column samples side by side) no longer fit in L2 and run slower.
 int64_t samples_per_gemm(const ConvGeometry& g) {
-  return std::clamp<int64_t>(1024 / std::max<int64_t>(g.positions(), 1), 1, kBatchChunk);
+  return std::clamp<int64_t>(1024 / std::max<int64_t>(g.positions(), 1), 1, gemm_chunk(g));
 }
 
 // Calls body(b, e) for consecutive runs of samples_per_gemm samples covering [begin, end).
@@ -108,7 +115,7 @@ Tensor conv_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w2, co
   const int64_t positions = g.positions();
   if (kept) *kept = Tensor::empty({g.col_rows(), g.batch * positions});
   const Tensor all = kept ? *kept : Tensor();
-  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+  parallel_chunks(g.batch, gemm_chunk(g), [&](int64_t begin, int64_t end) {
     std::vector<float> padded;
     for_each_gemm_run(g, begin, end, [&](int64_t b, int64_t e) {
       const Tensor cols = chunk_columns(g, xp, b, e, all, padded);
@@ -147,9 +154,9 @@ Tensor chunk_output_grad(const ConvGeometry& g, const Tensor& go, int64_t b, int
 // gradient reads the forward's columns `cols` [K, N*L].
 void conv_backward(const ConvGeometry& g, const Tensor& cols, const Tensor& w2, const Tensor& go, Tensor* dx,
                    Tensor* dw) {
-  const int64_t positions = g.positions(), chunks = (g.batch + kBatchChunk - 1) / kBatchChunk;
+  const int64_t positions = g.positions(), chunk = gemm_chunk(g), chunks = (g.batch + chunk - 1) / chunk;
   std::vector<Tensor> dw_parts(static_cast<size_t>(dw ? chunks : 0));
-  parallel_chunks(g.batch, kBatchChunk, [&](int64_t begin, int64_t end) {
+  parallel_chunks(g.batch, chunk, [&](int64_t begin, int64_t end) {
     Tensor dw_part = dw ? Tensor::empty({g.out_channels, g.group_rows()}) : Tensor();
     std::vector<float> padded_grad;
     for_each_gemm_run(g, begin, end, [&](int64_t b, int64_t e) {
@@ -175,7 +182,7 @@ void conv_backward(const ConvGeometry& g, const Tensor& cols, const Tensor& w2, 
                  padded_grad);
       }
     });
-    if (dw) dw_parts[static_cast<size_t>(begin / kBatchChunk)] = std::move(dw_part);
+    if (dw) dw_parts[static_cast<size_t>(begin / chunk)] = std::move(dw_part);
   });
   if (!dw) return;
   if (dw_parts.empty()) {  // an empty batch

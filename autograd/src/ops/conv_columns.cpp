@@ -1,6 +1,9 @@
 // im2col and col2im: the matrix a convolution is a GEMM with, one sample at a time.
 #include "conv_columns.hpp"
 
+#include <type_traits>
+#include <utility>
+
 namespace minidl::conv {
 
 namespace {
@@ -19,34 +22,54 @@ void walk_columns(const ConvGeometry& g, int64_t ld, Visit&& visit) {
       }
 }
 
+template <int64_t N>
+using Constant = std::integral_constant<int64_t, N>;
+
+constexpr int64_t kMaxFixedRun = 16;
+
+template <class F, size_t... Widths>
+bool call_with_fixed_width(int64_t width, int64_t stride, F& f, std::index_sequence<Widths...>) {
+  const auto with_width = [&](auto w) {
+    if (stride == 1) f(w, Constant<1>{});
+    else if (stride == 2) f(w, Constant<2>{});
+    else f(w, stride);
+  };
+  return ((width == static_cast<int64_t>(Widths) + 1 ? (with_width(Constant<Widths + 1>{}), true) : false) || ...);
+}
+
+// Calls f(width, stride) with the run's width and column stride as compile-time constants for
+// the narrow runs of small images (ResNet's 7x7 and 4x4 stages: the copy of a few floats is
+// then a move or two, not a loop), as plain numbers otherwise.
+template <class F>
+void with_run_shape(int64_t width, int64_t stride, F&& f) {
+  if (!call_with_fixed_width(width, stride, f, std::make_index_sequence<kMaxFixedRun>{})) f(width, stride);
+}
+
 }  // namespace
 
 void im2col(const ConvGeometry& g, const float* padded, float* cols, int64_t ld) {
-  const int64_t sw = g.stride[1], out_w = g.out_w;
-  walk_columns(g, ld, [&](int64_t col, int64_t in) {
-    float* dst = cols + col;
-    const float* src = padded + in;
-    if (sw == 1)
-      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox];
-    else
-      for (int64_t ox = 0; ox < out_w; ++ox) dst[ox] = src[ox * sw];
+  with_run_shape(g.out_w, g.stride[1], [&](auto width, auto stride) {
+    walk_columns(g, ld, [&](int64_t col, int64_t in) {
+      float* dst = cols + col;
+      const float* src = padded + in;
+      for (int64_t ox = 0; ox < width; ++ox) dst[ox] = src[ox * stride];
+    });
   });
 }
 
 void col2im(const ConvGeometry& g, const float* cols, int64_t ld, float* dx, std::vector<float>& buf) {
-  const int64_t sw = g.stride[1], out_w = g.out_w, hp = padded_h(g), wp = padded_w(g);
+  const int64_t hp = padded_h(g), wp = padded_w(g);
   float* target = dx;
   if (has_padding(g)) {
     buf.assign(static_cast<size_t>(g.channels * hp * wp), 0.0f);
     target = buf.data();
   }
-  walk_columns(g, ld, [&](int64_t col, int64_t in) {
-    const float* src = cols + col;
-    float* out = target + in;
-    if (sw == 1)
-      for (int64_t ox = 0; ox < out_w; ++ox) out[ox] += src[ox];
-    else
-      for (int64_t ox = 0; ox < out_w; ++ox) out[ox * sw] += src[ox];
+  with_run_shape(g.out_w, g.stride[1], [&](auto width, auto stride) {
+    walk_columns(g, ld, [&](int64_t col, int64_t in) {
+      const float* src = cols + col;
+      float* out = target + in;
+      for (int64_t ox = 0; ox < width; ++ox) out[ox * stride] += src[ox];
+    });
   });
   if (target == dx) return;
   for (int64_t c = 0; c < g.channels; ++c)
