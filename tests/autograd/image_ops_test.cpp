@@ -400,6 +400,46 @@ TEST(Pooling, max_pool2d_pads_with_minus_infinity) {
   EXPECT_EQ(max_pool2d(x, {3, 3}, {2, 2}, {1, 1}).data().to_vector(), (std::vector<float>{-3}));
 }
 
+TEST(Pooling, max_pool2d_agrees_with_the_definition_for_any_stride_width_nan_and_ties) {
+  // Rows wider than a vector (37 columns), strides 1, 2 (vector loops) and 3 (window by window),
+  // padding; values with ties, -inf and NaN, where PyTorch takes the first maximum in window
+  // order and the last NaN.
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  for (const auto& [k, s, p] : {std::tuple{Pair{3, 3}, Pair{2, 2}, Pair{1, 1}}, std::tuple{Pair{2, 3}, Pair{1, 1}, Pair{0, 1}},
+                                std::tuple{Pair{3, 2}, Pair{1, 3}, Pair{1, 1}}, std::tuple{Pair{1, 1}, Pair{2, 2}, Pair{0, 0}}}) {
+    const int64_t h = 9, w = 37;
+    Generator gen(7);
+    std::vector<float> v(static_cast<size_t>(2 * h * w));
+    for (float& e : v) e = std::round(gen.uniform() * 6.0f);  // many ties
+    v[5] = nan, v[40] = -inf, v[41] = -inf, v[300] = nan, v[301] = nan, v[2 * h * w - 1] = inf;
+    Variable x(Tensor::from(v, {1, 2, h, w}), true);
+    Variable y = max_pool2d(x, k, s, p);
+    const int64_t oh = y.shape()[2], ow = y.shape()[3];
+    std::vector<float> expected, counts(v.size(), 0.0f);
+    for (int64_t c = 0; c < 2; ++c)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          float best = -inf;
+          int64_t at = -1;
+          for (int64_t y0 = oy * s[0] - p[0]; y0 < oy * s[0] - p[0] + k[0]; ++y0)
+            for (int64_t x0 = ox * s[1] - p[1]; x0 < ox * s[1] - p[1] + k[1]; ++x0) {
+              if (y0 < 0 || y0 >= h || x0 < 0 || x0 >= w) continue;
+              const int64_t i = (c * h + y0) * w + x0;
+              if (at < 0) at = i;
+              if (v[i] > best || std::isnan(v[i])) best = v[i], at = i;
+            }
+          expected.push_back(best);
+          counts[static_cast<size_t>(at)] += 1.0f;
+        }
+    const std::vector<float> got = y.data().to_vector();
+    ASSERT_EQ(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i)
+      EXPECT_TRUE(got[i] == expected[i] || (std::isnan(got[i]) && std::isnan(expected[i]))) << "output " << i;
+    sum(y).backward();
+    EXPECT_EQ(x.grad().to_vector(), counts) << "the gradient goes where each maximum came from";
+  }
+}
+
 TEST(Pooling, avg_pool2d_without_padding_averages_every_window_including_overlapping_ones) {
   // Windows that tile the plane (even and wider strides), leave a remainder (floor mode) or
   // overlap (stride < kernel), against the definition; the gradient spreads each output's share
