@@ -15,7 +15,7 @@ namespace minidl::nn {
 
 struct BatchNormOptions {
   /// Channels (features); taken from the input when unset.
-  std::optional<int64_t> num_features;
+  std::optional<int64_t> num_features{};
   double eps = 1e-5;
   double momentum = 0.1;
   static constexpr auto fields() {

@@ -15,7 +15,7 @@ namespace minidl::nn {
 
 struct Conv2dOptions {
   /// Taken from the input's channels when unset.
-  std::optional<int64_t> in_channels;
+  std::optional<int64_t> in_channels{};
   int64_t out_channels = 0;
   Size2 kernel_size{0, 0};
   Size2 stride{1, 1};

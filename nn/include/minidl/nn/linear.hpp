@@ -15,7 +15,7 @@ namespace minidl::nn {
 
 struct LinearOptions {
   /// Taken from the input when unset (and recorded, so a resolved config shows it).
-  std::optional<int64_t> in;
+  std::optional<int64_t> in{};
   int64_t out = 0;
   bool bias = true;
   static constexpr auto fields() {

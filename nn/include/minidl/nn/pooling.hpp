@@ -15,7 +15,7 @@ namespace minidl::nn {
 struct MaxPool2dOptions {
   Size2 kernel_size{0, 0};
   /// The kernel size when unset, as in PyTorch.
-  std::optional<Size2> stride;
+  std::optional<Size2> stride{};
   Size2 padding{0, 0};
   static constexpr auto fields() {
     return std::tuple{
@@ -46,7 +46,7 @@ class MaxPool2d : public Module {
 
 struct AvgPool2dOptions {
   Size2 kernel_size{0, 0};
-  std::optional<Size2> stride;
+  std::optional<Size2> stride{};
   Size2 padding{0, 0};
   bool count_include_pad = true;
   static constexpr auto fields() {
