@@ -98,7 +98,12 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    // few channels (LeNet's second layer in small): two vectors of
                                    // output channels, rows split into runs, rows wholly in the padding
                                    {{2, 5, 9, 11}, {12, 5, 3, 3}, {1, 1}, {1, 2}, {1, 1}, 1, true},
-                                   {{1, 3, 6, 30}, {5, 3, 2, 4}, {1, 1}, {3, 0}, {1, 1}, 1, true}};
+                                   {{1, 3, 6, 30}, {5, 3, 2, 4}, {1, 1}, {3, 0}, {1, 1}, 1, true},
+                                   // tiny images, as one dense product (ResNet's last stages)
+                                   {{3, 5, 2, 2}, {7, 5, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
+                                   {{2, 4, 3, 3}, {6, 4, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},
+                                   {{2, 3, 1, 1}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false},
+                                   {{1, 2, 2, 3}, {3, 2, 2, 3}, {1, 2}, {1, 0}, {1, 1}, 1, true}};
   uint64_t seed = 0;
   for (const Case& c : cases) {
     const Variable x = random(c.x, ++seed), w = random(c.w, ++seed);
@@ -188,7 +193,10 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    {{1, 4, 3, 38}, {3, 4, 3, 4}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    // five-tap kernel rows: the loops that slide along an image row
                                    // take kernel rows in pairs and the fifth alone
-                                   {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1}};
+                                   {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1},
+                                   // tiny images: one dense product
+                                   {{2, 3, 2, 2}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
+                                   {{1, 2, 3, 3}, {3, 2, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1}};
   uint64_t seed = 10;
   for (const Case& c : cases) {
     const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };
@@ -242,11 +250,13 @@ TEST(Conv2d, rejects_bad_arguments_naming_them) {
 
 TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
   // A batch of 61: eight chunks of the weight gradient and a short one. LeNet's two layers, each
-  // through its direct loops (the first here with dx too), and one through im2col + sgemm.
+  // through its direct loops (the first here with dx too), one through im2col + sgemm and one
+  // tiny image through a dense product.
   for (const auto& [x_shape, w_shape, padding] : std::vector<std::tuple<Shape, Shape, Pair>>{
            {{61, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}},
            {{61, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}},
-           {{61, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}}}) {
+           {{61, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}},
+           {{61, 24, 2, 2}, {40, 24, 3, 3}, {1, 1}}}) {
     const Variable x0 = random(x_shape, 21), w0 = random(w_shape, 22), b0 = random({w_shape[0]}, 23);
     const Variable y0 = conv2d(x0, w0, b0, {1, 1}, padding);
     const Tensor g = random(y0.shape(), 24).data();

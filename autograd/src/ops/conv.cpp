@@ -8,6 +8,7 @@
 
 #include "conv_channels.hpp"
 #include "conv_columns.hpp"
+#include "conv_dense.hpp"
 #include "conv_direct.hpp"
 #include "conv_geometry.hpp"
 #include "image_geometry.hpp"
@@ -221,6 +222,7 @@ struct DirectLoops {
 std::optional<DirectLoops> direct_loops_for(const ConvGeometry& g) {
   if (direct_fits(g)) return DirectLoops{direct_forward, direct_backward};
   if (channel_loops_fit(g)) return DirectLoops{channel_loops_forward, channel_loops_backward};
+  if (dense_fits(g)) return DirectLoops{dense_forward, dense_backward};
   return std::nullopt;
 }
 
