@@ -1,5 +1,6 @@
 // d2l's LeNet (chapter 7.6) on Fashion-MNIST, written by hand against the API as the chapter
-// writes it in PyTorch: the model, Xavier initialisation, SGD and the training loop (no YAML).
+// writes it in PyTorch: the model and its Xavier initialisation, trained by d2l.hpp's train
+// (the chapter's train_ch6: SGD, batches of 256). No YAML.
 // configs/lenet.yaml describes the same run.
 //
 //   lenet [EPOCHS [TRAIN_IMAGES [MIN_ACCURACY]]]
@@ -7,12 +8,8 @@
 // trains EPOCHS epochs (10) on the first TRAIN_IMAGES training images (all 60000), prints the
 // test accuracy after each, and exits with 1 when the last is below MIN_ACCURACY (0). The data
 // is the Debian package dataset-fashion-mnist, which `make deps` installs.
-#include <cstdio>
-
 #include <minidl/autograd.hpp>
-#include <minidl/data.hpp>
 #include <minidl/nn.hpp>
-#include <minidl/optim.hpp>
 
 #include "d2l.hpp"
 
@@ -44,27 +41,9 @@ nn::Sequential lenet(Generator& gen) {
 
 int main(int argc, char** argv) {
   const d2l::ImageRun run = d2l::image_run("lenet", argc, argv);
-  const auto [train_set, test_set] = d2l::load_fashion_mnist("lenet", run.train_images);
+  const d2l::FashionMnist data = d2l::load_fashion_mnist("lenet", run.train_images);
 
   Generator gen(0);
   nn::Sequential net = lenet(gen);
-  auto optimizer = optim::make("sgd", net.named_parameters(), {{"lr", 0.9}});
-  nn::CrossEntropyLoss loss_fn;
-  data::DataLoader loader(train_set, {.batch_size = 256, .shuffle = true, .seed = 0});
-
-  double test_accuracy = 0.0;
-  for (int epoch = 1; epoch <= run.epochs; ++epoch) {
-    double loss_sum = 0.0;
-    for (auto& [xb, yb] : loader) {
-      optimizer->zero_grad();
-      Variable loss = loss_fn(net(xb), yb);
-      loss.backward();
-      optimizer->step();
-      loss_sum += loss.item();
-    }
-    test_accuracy = d2l::accuracy(net, test_set);
-    std::printf("epoch %d, train loss %.4f, test accuracy %.4f\n", epoch, loss_sum / static_cast<double>(loader.size()),
-                test_accuracy);
-  }
-  return test_accuracy >= run.min_accuracy ? 0 : 1;
+  return d2l::train(net, data, run.epochs, 0.9) >= run.min_accuracy ? 0 : 1;
 }

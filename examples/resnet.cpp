@@ -1,23 +1,19 @@
 // d2l's ResNet (chapter 8.6) on Fashion-MNIST, written by hand against the API as the chapter
 // writes it in PyTorch: a Residual block as a custom Module (two 3x3 convolutions with
-// BatchNorm, an optional 1x1 convolution on the shortcut), resnet_block stages, SGD. The chapter
-// resizes the images to 96x96 and uses 64-512 channels; this keeps 28x28 and 16-64 channels, so
-// an epoch takes seconds on a CPU.
+// BatchNorm, an optional 1x1 convolution on the shortcut) and resnet_block stages, trained by
+// d2l.hpp's train (SGD, batches of 256). The chapter resizes the images to 96x96 and uses 64-512
+// channels; this keeps 28x28 and 16-64 channels, so an epoch takes seconds on a CPU.
 //
 //   resnet [EPOCHS [TRAIN_IMAGES [MIN_ACCURACY]]]
 //
 // trains EPOCHS epochs (10) on the first TRAIN_IMAGES training images (all 60000), prints the
 // test accuracy after each, and exits with 1 when the last is below MIN_ACCURACY (0). The data
 // is the Debian package dataset-fashion-mnist, which `make deps` installs.
-#include <chrono>
-#include <cstdio>
 #include <memory>
 #include <string>
 
 #include <minidl/autograd.hpp>
-#include <minidl/data.hpp>
 #include <minidl/nn.hpp>
-#include <minidl/optim.hpp>
 
 #include "d2l.hpp"
 
@@ -81,29 +77,9 @@ nn::Sequential resnet() {
 
 int main(int argc, char** argv) {
   const d2l::ImageRun run = d2l::image_run("resnet", argc, argv);
-  const auto [train_set, test_set] = d2l::load_fashion_mnist("resnet", run.train_images);
+  const d2l::FashionMnist data = d2l::load_fashion_mnist("resnet", run.train_images);
 
   nn::manual_seed(0);
   nn::Sequential net = resnet();
-  auto optimizer = optim::make("sgd", net.named_parameters(), {{"lr", 0.05}});
-  nn::CrossEntropyLoss loss_fn;
-  data::DataLoader loader(train_set, {.batch_size = 256, .shuffle = true, .seed = 0});
-
-  double test_accuracy = 0.0;
-  for (int epoch = 1; epoch <= run.epochs; ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
-    double loss_sum = 0.0;
-    for (auto& [xb, yb] : loader) {
-      optimizer->zero_grad();
-      Variable loss = loss_fn(net(xb), yb);
-      loss.backward();
-      optimizer->step();
-      loss_sum += loss.item();
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    test_accuracy = d2l::accuracy(net, test_set);
-    std::printf("epoch %d, train loss %.4f, test accuracy %.4f, %.2f s\n", epoch,
-                loss_sum / static_cast<double>(loader.size()), test_accuracy, seconds);
-  }
-  return test_accuracy >= run.min_accuracy ? 0 : 1;
+  return d2l::train(net, data, run.epochs, 0.05) >= run.min_accuracy ? 0 : 1;
 }
