@@ -308,7 +308,9 @@ Variable max_pool2d(const Variable& x, Size2 kernel_size, Size2 stride, Size2 pa
   const int64_t hp = height + 2 * padding[0], wp = width + 2 * padding[1];
   Tensor out = Tensor::empty({xc.size(0), xc.size(1), out_h, out_w});
   // Where each output's maximum came from, within its plane; backward routes the gradient there.
-  auto argmax = std::make_shared<std::vector<int64_t>>(static_cast<size_t>(out.numel()));
+  // A Tensor, so that its storage is recycled from step to step as the activations' is.
+  Tensor argmax = Tensor::empty(out.shape(), DType::Int64);
+  int64_t* ap = argmax.data<int64_t>();
   const float* xp = xc.data<float>();
   float* op = out.data<float>();
   const auto pool_rows = [&](auto step) {
@@ -328,24 +330,25 @@ Variable max_pool2d(const Variable& x, Size2 kernel_size, Size2 stride, Size2 pa
         const int64_t top = oy * stride[0], o = p * out_plane + oy * out_w;
         max_pool_row(padded.data(), wp, top, kernel_size, step, (top - padding[0]) * width - padding[1], width, out_w,
                      op + o, index.data());
-        std::copy_n(index.data(), out_w, argmax->data() + o);
+        std::copy_n(index.data(), out_w, ap + o);
       }
     });
   };
   if (stride[1] == 1) pool_rows(std::integral_constant<int64_t, 1>{});
   else if (stride[1] == 2) pool_rows(std::integral_constant<int64_t, 2>{});
-  else max_pool_any_stride(xc, windows, argmax->data(), op);
+  else max_pool_any_stride(xc, windows, ap, op);
   return record("MaxPool2d", std::move(out), {&x},
-                [shape = xc.shape(), argmax, out_plane](const Tensor& g, Grads gi, const Node&) {
+                [shape = xc.shape(), argmax = std::move(argmax), out_plane](const Tensor& g, Grads gi, const Node&) {
                   const Tensor gc = g.contiguous();
                   Tensor dx = Tensor::zeros(shape);
                   const int64_t in_plane = shape[2] * shape[3];
                   const float* gp = gc.data<float>();
+                  const int64_t* from = argmax.data<int64_t>();
                   float* dp = dx.data<float>();
                   for_each_plane(dx, [&](int64_t p) {
                     for (int64_t o = 0; o < out_plane; ++o) {
-                      const size_t i = static_cast<size_t>(p * out_plane + o);
-                      dp[p * in_plane + (*argmax)[i]] += gp[i];
+                      const int64_t i = p * out_plane + o;
+                      dp[p * in_plane + from[i]] += gp[i];
                     }
                   });
                   gi[0] = std::move(dx);
