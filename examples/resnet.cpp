@@ -42,7 +42,6 @@ class Residual : public nn::Module {
     const Variable y = (*bn2_)((*conv2_)(relu((*bn1_)((*conv1_)(x)))));
     return relu(y + (conv3_ ? (*conv3_)(x) : x));
   }
-  std::string name() const override { return "Residual"; }
 
  private:
   std::shared_ptr<nn::Conv2d> conv1_, conv2_, conv3_;

@@ -1,6 +1,7 @@
 #include "minidl/nn/loss.hpp"
 
 #include "minidl/core/error.hpp"
+#include "class_name.hpp"
 #include "repr.hpp"
 
 namespace minidl::nn {
@@ -11,6 +12,8 @@ namespace {
 Tensor class_indices(const Variable& target) { return target.defined() ? target.data() : Tensor(); }
 
 }  // namespace
+
+std::string Loss::name() const { return detail::class_name(typeid(*this)); }
 
 std::string Loss::describe() const { return name() + "(reduction=" + reduction_name(reduction_) + ")"; }
 

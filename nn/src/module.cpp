@@ -6,6 +6,7 @@
 
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/error.hpp"
+#include "class_name.hpp"
 
 namespace minidl::nn {
 
@@ -29,6 +30,8 @@ std::string indent_continuation(const std::string& text, int spaces) {
 }
 
 }  // namespace
+
+std::string Module::name() const { return detail::class_name(typeid(*this)); }
 
 std::string Module::describe() const {
   std::vector<std::string> lines;

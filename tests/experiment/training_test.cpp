@@ -248,7 +248,6 @@ class Scale : public nn::Module {
   static constexpr std::string_view doc = "multiplies its input by factor";
   explicit Scale(const ScaleOptions& options) : factor_(static_cast<float>(options.factor)) {}
   Variable forward(const Variable& x) override { return x * factor_; }
-  std::string name() const override { return "Scale"; }
 
  private:
   float factor_;
@@ -292,7 +291,6 @@ std::string divergence_of(Experiment& run) {
 class InfiniteInEval : public nn::Module {
  public:
   Variable forward(const Variable& x) override { return is_training() ? x : x * std::numeric_limits<float>::infinity(); }
-  std::string name() const override { return "InfiniteInEval"; }
 };
 
 }  // namespace

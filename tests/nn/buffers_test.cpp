@@ -26,7 +26,6 @@ class RunningNorm : public Module {
     running_mean.copy_(x.data().reshape(running_mean.shape()));  // enough of an update to see it saved
     return mul(x, weight);
   }
-  std::string name() const override { return "RunningNorm"; }
 
   Variable weight;
   Tensor running_mean, num_batches_tracked;
@@ -39,7 +38,6 @@ class Counter : public Module {
     ++seen;
     return x;
   }
-  std::string name() const override { return "Counter"; }
   StateDict get_extra_state() const override {
     StateDict s;
     s.metadata["seen"] = std::to_string(seen);

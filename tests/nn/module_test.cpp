@@ -7,6 +7,7 @@
 #include "minidl/core/elementwise.hpp"
 #include "minidl/nn/activation.hpp"
 #include "minidl/nn/linear.hpp"
+#include "minidl/nn/loss.hpp"
 #include "minidl/nn/sequential.hpp"
 
 namespace minidl::nn {
@@ -20,7 +21,6 @@ class Encoder : public Module {
     fc2 = register_module("fc2", std::make_shared<Linear>(3, 2, /*bias=*/false));
   }
   Variable forward(const Variable& x) override { return (*fc2)(relu((*fc1)(x))); }
-  std::string name() const override { return "Encoder"; }
 
   std::shared_ptr<Linear> fc1, fc2;
 };
@@ -33,7 +33,6 @@ class AutoEncoder : public Module {
     decoder = register_module("decoder", std::make_shared<Sequential>(Linear(2, 4), Sigmoid()));
   }
   Variable forward(const Variable& x) override { return (*decoder)((*encoder)(x)) * scale; }
-  std::string name() const override { return "AutoEncoder"; }
 
   Variable scale;
   std::shared_ptr<Encoder> encoder;
@@ -109,7 +108,6 @@ class Tied : public Module {
     register_parameter("b", shared);
   }
   Variable forward(const Variable& x) override { return x; }
-  std::string name() const override { return "Tied"; }
 };
 
 TEST(Module, TiedParametersAppearOnceButAreSavedUnderEachName) {
@@ -122,7 +120,6 @@ TEST(Module, TiedParametersAppearOnceButAreSavedUnderEachName) {
 class Registrar : public Module {
  public:
   Variable forward(const Variable& x) override { return x; }
-  std::string name() const override { return "Registrar"; }
 };
 
 TEST(Module, RegistrationRejectsBadNamesAndValues) {
@@ -159,6 +156,31 @@ TEST(Module, DescribePrintsLikePyTorch) {
             "    (1): Sigmoid()\n"
             "  )\n"
             ")");
+}
+
+// A module prints as its class's own name unless it says otherwise, as type(self).__name__ in
+// PyTorch: writing a custom module needs no name().
+template <class T>
+class Wrapper : public Module {
+ public:
+  Variable forward(const Variable& x) override { return x; }
+};
+
+class Renamed : public Module {
+ public:
+  Variable forward(const Variable& x) override { return x; }
+  std::string name() const override { return "Block"; }
+};
+
+class ScaledMSE : public MSELoss {};
+
+TEST(Module, ACustomModuleIsNamedByItsClassWithoutNamespacesOrTemplateArguments) {
+  EXPECT_EQ(Registrar().name(), "Registrar");
+  EXPECT_EQ(Wrapper<std::vector<Linear>>().describe(), "Wrapper()");
+  EXPECT_EQ(Renamed().describe(), "Block()");
+  EXPECT_EQ(Linear(2, 3).name(), "Linear");
+  EXPECT_EQ(ScaledMSE().describe(), "ScaledMSE(reduction=mean)");
+  EXPECT_EQ(CrossEntropyLoss().name(), "CrossEntropyLoss");
 }
 
 TEST(Module, MovingKeepsTheSameParameters) {

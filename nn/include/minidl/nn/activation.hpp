@@ -15,7 +15,6 @@ class ReLU : public Module {
  public:
   static constexpr std::string_view doc = "max(x, 0)";
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "ReLU"; }
   Activation fusable_activation() const override;
 };
 
@@ -35,7 +34,6 @@ class LeakyReLU : public Module {
       : negative_slope_(static_cast<float>(options.negative_slope)) {}
   explicit LeakyReLU(float negative_slope) : negative_slope_(negative_slope) {}
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "LeakyReLU"; }
   std::string extra_repr() const override;
   float negative_slope() const { return negative_slope_; }
 
@@ -48,7 +46,6 @@ class Sigmoid : public Module {
  public:
   static constexpr std::string_view doc = "1 / (1 + exp(-x))";
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Sigmoid"; }
   Activation fusable_activation() const override;
   Scores outputs() const override { return Scores::Probabilities; }
 };
@@ -58,7 +55,6 @@ class Tanh : public Module {
  public:
   static constexpr std::string_view doc = "tanh(x)";
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Tanh"; }
 };
 
 /// Softmax's and LogSoftmax's options.
@@ -77,7 +73,6 @@ class Softmax : public Module {
   explicit Softmax(int64_t dim) : dim_(dim) {}
   explicit Softmax(const SoftmaxOptions& options) : dim_(options.dim) {}
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Softmax"; }
   Scores outputs() const override { return Scores::Probabilities; }
   std::string extra_repr() const override { return "dim=" + std::to_string(dim_); }
   int64_t dim() const { return dim_; }
@@ -94,7 +89,6 @@ class LogSoftmax : public Module {
   explicit LogSoftmax(int64_t dim) : dim_(dim) {}
   explicit LogSoftmax(const SoftmaxOptions& options) : dim_(options.dim) {}
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "LogSoftmax"; }
   Scores outputs() const override { return Scores::LogProbabilities; }
   std::string extra_repr() const override { return "dim=" + std::to_string(dim_); }
   int64_t dim() const { return dim_; }

@@ -67,7 +67,6 @@ class BatchNorm1d : public BatchNorm {
   static std::shared_ptr<BatchNorm1d> build(BatchNormOptions& options, const LayerInput& input);
   explicit BatchNorm1d(const BatchNormOptions& options) : BatchNorm(options, "BatchNorm1d", {1, 2}) {}
   explicit BatchNorm1d(int64_t num_features) : BatchNorm1d(BatchNormOptions{num_features}) {}
-  std::string name() const override { return "BatchNorm1d"; }
 };
 
 /// BatchNorm over [N, C, H, W] (torch.nn.BatchNorm2d).
@@ -77,7 +76,6 @@ class BatchNorm2d : public BatchNorm {
   static std::shared_ptr<BatchNorm2d> build(BatchNormOptions& options, const LayerInput& input);
   explicit BatchNorm2d(const BatchNormOptions& options) : BatchNorm(options, "BatchNorm2d", {3}) {}
   explicit BatchNorm2d(int64_t num_features) : BatchNorm2d(BatchNormOptions{num_features}) {}
-  std::string name() const override { return "BatchNorm2d"; }
 };
 
 }  // namespace minidl::nn

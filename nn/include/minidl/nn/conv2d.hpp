@@ -55,7 +55,6 @@ class Conv2d : public Module {
   Variable forward(const Variable& input) override;
   /// conv2d with the activation applied as the output is written (see Module).
   Variable forward_activated(const Variable& input, Activation activation, int64_t average_pool) override;
-  std::string name() const override { return "Conv2d"; }
   std::string extra_repr() const override;
 
   const Conv2dOptions& options() const { return options_; }

@@ -36,7 +36,6 @@ class Dropout : public Module {
   static std::shared_ptr<Dropout> build(DropoutOptions& options, const LayerInput& input);
 
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Dropout"; }
   std::string extra_repr() const override;
   float p() const { return p_; }
   /// The mask generator.

@@ -29,7 +29,6 @@ class Flatten : public Module {
   explicit Flatten(int64_t start_dim, int64_t end_dim = FlattenOptions{}.end_dim)
       : start_dim_(start_dim), end_dim_(end_dim) {}
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Flatten"; }
   std::string extra_repr() const override;
 
  private:

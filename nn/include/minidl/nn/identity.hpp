@@ -11,7 +11,6 @@ class Identity : public Module {
  public:
   static constexpr std::string_view doc = "returns its input";
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Identity"; }
 };
 
 }  // namespace minidl::nn

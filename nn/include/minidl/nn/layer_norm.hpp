@@ -36,7 +36,6 @@ class LayerNorm : public Module {
   explicit LayerNorm(const LayerNormOptions& options);
   explicit LayerNorm(std::vector<int64_t> normalized_shape) : LayerNorm(LayerNormOptions{std::move(normalized_shape)}) {}
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "LayerNorm"; }
   std::string extra_repr() const override;
 
  private:

@@ -44,7 +44,6 @@ class Linear : public Module {
 
   /// x [*, in_features] -> [*, out_features]; throws ShapeError on another last dim.
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Linear"; }
   std::string extra_repr() const override;
 
   int64_t in_features() const { return in_features_; }

@@ -44,8 +44,8 @@ class Loss {
   Variable operator()(const Variable& input, const Variable& target) const {
     return forward(input, target);
   }
-  /// "MSELoss", "CrossEntropyLoss", ...
-  virtual std::string name() const = 0;
+  /// "MSELoss", "CrossEntropyLoss", ...: by default the class's own name.
+  virtual std::string name() const;
   /// "HuberLoss(reduction=mean, delta=1.0)".
   virtual std::string describe() const;
   Reduction reduction() const { return reduction_; }
@@ -61,7 +61,6 @@ class MSELoss : public Loss {
   static constexpr std::string_view doc = "mean squared error (torch.nn.MSELoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
-  std::string name() const override { return "MSELoss"; }
 };
 
 /// Mean (or sum) of |input - target|; input and target of the same shape.
@@ -71,7 +70,6 @@ class L1Loss : public Loss {
   static constexpr std::string_view doc = "mean absolute error (torch.nn.L1Loss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
-  std::string name() const override { return "L1Loss"; }
 };
 
 /// Quadratic within `delta` of the target, linear beyond; same shapes.
@@ -94,7 +92,6 @@ class HuberLoss : public Loss {
   explicit HuberLoss(const HuberLossOptions& options)
       : HuberLoss(parse_reduction(options.reduction), static_cast<float>(options.delta)) {}
   Variable forward(const Variable& input, const Variable& target) const override;
-  std::string name() const override { return "HuberLoss"; }
   std::string describe() const override;
   float delta() const { return delta_; }
 
@@ -110,7 +107,6 @@ class CrossEntropyLoss : public Loss {
   static constexpr std::string_view doc = "log_softmax + negative log-likelihood on logits (torch.nn.CrossEntropyLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
-  std::string name() const override { return "CrossEntropyLoss"; }
 };
 
 /// Log-probabilities [N, C] against int64 class indices [N] in [0, C).
@@ -121,7 +117,6 @@ class NLLLoss : public Loss {
   static constexpr std::string_view doc = "negative log-likelihood on log-probabilities (torch.nn.NLLLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
-  std::string name() const override { return "NLLLoss"; }
 };
 
 /// Logits against float targets in [0, 1] of the same shape: sigmoid + binary cross entropy,
@@ -133,7 +128,6 @@ class BCEWithLogitsLoss : public Loss {
   static constexpr std::string_view doc = "sigmoid + binary cross-entropy on targets in [0, 1] (torch.nn.BCEWithLogitsLoss)";
   using Loss::Loss;
   Variable forward(const Variable& input, const Variable& target) const override;
-  std::string name() const override { return "BCEWithLogitsLoss"; }
 };
 
 }  // namespace minidl::nn

@@ -56,8 +56,9 @@ class Module {
   /// Sequential runs a layer and the activation (and average pool) after it this way.
   virtual Variable forward_activated(const Variable& input, Activation activation, int64_t average_pool);
 
-  /// The type name, as PyTorch prints it: "Linear", "ReLU", "Sequential".
-  virtual std::string name() const = 0;
+  /// The type name, as PyTorch prints it: "Linear", "ReLU", "Sequential". By default the
+  /// class's own name, as PyTorch's type(self).__name__; override it to print another.
+  virtual std::string name() const;
   /// The constructor arguments shown inside the parentheses: "in_features=64, ...".
   virtual std::string extra_repr() const { return {}; }
   /// PyTorch's repr: "Linear(in_features=64, out_features=128, bias=True)", children

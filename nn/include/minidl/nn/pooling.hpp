@@ -37,7 +37,6 @@ class MaxPool2d : public Module {
   static std::shared_ptr<MaxPool2d> build(MaxPool2dOptions& options, const LayerInput& input);
   explicit MaxPool2d(const MaxPool2dOptions& options);
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "MaxPool2d"; }
   std::string extra_repr() const override;
 
  private:
@@ -72,7 +71,6 @@ class AvgPool2d : public Module {
   Variable forward(const Variable& input) override;
   /// k for square k x k windows with stride k and no padding (d2l's pooling), else 1.
   int64_t fusable_average_pool() const override;
-  std::string name() const override { return "AvgPool2d"; }
   std::string extra_repr() const override;
 
  private:
@@ -97,7 +95,6 @@ class AdaptiveAvgPool2d : public Module {
   static std::shared_ptr<AdaptiveAvgPool2d> build(AdaptiveAvgPool2dOptions& options, const LayerInput& input);
   explicit AdaptiveAvgPool2d(const AdaptiveAvgPool2dOptions& options) : options_(options) {}
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "AdaptiveAvgPool2d"; }
   std::string extra_repr() const override;
 
  private:

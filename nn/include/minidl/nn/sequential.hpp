@@ -37,7 +37,6 @@ class Sequential : public Module {
   /// can apply to its own output (Conv2d then Sigmoid or ReLU) runs the pair as one op, with the
   /// same results.
   Variable forward(const Variable& input) override;
-  std::string name() const override { return "Sequential"; }
   Scores outputs() const override;
 
   size_t size() const { return named_children().size(); }
