@@ -1,8 +1,10 @@
-// LeNet's image layers, forward + backward (and forward alone) at batch 256, beside the sgemm
-// rate of the machine:
+// LeNet's and the ResNet example's image layers, forward + backward (and forward alone), beside
+// the sgemm rate of the machine:
 //   conv1 1x28x28 -> 6 (5x5, pad 2), conv2 6x14x14 -> 16 (5x5), as FLOP/s of the convolution
 //   (forward 2*N*O*L*K, backward once more per gradient of x and of the weight) to compare with sgemm on a LeNet-sized product;
+//   the ResNet's stem and 3x3 layers (strided, on 7x7 to 2x2 images) and its max pool;
 //   avg_pool2d 2x2 and batch_norm (training) on conv1's output.
+// bench/peers/image_layers.py times the same layers in PyTorch.
 // The last argument is the thread count; times are wall clock, CPU times the whole process's
 // (all threads): on a busy machine the CPU time per thread count is the steadier figure.
 // Run: build/bin/conv_bench [--benchmark_filter=...]
@@ -22,32 +24,38 @@ Tensor random_tensor(const Shape& shape, uint64_t seed) {
   return Tensor::normal(shape, 0, 1, gen);
 }
 
-// Args: batch, in channels, size, out channels, kernel, padding, whether the input needs a
-// gradient (not for LeNet's first layer, whose input is the data), threads.
+// Args: batch, in channels, size, out channels, kernel, stride, padding, whether the input
+// needs a gradient (not for a first layer, whose input is the data), threads.
 void BM_Conv2dForwardBackward(benchmark::State& state) {
   const int64_t n = state.range(0), c = state.range(1), hw = state.range(2), o = state.range(3), k = state.range(4),
-                pad = state.range(5);
-  set_num_threads(static_cast<int>(state.range(7)));
-  Variable x(random_tensor({n, c, hw, hw}, 1), state.range(6) != 0), w(random_tensor({o, c, k, k}, 2), true),
+                stride = state.range(5), pad = state.range(6);
+  set_num_threads(static_cast<int>(state.range(8)));
+  Variable x(random_tensor({n, c, hw, hw}, 1), state.range(7) != 0), w(random_tensor({o, c, k, k}, 2), true),
       b(random_tensor({o}, 3), true);
-  const int64_t out = hw + 2 * pad - k + 1;
+  const int64_t out = (hw + 2 * pad - k) / stride + 1;
   const Tensor g = random_tensor({n, o, out, out}, 4);
   for (auto _ : state) {
-    Variable y = conv2d(x, w, b, {1, 1}, {pad, pad});
+    Variable y = conv2d(x, w, b, stride, pad);
     y.backward(g);
     benchmark::DoNotOptimize(w.grad().data<float>());
     x.zero_grad(), w.zero_grad(), b.zero_grad();
   }
-  const double flops = (state.range(6) ? 3 : 2) * 2.0 * static_cast<double>(n * o * out * out * c * k * k);
+  const double flops = (state.range(7) ? 3 : 2) * 2.0 * static_cast<double>(n * o * out * out * c * k * k);
   state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Conv2dForwardBackward)
-    ->Args({256, 1, 28, 6, 5, 2, 0, 1})
-    ->Args({256, 6, 14, 16, 5, 0, 1, 1})
-    ->Args({256, 6, 12, 16, 5, 0, 1, 1})   // BatchNorm-LeNet's second layer (no padding in the first)
-    ->Args({256, 1, 28, 6, 5, 2, 0, 2})
-    ->Args({256, 6, 14, 16, 5, 0, 1, 2})
-    ->ArgNames({"N", "C", "HW", "O", "k", "pad", "dx", "threads"})
+    ->Args({256, 1, 28, 6, 5, 1, 2, 0, 1})
+    ->Args({256, 6, 14, 16, 5, 1, 0, 1, 1})
+    ->Args({256, 6, 12, 16, 5, 1, 0, 1, 1})   // BatchNorm-LeNet's second layer (no padding in the first)
+    ->Args({256, 1, 28, 6, 5, 1, 2, 0, 2})
+    ->Args({256, 6, 14, 16, 5, 1, 0, 1, 2})
+    // The ResNet example (examples/resnet.cpp): its stem, then a 3x3 layer of each stage.
+    ->Args({256, 1, 28, 16, 7, 2, 3, 0, 1})
+    ->Args({256, 16, 7, 16, 3, 1, 1, 1, 1})
+    ->Args({256, 16, 7, 32, 3, 2, 1, 1, 1})
+    ->Args({256, 32, 4, 32, 3, 1, 1, 1, 1})
+    ->Args({256, 64, 2, 64, 3, 1, 1, 1, 1})
+    ->ArgNames({"N", "C", "HW", "O", "k", "s", "pad", "dx", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
@@ -125,6 +133,28 @@ BENCHMARK(BM_Sgemm)
     ->Args({256, 784, 256})
     ->ArgNames({"M", "K", "N"})
     ->Unit(benchmark::kMicrosecond);
+
+// Args: batch, channels, size, kernel, stride, padding, threads. The ResNet example's stem pool
+// (3x3, stride 2, pad 1) and an Inception block's (stride 1).
+void BM_MaxPool2dForwardBackward(benchmark::State& state) {
+  const int64_t n = state.range(0), c = state.range(1), hw = state.range(2), k = state.range(3), stride = state.range(4),
+                pad = state.range(5);
+  set_num_threads(static_cast<int>(state.range(6)));
+  Variable x(random_tensor({n, c, hw, hw}, 9), true);
+  const int64_t out = (hw + 2 * pad - k) / stride + 1;
+  const Tensor g = random_tensor({n, c, out, out}, 10);
+  for (auto _ : state) {
+    max_pool2d(x, k, stride, pad).backward(g);
+    x.zero_grad();
+  }
+}
+BENCHMARK(BM_MaxPool2dForwardBackward)
+    ->Args({256, 16, 14, 3, 2, 1, 1})
+    ->Args({256, 16, 14, 3, 1, 1, 1})
+    ->ArgNames({"N", "C", "HW", "k", "s", "pad", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 // Args: threads. LeNet's first pooling (and a BatchNorm-LeNet normalisation) on 256x6x28x28.
 void BM_AvgPool2dForwardBackward(benchmark::State& state) {

@@ -101,9 +101,16 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    {{1, 3, 6, 30}, {5, 3, 2, 4}, {1, 1}, {3, 0}, {1, 1}, 1, true},
                                    // tiny images, as one dense product (ResNet's last stages)
                                    {{3, 5, 2, 2}, {7, 5, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
-                                   {{2, 4, 3, 3}, {6, 4, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},
+                                   {{2, 5, 3, 3}, {6, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},
                                    {{2, 3, 1, 1}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false},
-                                   {{1, 2, 2, 3}, {3, 2, 2, 3}, {1, 2}, {1, 0}, {1, 1}, 1, true}};
+                                   {{1, 2, 2, 3}, {3, 2, 2, 3}, {1, 2}, {1, 0}, {1, 1}, 1, true},
+                                   // strided, few channels: a stride-1 convolution of the phases
+                                   // (ResNet's stem in small; rows and columns past the last
+                                   // window; stride 3; unequal strides)
+                                   {{2, 1, 12, 11}, {16, 1, 7, 7}, {2, 2}, {3, 3}, {1, 1}, 1, true},
+                                   {{1, 2, 10, 9}, {5, 2, 4, 3}, {3, 2}, {0, 1}, {1, 1}, 1, false},
+                                   {{2, 1, 11, 13}, {4, 1, 5, 5}, {3, 3}, {2, 1}, {1, 1}, 1, true},
+                                   {{2, 4, 3, 3}, {6, 4, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true}};
   uint64_t seed = 0;
   for (const Case& c : cases) {
     const Variable x = random(c.x, ++seed), w = random(c.w, ++seed);
@@ -196,7 +203,11 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1},
                                    // tiny images: one dense product
                                    {{2, 3, 2, 2}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
-                                   {{1, 2, 3, 3}, {3, 2, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1}};
+                                   {{1, 5, 3, 3}, {3, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1},
+                                   // strided, few channels: through the phases, back to x and w
+                                   {{1, 2, 3, 3}, {3, 2, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1},
+                                   {{2, 1, 9, 8}, {3, 1, 7, 7}, {2, 2}, {3, 3}, {1, 1}, 1},
+                                   {{1, 1, 8, 7}, {2, 1, 3, 2}, {3, 2}, {0, 1}, {1, 1}, 1}};
   uint64_t seed = 10;
   for (const Case& c : cases) {
     const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };
@@ -250,26 +261,27 @@ TEST(Conv2d, rejects_bad_arguments_naming_them) {
 
 TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
   // A batch of 61: eight chunks of the weight gradient and a short one. LeNet's two layers, each
-  // through its direct loops (the first here with dx too), one through im2col + sgemm and one
-  // tiny image through a dense product.
-  for (const auto& [x_shape, w_shape, padding] : std::vector<std::tuple<Shape, Shape, Pair>>{
-           {{61, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}},
-           {{61, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}},
-           {{61, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}},
-           {{61, 24, 2, 2}, {40, 24, 3, 3}, {1, 1}}}) {
+  // through its direct loops (the first here with dx too), one through im2col + sgemm, one tiny
+  // image through a dense product and ResNet's stem through its phases.
+  for (const auto& [x_shape, w_shape, stride, padding] : std::vector<std::tuple<Shape, Shape, Pair, Pair>>{
+           {{61, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
+           {{61, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+           {{61, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}, {1, 1}},
+           {{61, 24, 2, 2}, {40, 24, 3, 3}, {1, 1}, {1, 1}},
+           {{61, 1, 28, 28}, {16, 1, 7, 7}, {2, 2}, {3, 3}}}) {
     const Variable x0 = random(x_shape, 21), w0 = random(w_shape, 22), b0 = random({w_shape[0]}, 23);
-    const Variable y0 = conv2d(x0, w0, b0, {1, 1}, padding);
+    const Variable y0 = conv2d(x0, w0, b0, stride, padding);
     const Tensor g = random(y0.shape(), 24).data();
     expect_same_for_1_and_2_threads([&] {
       Variable x(x0.data(), true), w(w0.data(), true), b(b0.data(), true);
-      Variable y = conv2d(x, w, b, {1, 1}, padding);
+      Variable y = conv2d(x, w, b, stride, padding);
       y.backward(g);
       return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad()};
     });
     // With a sigmoid and x without a gradient: the first layer's fused weight and bias gradients.
     expect_same_for_1_and_2_threads([&] {
       Variable w(w0.data(), true), b(b0.data(), true);
-      Variable y = conv2d(x0.detach(), w, b, {1, 1}, padding, {1, 1}, 1, Activation::Sigmoid);
+      Variable y = conv2d(x0.detach(), w, b, stride, padding, {1, 1}, 1, Activation::Sigmoid);
       y.backward(g);
       return std::vector<Tensor>{y.data(), w.grad(), b.grad()};
     });
@@ -277,7 +289,7 @@ TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
     const Tensor pooled_g = random({y0.size(0), y0.size(1), y0.size(2) / 2, y0.size(3) / 2}, 25).data();
     expect_same_for_1_and_2_threads([&] {
       Variable x(x0.data(), true), w(w0.data(), true), b(b0.data(), true);
-      Variable y = conv2d(x, w, b, {1, 1}, padding, {1, 1}, 1, Activation::Sigmoid, 2);
+      Variable y = conv2d(x, w, b, stride, padding, {1, 1}, 1, Activation::Sigmoid, 2);
       y.backward(pooled_g);
       return std::vector<Tensor>{y.data(), x.grad(), w.grad(), b.grad()};
     });
