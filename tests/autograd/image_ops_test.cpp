@@ -84,6 +84,7 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
     Pair s, p, d;
     int64_t groups;
     bool bias;
+    float tolerance = 1e-5f;
   };
   const std::vector<Case> cases = {{{2, 3, 7, 6}, {4, 3, 3, 3}, {1, 1}, {0, 0}, {1, 1}, 1, true},
                                    {{2, 4, 9, 8}, {6, 2, 3, 2}, {2, 1}, {1, 2}, {2, 1}, 2, true},
@@ -99,6 +100,11 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    // output channels, rows split into runs, rows wholly in the padding
                                    {{2, 5, 9, 11}, {12, 5, 3, 3}, {1, 1}, {1, 2}, {1, 1}, 1, true},
                                    {{1, 3, 6, 30}, {5, 3, 2, 4}, {1, 1}, {3, 0}, {1, 1}, 1, true},
+                                   // two vectors of channels with AVX-512 (ResNet's 32-channel stage):
+                                   // sums of up to 288 products of N(0, 1) values reach 40, where a
+                                   // float's spacing is 4e-6, so a few roundings are 1e-5
+                                   {{2, 32, 4, 4}, {32, 32, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, 4e-5f},
+                                   {{2, 20, 5, 17}, {27, 20, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false, 4e-5f},
                                    // tiny images, as one dense product (ResNet's last stages)
                                    {{3, 5, 2, 2}, {7, 5, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
                                    {{2, 5, 3, 3}, {6, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},
@@ -116,7 +122,8 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
     const Variable x = random(c.x, ++seed), w = random(c.w, ++seed);
     const Variable b = c.bias ? random({c.w[0]}, ++seed) : Variable();
     const Variable y = conv2d(x, w, b, c.s, c.p, c.d, c.groups);
-    expect_close(y.data(), direct_conv2d(x.data(), w.data(), c.bias ? b.data() : Tensor(), c.s, c.p, c.d, c.groups));
+    expect_close(y.data(), direct_conv2d(x.data(), w.data(), c.bias ? b.data() : Tensor(), c.s, c.p, c.d, c.groups),
+                 c.tolerance);
   }
 }
 
@@ -198,6 +205,7 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    {{1, 2, 3, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}, {1, 1}, 1},
                                    {{1, 4, 3, 38}, {3, 4, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    {{1, 4, 3, 38}, {3, 4, 3, 4}, {1, 1}, {1, 1}, {1, 1}, 1},
+                                   {{1, 20, 4, 4}, {18, 20, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    // five-tap kernel rows: the loops that slide along an image row
                                    // take kernel rows in pairs and the fifth alone
                                    {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1},
@@ -268,6 +276,7 @@ TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
            {{61, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
            {{61, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}, {1, 1}},
            {{61, 24, 2, 2}, {40, 24, 3, 3}, {1, 1}, {1, 1}},
+           {{61, 32, 4, 4}, {32, 32, 3, 3}, {1, 1}, {1, 1}},
            {{61, 1, 28, 28}, {16, 1, 7, 7}, {2, 2}, {3, 3}}}) {
     const Variable x0 = random(x_shape, 21), w0 = random(w_shape, 22), b0 = random({w_shape[0]}, 23);
     const Variable y0 = conv2d(x0, w0, b0, stride, padding);
