@@ -105,6 +105,10 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    // float's spacing is 4e-6, so a few roundings are 1e-5
                                    {{2, 32, 4, 4}, {32, 32, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, 4e-5f},
                                    {{2, 20, 5, 17}, {27, 20, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false, 4e-5f},
+                                   // three and four vectors with AVX-512: small weights on a small
+                                   // image, bigger ones on 7x7 (sums reach 75: spacing 8e-6)
+                                   {{2, 40, 4, 5}, {40, 40, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, 1e-4f},
+                                   {{1, 50, 7, 7}, {60, 50, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, 1e-4f},
                                    // tiny images, as one dense product (ResNet's last stages)
                                    {{3, 5, 2, 2}, {7, 5, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
                                    {{2, 5, 3, 3}, {6, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},
@@ -206,6 +210,7 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    {{1, 4, 3, 38}, {3, 4, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    {{1, 4, 3, 38}, {3, 4, 3, 4}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    {{1, 20, 4, 4}, {18, 20, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
+                                   {{1, 40, 2, 5}, {36, 40, 1, 3}, {1, 1}, {0, 1}, {1, 1}, 1},
                                    // five-tap kernel rows: the loops that slide along an image row
                                    // take kernel rows in pairs and the fifth alone
                                    {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1},
@@ -277,6 +282,7 @@ TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
            {{61, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}, {1, 1}},
            {{61, 24, 2, 2}, {40, 24, 3, 3}, {1, 1}, {1, 1}},
            {{61, 32, 4, 4}, {32, 32, 3, 3}, {1, 1}, {1, 1}},
+           {{61, 64, 7, 7}, {64, 64, 3, 3}, {1, 1}, {1, 1}},
            {{61, 1, 28, 28}, {16, 1, 7, 7}, {2, 2}, {3, 3}}}) {
     const Variable x0 = random(x_shape, 21), w0 = random(w_shape, 22), b0 = random({w_shape[0]}, 23);
     const Variable y0 = conv2d(x0, w0, b0, stride, padding);

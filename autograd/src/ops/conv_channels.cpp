@@ -33,12 +33,19 @@ constexpr int64_t kAccumulators = kRegisters == 32 ? 24 : 12;
 
 int64_t vectors_for(int64_t channels) { return (channels + kLanes - 1) / kLanes; }
 
-// Calls f(integral_constant<V>) for the vectors that hold `channels` channels (1 or 2; always 1
-// with AVX-512).
+// Vectors of output channels a pass keeps: with 32 registers, up to 4 (64 channels).
+constexpr int64_t kMaxVectors = kRegisters == 32 ? 4 : 2;
+
+// Calls f(integral_constant<V>) for the vectors that hold `channels` channels (1 to kMaxVectors).
 template <class F>
 void with_vectors(int64_t channels, F&& f) {
-  if (vectors_for(channels) == 1) f(std::integral_constant<int64_t, 1>{});
-  else f(std::integral_constant<int64_t, 2>{});
+  switch (vectors_for(channels)) {
+    case 1: return f(std::integral_constant<int64_t, 1>{});
+    case 2: return f(std::integral_constant<int64_t, 2>{});
+    case 3: if constexpr (kMaxVectors >= 3) return f(std::integral_constant<int64_t, 3>{});
+    [[fallthrough]];
+    default: if constexpr (kMaxVectors >= 4) return f(std::integral_constant<int64_t, 4>{});
+  }
 }
 
 // Offsets into a zero-padded sample [C, Hp, Wp]: of each tap (c, ki, kj) from a window's
@@ -444,11 +451,17 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const OutputGrad&
 }  // namespace
 
 bool channel_loops_fit(const ConvGeometry& g) {
-  // Up to two vectors of channels: 32 with AVX-512, where these loops ran 32 -> 32 channel 3x3
-  // layers twice as fast as im2col + sgemm (on 4x4 to 28x28 images, with OpenBLAS's Haswell
-  // and SkylakeX kernels alike); 16 with AVX2, where they were measured up to LeNet's 16.
-  return g.stride == Pair{1, 1} && g.dilation == Pair{1, 1} && g.groups == 1 && g.channels <= 2 * kLanes &&
-         g.out_channels <= 2 * kLanes;
+  if (g.stride != Pair{1, 1} || g.dilation != Pair{1, 1} || g.groups != 1) return false;
+  // Measured on AVX-512 against im2col + sgemm (OpenBLAS's Haswell and SkylakeX kernels), 3x3
+  // layers at one thread. Up to two vectors of channels (32 -> 32) these loops were twice as
+  // fast on 4x4 to 28x28 images. With three or four (48, 64), as fast or faster (64 -> 64:
+  // 40 -> 25 ms on 7x7, 148 -> 79 on 28x28; 64 -> 32 on 4x4: 9.3 -> 4.5), except where weights
+  // of more than 32 x 64 3x3 kernels met images under 7x7 (64 -> 64 on 4x4: 14.6 -> 23.5 ms).
+  // With AVX2, two vectors are 16 channels: LeNet's second layer, where they were measured.
+  const int64_t vectors = std::max(vectors_for(g.channels), vectors_for(g.out_channels));
+  if (vectors <= 2) return true;
+  constexpr int64_t kMaxSmallImageWeights = 32 * 64 * 9;
+  return vectors <= kMaxVectors && (g.out_channels * g.col_rows() <= kMaxSmallImageWeights || g.positions() >= 49);
 }
 
 Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,

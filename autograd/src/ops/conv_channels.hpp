@@ -6,8 +6,8 @@
 namespace minidl::conv {
 
 /// True when these loops beat im2col + sgemm: stride 1, no dilation, one group, and at most two
-/// vectors of input and of output channels (32 with AVX-512, 16 with AVX2), the sizes they were
-/// measured on (LeNet's second layer, ResNet's 16- and 32-channel stages).
+/// vectors of input and of output channels (32 with AVX-512, 16 with AVX2; up to 64 with AVX-512
+/// but for big weights on small images), the sizes they were measured on.
 bool channel_loops_fit(const ConvGeometry& g);
 
 /// out [N, O, H', W'] = activation(the convolution of x [N, C, H, W] (contiguous) with weight
