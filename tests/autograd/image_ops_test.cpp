@@ -114,11 +114,14 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    {{2, 5, 3, 3}, {6, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},
                                    {{2, 3, 1, 1}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false},
                                    {{1, 2, 2, 3}, {3, 2, 2, 3}, {1, 2}, {1, 0}, {1, 1}, 1, true},
-                                   // strided, few channels: a stride-1 convolution of the phases
+                                   // strided, few channels, kernels that divide into the stride's
+                                   // phases with few zero taps: a stride-1 convolution of the phases
                                    // (ResNet's stem in small; rows and columns past the last
                                    // window; stride 3; unequal strides)
                                    {{2, 1, 12, 11}, {16, 1, 7, 7}, {2, 2}, {3, 3}, {1, 1}, 1, true},
-                                   {{1, 2, 10, 9}, {5, 2, 4, 3}, {3, 2}, {0, 1}, {1, 1}, 1, false},
+                                   {{1, 2, 10, 9}, {5, 2, 4, 6}, {2, 3}, {0, 1}, {1, 1}, 1, false},
+                                   {{2, 1, 14, 13}, {4, 1, 6, 6}, {3, 3}, {2, 1}, {1, 1}, 1, true},
+                                   // ... and with many zero taps, through im2col
                                    {{2, 1, 11, 13}, {4, 1, 5, 5}, {3, 3}, {2, 1}, {1, 1}, 1, true},
                                    {{2, 4, 3, 3}, {6, 4, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true}};
   uint64_t seed = 0;
@@ -220,7 +223,8 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    // strided, few channels: through the phases, back to x and w
                                    {{1, 2, 3, 3}, {3, 2, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1},
                                    {{2, 1, 9, 8}, {3, 1, 7, 7}, {2, 2}, {3, 3}, {1, 1}, 1},
-                                   {{1, 1, 8, 7}, {2, 1, 3, 2}, {3, 2}, {0, 1}, {1, 1}, 1}};
+                                   {{1, 1, 8, 7}, {2, 1, 3, 2}, {3, 2}, {0, 1}, {1, 1}, 1},
+                                   {{1, 2, 9, 10}, {3, 2, 4, 6}, {2, 3}, {1, 2}, {1, 1}, 1}};
   uint64_t seed = 10;
   for (const Case& c : cases) {
     const auto f = [c](const std::vector<Variable>& in) { return conv2d(in[0], in[1], in[2], c.s, c.p, c.d, c.groups); };

@@ -259,9 +259,9 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
   if (average_pool > 1 && g.out_w < kMinPooledRow)
     return avg_pool2d(conv2d(x, weight, bias, stride, padding, dilation, groups, activation), average_pool);
   if (phases_fit(g)) {
-    const Pair kernel{(g.kh + g.stride[0] - 1) / g.stride[0], (g.kw + g.stride[1] - 1) / g.stride[1]};
-    return conv2d(stride_phases(x, g.stride, g.padding, {g.out_h + kernel[0] - 1, g.out_w + kernel[1] - 1}),
-                  stride_phases(weight, g.stride, 0, kernel), bias, 1, 0, 1, 1, activation, average_pool);
+    const ConvGeometry p = phase_geometry(g);
+    return conv2d(stride_phases(x, g.stride, g.padding, {p.height, p.width}),
+                  stride_phases(weight, g.stride, 0, {p.kh, p.kw}), bias, 1, 0, 1, 1, activation, average_pool);
   }
   const Tensor xc = x.data().contiguous();
   const Tensor w2 = weight.data().contiguous().view({g.out_channels, g.group_rows()});

@@ -12,8 +12,11 @@
 
 namespace minidl::conv {
 
+/// The stride-1 convolution of the phases that computes `g`.
+ConvGeometry phase_geometry(const ConvGeometry& g);
+
 /// True when the phases of `g` fit the direct loops for few channels: a stride above 1, no
-/// dilation, one group, C sh sw and O at most 16.
+/// dilation, one group, and a kernel of phases that adds few taps of zeros.
 bool phases_fit(const ConvGeometry& g);
 
 /// The phases of x [N, C, H, W] padded by `padding` (zeros elsewhere): [N, C f_h f_w, size_h,
