@@ -1,7 +1,7 @@
 // conv2d as direct loops for layers with few channels (LeNet's second: 6 -> 16 channels, 5x5,
 // on 14x14; ResNet's 3x3 layers of 16 and 32 channels with AVX-512). As GEMMs its products are 16x150 @ 150x100 per sample and smaller: im2col writes
 // columns that sgemm then packs again, and sgemm's blocking is made for bigger matrices.
-// - Forward: a pass keeps a few positions of one output row x every output channel (one or two
+// - Forward: a pass keeps a few positions of one output row x every output channel (one to four
 //   vectors) in registers and reads the pixels by broadcast, one tap at a time.
 // - Weight gradient: a pass keeps a few taps x every output channel, summed over a sample's
 //   positions.
