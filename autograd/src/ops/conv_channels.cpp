@@ -452,16 +452,21 @@ Tensor input_grad(const ConvGeometry& g, const Tensor& weight, const OutputGrad&
 
 bool channel_loops_fit(const ConvGeometry& g) {
   if (g.stride != Pair{1, 1} || g.dilation != Pair{1, 1} || g.groups != 1) return false;
-  // Measured on AVX-512 against im2col + sgemm (OpenBLAS's Haswell and SkylakeX kernels), 3x3
-  // layers at one thread. Up to two vectors of channels (32 -> 32) these loops were twice as
-  // fast on 4x4 to 28x28 images. With three or four (48, 64), as fast or faster (64 -> 64:
-  // 40 -> 25 ms on 7x7, 148 -> 79 on 28x28; 64 -> 32 on 4x4: 9.3 -> 4.5), except where weights
-  // of more than 32 x 64 3x3 kernels met images under 7x7 (64 -> 64 on 4x4: 14.6 -> 23.5 ms).
-  // With AVX2, two vectors are 16 channels: LeNet's second layer, where they were measured.
+  // Up to 16 channels each way (LeNet's second layer) these loops beat im2col + sgemm with AVX2
+  // and AVX-512 alike.
+  if (g.channels <= 16 && g.out_channels <= 16) return true;
+  // More, with AVX-512 (up to four vectors of channels), measured at one thread against im2col +
+  // sgemm with OpenBLAS's Haswell kernels (SkylakeX ones in brackets), forward and backward:
+  // - 3x3, twice as fast: 32 -> 32 on 4x4, 4.7 (3.9) -> 2.1 ms; on 28x28, 46 (38) -> 23 ms;
+  //   64 -> 64 on 7x7, 40 -> 25 ms; 40 -> 8 on 14x14, 34 -> 16 ms; 48 -> 48 on 4x4, 8.7 -> 5.1 ms;
+  // - 1x1 with 32 or more input channels: 32 -> 64 on 7x7, 3.1 -> 1.6 ms; 56 -> 28 on 14x14,
+  //   11.5 -> 8.5 ms; but fewer taps were slower: 16 -> 32 on 14x14, 4.0 -> 5.9 ms;
+  // - weights past 48 x 48 3x3 kernels on images under 7x7 were slower: 64 -> 64 on 4x4,
+  //   14.6 -> 23.5 ms.
+  constexpr int64_t kMinTaps = 32, kMaxSmallImageWeights = 48 * 48 * 9, kSmallImage = 7 * 7;
   const int64_t vectors = std::max(vectors_for(g.channels), vectors_for(g.out_channels));
-  if (vectors <= 2) return true;
-  constexpr int64_t kMaxSmallImageWeights = 32 * 64 * 9;
-  return vectors <= kMaxVectors && (g.out_channels * g.col_rows() <= kMaxSmallImageWeights || g.positions() >= 49);
+  return vectors <= kMaxVectors && g.col_rows() >= kMinTaps &&
+         (g.out_channels * g.col_rows() <= kMaxSmallImageWeights || g.positions() >= kSmallImage);
 }
 
 Tensor channel_loops_forward(const ConvGeometry& g, const Tensor& x, const Tensor& weight, const Tensor* bias,

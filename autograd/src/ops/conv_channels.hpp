@@ -5,9 +5,9 @@
 
 namespace minidl::conv {
 
-/// True when these loops beat im2col + sgemm: stride 1, no dilation, one group, and at most two
-/// vectors of input and of output channels (32 with AVX-512, 16 with AVX2; up to 64 with AVX-512
-/// but for big weights on small images), the sizes they were measured on.
+/// True when these loops beat im2col + sgemm: stride 1, no dilation, one group, and at most 16
+/// input and 16 output channels; with AVX-512 up to 64, where each output has 32 taps or more
+/// and big weights do not meet small images. The rule is what was measured (see the .cpp).
 bool channel_loops_fit(const ConvGeometry& g);
 
 /// out [N, O, H', W'] = activation(the convolution of x [N, C, H, W] (contiguous) with weight
