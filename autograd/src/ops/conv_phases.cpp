@@ -13,14 +13,14 @@ namespace {
 
 using Grads = std::span<Tensor>;
 
-// Calls move(phase, y, x, input_index) for every phase pixel (channel `phase` of one sample, at
-// (y, x)) that holds an input pixel, not padding. Both directions walk the same pairs.
+// Calls move(phase, y, x, input_index) for every pixel (y, x) of the phases of one input plane
+// (phase a * f_w + b) that holds an input pixel, not padding. Both directions walk the same pairs.
 template <class F>
-void for_each_phase_pixel(const Shape& in, Pair factor, Pair padding, Pair size, int64_t channel, F&& move) {
+void for_each_phase_pixel(const Shape& in, Pair factor, Pair padding, Pair size, F&& move) {
   const int64_t height = in[2], width = in[3];
   for (int64_t a = 0; a < factor[0]; ++a)
     for (int64_t b = 0; b < factor[1]; ++b) {
-      const int64_t phase = (channel * factor[0] + a) * factor[1] + b;
+      const int64_t phase = a * factor[1] + b;
       for (int64_t y = 0; y < size[0]; ++y) {
         const int64_t row = factor[0] * y + a - padding[0];
         if (row < 0 || row >= height) continue;
@@ -69,7 +69,7 @@ Variable stride_phases(const Variable& x, Pair factor, Pair padding, Pair size) 
     for (int64_t p = begin; p < end; ++p) {
       const float* from = xp + p * in_plane;
       float* to = op + p * phases * plane;
-      for_each_phase_pixel(in, factor, padding, size, 0, [&](int64_t phase, int64_t y, int64_t x, int64_t i) {
+      for_each_phase_pixel(in, factor, padding, size, [&](int64_t phase, int64_t y, int64_t x, int64_t i) {
         to[(phase * size[0] + y) * size[1] + x] = from[i];
       });
     }
@@ -84,7 +84,7 @@ Variable stride_phases(const Variable& x, Pair factor, Pair padding, Pair size) 
       for (int64_t p = begin; p < end; ++p) {
         const float* from = gp + p * phases * plane;
         float* to = dp + p * in_plane;
-        for_each_phase_pixel(in, factor, padding, size, 0, [&](int64_t phase, int64_t y, int64_t x, int64_t i) {
+        for_each_phase_pixel(in, factor, padding, size, [&](int64_t phase, int64_t y, int64_t x, int64_t i) {
           to[i] = from[(phase * size[0] + y) * size[1] + x];
         });
       }
