@@ -18,11 +18,11 @@ std::string Loss::name() const { return detail::class_name(typeid(*this)); }
 std::string Loss::describe() const { return name() + "(reduction=" + reduction_name(reduction_) + ")"; }
 
 Variable MSELoss::forward(const Variable& input, const Variable& target) const {
-  return minidl::detail::mse_loss(input, target, reduction(), name());
+  return minidl::detail::mse_loss(input, target, reduction(), [this] { return name(); });
 }
 
 Variable L1Loss::forward(const Variable& input, const Variable& target) const {
-  return minidl::detail::l1_loss(input, target, reduction(), name());
+  return minidl::detail::l1_loss(input, target, reduction(), [this] { return name(); });
 }
 
 HuberLoss::HuberLoss(Reduction reduction, float delta) : Loss(reduction), delta_(delta) {
@@ -30,7 +30,7 @@ HuberLoss::HuberLoss(Reduction reduction, float delta) : Loss(reduction), delta_
 }
 
 Variable HuberLoss::forward(const Variable& input, const Variable& target) const {
-  return minidl::detail::huber_loss(input, target, reduction(), delta_, name());
+  return minidl::detail::huber_loss(input, target, reduction(), delta_, [this] { return name(); });
 }
 
 std::string HuberLoss::describe() const {
@@ -38,15 +38,15 @@ std::string HuberLoss::describe() const {
 }
 
 Variable CrossEntropyLoss::forward(const Variable& input, const Variable& target) const {
-  return minidl::detail::cross_entropy(input, class_indices(target), reduction(), name());
+  return minidl::detail::cross_entropy(input, class_indices(target), reduction(), [this] { return name(); });
 }
 
 Variable NLLLoss::forward(const Variable& input, const Variable& target) const {
-  return minidl::detail::nll_loss(input, class_indices(target), reduction(), name());
+  return minidl::detail::nll_loss(input, class_indices(target), reduction(), [this] { return name(); });
 }
 
 Variable BCEWithLogitsLoss::forward(const Variable& input, const Variable& target) const {
-  return minidl::detail::binary_cross_entropy_with_logits(input, target, reduction(), name());
+  return minidl::detail::binary_cross_entropy_with_logits(input, target, reduction(), [this] { return name(); });
 }
 
 }  // namespace minidl::nn

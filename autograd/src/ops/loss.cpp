@@ -40,33 +40,43 @@ Variable reduce(const Variable& v, Reduction r) {
   return v;
 }
 
+// The functional losses' errors start with the function's name.
+detail::ErrorName function_name(const char* name) {
+  return [name] { return std::string(name); };
+}
+
+// The name is made only for the error: nn's losses demangle their class for it.
+void check_float32(const Tensor& t, const detail::ErrorName& name, const char* role) {
+  if (t.dtype() != DType::Float32) check_dtype(t, DType::Float32, (name() + " " + role).c_str());
+}
+
 // Element-wise losses take defined float32 input and target of one shape: PyTorch only warns
 // when they differ, and the broadcast it then performs ([N, 1] against [N] gives [N, N]) is
 // almost always a bug.
-void check_same_shape(const Variable& input, const Variable& target, std::string_view name) {
-  if (!input.defined() || !target.defined()) throw ValueError(std::string(name) + ": input and target must be defined");
-  check_dtype(input.data(), DType::Float32, (std::string(name) + " input").c_str());
-  check_dtype(target.data(), DType::Float32, (std::string(name) + " target").c_str());
+void check_same_shape(const Variable& input, const Variable& target, const detail::ErrorName& name) {
+  if (!input.defined() || !target.defined()) throw ValueError(name() + ": input and target must be defined");
+  check_float32(input.data(), name, "input");
+  check_float32(target.data(), name, "target");
   if (input.shape() != target.shape())
-    throw ShapeError(std::string(name) + ": input shape " + to_string(input.shape()) + " and target shape " +
+    throw ShapeError(name() + ": input shape " + to_string(input.shape()) + " and target shape " +
                      to_string(target.shape()) + " differ");
 }
 
 // Classification losses: float32 scores [N, C] and int64 class indices [N], each in [0, C).
-void check_class_targets(const Variable& scores, const Tensor& target, std::string_view name) {
-  if (!scores.defined() || !target.defined()) throw ValueError(std::string(name) + ": input and target must be defined");
-  check_dtype(scores.data(), DType::Float32, (std::string(name) + " input").c_str());
+void check_class_targets(const Variable& scores, const Tensor& target, const detail::ErrorName& name) {
+  if (!scores.defined() || !target.defined()) throw ValueError(name() + ": input and target must be defined");
+  check_float32(scores.data(), name, "input");
   if (target.dtype() != DType::Int64)
-    throw DTypeError(std::string(name) + ": target must hold int64 class indices, got " + dtype_name(target.dtype()));
+    throw DTypeError(name() + ": target must hold int64 class indices, got " + dtype_name(target.dtype()));
   if (scores.dim() != 2 || target.dim() != 1 || target.size(0) != scores.size(0))
-    throw ShapeError(std::string(name) + ": expected input [N, C] and target [N], got input " +
+    throw ShapeError(name() + ": expected input [N, C] and target [N], got input " +
                      to_string(scores.shape()) + " and target " + to_string(target.shape()));
   const Tensor t = target.contiguous();
   const int64_t* idx = t.data<int64_t>();
   const int64_t classes = scores.size(1);
   for (int64_t i = 0; i < t.numel(); ++i)
     if (idx[i] < 0 || idx[i] >= classes)
-      throw IndexError(std::string(name) + ": target[" + std::to_string(i) + "] = " + std::to_string(idx[i]) +
+      throw IndexError(name() + ": target[" + std::to_string(i) + "] = " + std::to_string(idx[i]) +
                        " is out of range for " + std::to_string(classes) + " classes");
 }
 
@@ -90,44 +100,44 @@ Tensor reduce_samples(const std::vector<float>& per_sample, Reduction r) {
 }  // namespace
 
 Variable mse_loss(const Variable& input, const Variable& target, Reduction r) {
-  return detail::mse_loss(input, target, r, "mse_loss");
+  return detail::mse_loss(input, target, r, function_name("mse_loss"));
 }
 
 Variable l1_loss(const Variable& input, const Variable& target, Reduction r) {
-  return detail::l1_loss(input, target, r, "l1_loss");
+  return detail::l1_loss(input, target, r, function_name("l1_loss"));
 }
 
 Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta) {
-  return detail::huber_loss(input, target, r, delta, "huber_loss");
+  return detail::huber_loss(input, target, r, delta, function_name("huber_loss"));
 }
 
 Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r) {
-  return detail::binary_cross_entropy_with_logits(logits, target, r, "binary_cross_entropy_with_logits");
+  return detail::binary_cross_entropy_with_logits(logits, target, r, function_name("binary_cross_entropy_with_logits"));
 }
 
 Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r) {
-  return detail::cross_entropy(logits, target, r, "cross_entropy");
+  return detail::cross_entropy(logits, target, r, function_name("cross_entropy"));
 }
 
 Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r) {
-  return detail::nll_loss(log_probs, target, r, "nll_loss");
+  return detail::nll_loss(log_probs, target, r, function_name("nll_loss"));
 }
 
 namespace detail {
 
-Variable mse_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name) {
+Variable mse_loss(const Variable& input, const Variable& target, Reduction r, const ErrorName& name) {
   check_same_shape(input, target, name);
   return reduce(pow(input - target, 2.0f), r);
 }
 
-Variable l1_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name) {
+Variable l1_loss(const Variable& input, const Variable& target, Reduction r, const ErrorName& name) {
   check_same_shape(input, target, name);
   return reduce(abs(input - target), r);
 }
 
-Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta, std::string_view name) {
+Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta, const ErrorName& name) {
   check_same_shape(input, target, name);
-  if (!(delta > 0)) throw ValueError(std::string(name) + ": delta must be positive, got " + std::to_string(delta));
+  if (!(delta > 0)) throw ValueError(name() + ": delta must be positive, got " + std::to_string(delta));
   const Tensor diff = minidl::sub(input.data(), target.data()).contiguous();
   Tensor loss = Tensor::empty(diff.shape());
   Tensor dloss = Tensor::empty(diff.shape());  // d loss / d input
@@ -154,7 +164,7 @@ Variable huber_loss(const Variable& input, const Variable& target, Reduction r, 
 }
 
 Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r,
-                                          std::string_view name) {
+                                          const ErrorName& name) {
   check_same_shape(logits, target, name);
   const Tensor x = logits.data().contiguous(), t = target.data().contiguous();
   Tensor loss = Tensor::empty(x.shape());
@@ -178,7 +188,7 @@ Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable
   return reduce(per_element, r);
 }
 
-Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r, std::string_view name) {
+Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r, const ErrorName& name) {
   check_class_targets(logits, target, name);
   const Tensor logp = minidl::log_softmax(logits.data(), 1).contiguous();
   const Tensor idx = target.contiguous();
@@ -204,7 +214,7 @@ Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r
                 });
 }
 
-Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r, std::string_view name) {
+Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r, const ErrorName& name) {
   check_class_targets(log_probs, target, name);
   const Tensor lp = log_probs.data().contiguous();
   const Tensor idx = target.contiguous();

@@ -1,5 +1,7 @@
 #pragma once
 // Loss functions with PyTorch semantics and reduction mean | sum | none.
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "minidl/autograd/variable.hpp"
@@ -27,15 +29,18 @@ Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable
                                           Reduction r = Reduction::Mean);
 
 namespace detail {
-// The losses above with `name` starting their error messages: nn's loss modules pass their
-// class name ("CrossEntropyLoss"), so their inputs are checked once, by the same code.
-Variable mse_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name);
-Variable l1_loss(const Variable& input, const Variable& target, Reduction r, std::string_view name);
-Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta, std::string_view name);
-Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r, std::string_view name);
-Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r, std::string_view name);
+/// Makes the name a loss's error messages start with. It is called only when an error is thrown:
+/// nn's loss modules name themselves by their demangled class, too slow for every step.
+using ErrorName = std::function<std::string()>;
+// The losses above, with errors named by `name` (nn's modules pass their class name,
+// "CrossEntropyLoss"), so their inputs are checked once, by the same code.
+Variable mse_loss(const Variable& input, const Variable& target, Reduction r, const ErrorName& name);
+Variable l1_loss(const Variable& input, const Variable& target, Reduction r, const ErrorName& name);
+Variable huber_loss(const Variable& input, const Variable& target, Reduction r, float delta, const ErrorName& name);
+Variable cross_entropy(const Variable& logits, const Tensor& target, Reduction r, const ErrorName& name);
+Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r, const ErrorName& name);
 Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target, Reduction r,
-                                          std::string_view name);
+                                          const ErrorName& name);
 }  // namespace detail
 
 }  // namespace minidl
