@@ -1,5 +1,6 @@
 """bench/conv_bench.cpp's image layers in PyTorch, forward + backward, to put beside its rows:
-LeNet's two convolutions, the ResNet example's stem and 3x3 layers, and two max pools.
+LeNet's two convolutions, the ResNet example's stem and 3x3 layers, NiN's 1x1 layers and two max
+pools.
 
 Run by hand, pinned to one core as conv_bench's threads=1 rows run:
     taskset -c 0 /usr/bin/python3 bench/peers/image_layers.py [--threads T] [--repeat R]
@@ -20,6 +21,8 @@ CONVOLUTIONS = [
     (256, 16, 7, 32, 3, 2, 1, True),
     (256, 32, 4, 32, 3, 1, 1, True),
     (256, 64, 2, 64, 3, 1, 1, True),
+    (128, 32, 28, 32, 1, 1, 0, True),
+    (128, 64, 13, 64, 1, 1, 0, True),
 ]
 # N, C, HW, k, stride, padding.
 MAX_POOLS = [(256, 16, 14, 3, 2, 1), (256, 16, 14, 3, 1, 1)]

@@ -107,6 +107,10 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    {{2, 20, 5, 17}, {27, 20, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false, 0.07f},
                                    {{2, 40, 4, 5}, {40, 40, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, 0.05f},
                                    {{1, 50, 7, 7}, {60, 50, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, 0.05f},
+                                   // 1x1 kernels: many channels on a small image through the
+                                   // channel loops, few on a wide one through im2col
+                                   {{2, 32, 5, 6}, {40, 32, 1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true, 0.15f},
+                                   {{2, 8, 3, 20}, {4, 8, 1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true},
                                    // tiny images, as one dense product (ResNet's last stages)
                                    {{3, 5, 2, 2}, {7, 5, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
                                    {{2, 5, 3, 3}, {6, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},

@@ -7,7 +7,8 @@ namespace minidl::conv {
 
 /// True when these loops beat im2col + sgemm: stride 1, no dilation, one group, and at most 16
 /// input and 16 output channels; with AVX-512 up to 64, where each output has 32 taps or more
-/// and big weights do not meet small images. The rule is what was measured (see the .cpp).
+/// and big weights do not meet small images; 1x1 kernels only with 32 channels or more on images up
+/// to 14x14. The rule is what was measured (see the .cpp).
 bool channel_loops_fit(const ConvGeometry& g);
 
 /// out [N, O, H', W'] = activation(the convolution of x [N, C, H, W] (contiguous) with weight

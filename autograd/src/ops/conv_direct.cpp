@@ -245,7 +245,10 @@ void input_grad(const ConvGeometry& g, const Tensor& weight, const Tensor& go, T
 }  // namespace
 
 bool direct_fits(const ConvGeometry& g) {
-  return g.stride == Pair{1, 1} && g.dilation == Pair{1, 1} && g.groups == 1 && g.col_rows() <= 32 &&
+  // A 1x1 kernel has no taps for neighbouring outputs to share, and is a plain product: im2col +
+  // sgemm took 17.7 ms where these loops took 27.3 (32 -> 32 on 28x28, batch 128, one thread,
+  // forward and backward), 12.3 against 13.9 with 16 -> 32, 8.6 against 9.3 with 4 -> 32.
+  return g.stride == Pair{1, 1} && g.dilation == Pair{1, 1} && g.groups == 1 && g.kh * g.kw > 1 && g.col_rows() <= 32 &&
          g.out_w >= 16 && g.padding[0] < g.kh && g.padding[1] < g.kw;
 }
 

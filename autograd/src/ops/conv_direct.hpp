@@ -5,8 +5,8 @@
 
 namespace minidl::conv {
 
-/// True when the direct loops beat im2col + sgemm: stride 1, no dilation, one group, at most 32
-/// taps per output (the GEMM's inner dimension), output rows of at least 16 columns, and padding
+/// True when the direct loops beat im2col + sgemm: stride 1, no dilation, one group, a kernel of
+/// more than one tap, at most 32 taps per output (the GEMM's inner dimension), output rows of at least 16 columns, and padding
 /// below the kernel size (the input gradient is then a direct convolution too).
 bool direct_fits(const ConvGeometry& g);
 
