@@ -111,6 +111,9 @@ TEST(Conv2d, matches_the_definition_with_stride_padding_dilation_and_groups) {
                                    // channel loops, few on a wide one through im2col
                                    {{2, 32, 5, 6}, {40, 32, 1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true, 0.15f},
                                    {{2, 8, 3, 20}, {4, 8, 1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true},
+                                   // ... and images of over 512 pixels, whose columns are the input
+                                   {{2, 3, 24, 24}, {4, 3, 1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true},
+                                   {{2, 4, 20, 30}, {6, 2, 1, 1}, {1, 1}, {0, 0}, {1, 1}, 2, false},
                                    // tiny images, as one dense product (ResNet's last stages)
                                    {{3, 5, 2, 2}, {7, 5, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true},
                                    {{2, 5, 3, 3}, {6, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true},
@@ -218,6 +221,8 @@ TEST(Conv2d, gradients_match_finite_differences) {
                                    // five-tap kernel rows: the loops that slide along an image row
                                    // take kernel rows in pairs and the fifth alone
                                    {{1, 2, 6, 7}, {4, 2, 5, 5}, {1, 1}, {1, 2}, {1, 1}, 1},
+                                   // a 1x1 kernel on an image of over 512 pixels: the columns are the input
+                                   {{2, 2, 23, 24}, {3, 2, 1, 1}, {1, 1}, {0, 0}, {1, 1}, 1},
                                    // tiny images: one dense product
                                    {{2, 3, 2, 2}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1}, 1},
                                    {{1, 5, 3, 3}, {3, 5, 3, 3}, {2, 2}, {1, 1}, {1, 1}, 1},
@@ -280,7 +285,8 @@ TEST(Conv2d, rejects_bad_arguments_naming_them) {
 TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
   // A batch of 61: eight chunks of the weight gradient and a short one. LeNet's two layers, each
   // through its direct loops (the first here with dx too), one through im2col + sgemm, one tiny
-  // image through a dense product and ResNet's stem through its phases.
+  // image through a dense product, ResNet's stem through its phases and a 1x1 kernel whose columns
+  // are the input.
   for (const auto& [x_shape, w_shape, stride, padding] : std::vector<std::tuple<Shape, Shape, Pair, Pair>>{
            {{61, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
            {{61, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
@@ -288,7 +294,8 @@ TEST(Conv2d, forward_and_backward_are_bit_identical_for_1_and_2_threads) {
            {{61, 24, 2, 2}, {40, 24, 3, 3}, {1, 1}, {1, 1}},
            {{61, 32, 4, 4}, {32, 32, 3, 3}, {1, 1}, {1, 1}},
            {{61, 64, 7, 7}, {64, 64, 3, 3}, {1, 1}, {1, 1}},
-           {{61, 1, 28, 28}, {16, 1, 7, 7}, {2, 2}, {3, 3}}}) {
+           {{61, 1, 28, 28}, {16, 1, 7, 7}, {2, 2}, {3, 3}},
+           {{61, 16, 28, 28}, {8, 16, 1, 1}, {1, 1}, {0, 0}}}) {
     const Variable x0 = random(x_shape, 21), w0 = random(w_shape, 22), b0 = random({w_shape[0]}, 23);
     const Variable y0 = conv2d(x0, w0, b0, stride, padding);
     const Tensor g = random(y0.shape(), 24).data();
@@ -333,13 +340,14 @@ void expect_fused_as_separate(const std::tuple<Tensor, Tensor, Tensor, Tensor>& 
 
 TEST(Conv2d, with_an_activation_gives_what_the_activation_after_it_gives) {
   // LeNet's two layers through their direct loops (the first with and without dx: without, its
-  // weight and bias gradients read the activation's slope as they read the gradient) and a layer
-  // through im2col + sgemm.
+  // weight and bias gradients read the activation's slope as they read the gradient), a layer
+  // through im2col + sgemm and a 1x1 layer whose columns are the input.
   for (const auto& [x_shape, w_shape, padding, input_grad] : std::vector<std::tuple<Shape, Shape, Pair, bool>>{
            {{9, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}, false},
            {{9, 1, 28, 28}, {6, 1, 5, 5}, {2, 2}, true},
            {{9, 6, 14, 14}, {16, 6, 5, 5}, {0, 0}, true},
-           {{9, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}, true}})
+           {{9, 17, 6, 6}, {4, 17, 3, 3}, {1, 1}, true},
+           {{9, 16, 28, 28}, {8, 16, 1, 1}, {0, 0}, true}})
     for (const auto& [activation, apply] : std::vector<std::pair<Activation, Variable (*)(const Variable&)>>{
              {Activation::Sigmoid, &sigmoid}, {Activation::ReLU, &relu}}) {
       SCOPED_TRACE(to_string(x_shape) + (activation == Activation::Sigmoid ? " sigmoid" : " relu"));
