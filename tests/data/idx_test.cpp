@@ -165,6 +165,13 @@ TEST_P(IdxStorage, AbsurdSizesFailBeforeAllocating) {
       << message;
 }
 
+TEST_P(IdxStorage, AHeaderDeclaringMoreThanTheFileCanHoldIsTruncatedData) {
+  // 100000 images of 28x28 in a file of a few bytes: no gzip stream of that size inflates to
+  // 78 MB, so the tensor is never allocated; the error says what the file holds.
+  const TempFile file(idx_bytes({100000, 28, 28}, pixels(1, 2, 2)), "-images", GetParam());
+  expect_mentions(images_error(file.path()), {file.path(), "truncated data", "100000 images of 28x28", "has 4"});
+}
+
 TEST_P(IdxStorage, ZeroSizesAreAnError) {
   const TempFile file(idx_bytes({2, 0, 28}, {}), "-images", GetParam());
   expect_mentions(images_error(file.path()), {file.path(), "2 images of 0x28", "nothing to read"});
