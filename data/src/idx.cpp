@@ -190,6 +190,13 @@ bool can_hold(IdxFile& file, uint64_t header_bytes, uint64_t count) {
   return file.compressed() ? count / kMaxDeflateRatio <= *size : *size == header_bytes + count;
 }
 
+/// Fails, saying how much data the file holds, unless it can hold what its header declares.
+void check_can_hold(IdxFile& file, uint64_t header_bytes, uint64_t count, const std::string& declared) {
+  if (can_hold(file, header_bytes, count)) return;
+  read_data(file, header_bytes, count, declared, nullptr);  // fails: the data end early
+  file.fail("the header declares " + declared + ", more than the file can hold");
+}
+
 /// Fails unless a tensor of `dims` with `element_size`-byte elements fits in this machine's memory.
 void check_memory(const IdxFile& file, std::initializer_list<int64_t> dims, uint64_t element_size,
                   const std::string& declared, const char* dtype) {
@@ -212,10 +219,7 @@ Tensor read_idx_images(const std::string& path) {
   if (n == 0 || rows == 0 || cols == 0) file.fail("the header declares " + declared + " pixels: nothing to read");
   check_memory(file, {n, rows, cols}, sizeof(float), declared, "float32");
   const uint64_t header_bytes = 4 + 4 * kImages.dims, count = static_cast<uint64_t>(n * rows * cols);
-  if (!can_hold(file, header_bytes, count)) {
-    read_data(file, header_bytes, count, declared, nullptr);  // fails, saying how much there is
-    file.fail("the header declares " + declared + ", more than the file can hold");
-  }
+  check_can_hold(file, header_bytes, count, declared);
   // Each chunk is converted as it arrives: the bytes of the whole set never sit in memory, whose
   // fresh 4 kB pages cost more than the conversion (a third of Fashion-MNIST's loading).
   Tensor images = Tensor::empty({n, 1, rows, cols}, DType::Float32);
@@ -236,10 +240,7 @@ Tensor read_idx_labels(const std::string& path) {
   if (n == 0) file.fail("the header declares 0 labels: nothing to read");
   check_memory(file, {n}, sizeof(int64_t), declared, "int64");
   const uint64_t header_bytes = 4 + 4 * kLabels.dims, count = static_cast<uint64_t>(n);
-  if (!can_hold(file, header_bytes, count)) {
-    read_data(file, header_bytes, count, declared, nullptr);  // fails, saying how much there is
-    file.fail("the header declares " + declared + ", more than the file can hold");
-  }
+  check_can_hold(file, header_bytes, count, declared);
   Tensor labels = Tensor::empty({n}, DType::Int64);
   int64_t* out = labels.data<int64_t>();
   read_data(file, header_bytes, count, declared, [&](const uint8_t* bytes, uint64_t offset, uint64_t size) {
