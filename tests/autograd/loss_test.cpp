@@ -36,6 +36,35 @@ TEST(Loss, mse_reductions) {
   EXPECT_THROW(mse_loss(x, Variable(Tensor::zeros({2}))), ShapeError);
 }
 
+// One node that goes straight to both inputs, as PyTorch's MseLossBackward: a training step
+// of a regression pays for one node, not a chain of sub, pow and mean.
+TEST(Loss, mse_is_one_node_with_the_chain_rule_gradients) {
+  Variable x(Tensor::from({1, 2, 3}), true);
+  Variable t(Tensor::from({1, 0, 0.5f}), true);
+  for (const Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
+    x.zero_grad();
+    t.zero_grad();
+    const Variable loss = mse_loss(x, t, r);
+    ASSERT_NE(loss.grad_fn(), nullptr);
+    EXPECT_STREQ(loss.grad_fn()->name(), "MseLoss");
+    for (const int input : {0, 1}) {
+      ASSERT_NE(loss.grad_fn()->inputs[input], nullptr);
+      EXPECT_EQ(loss.grad_fn()->inputs[input]->grad_fn, nullptr) << "no node between a leaf and the loss";
+    }
+    if (r == Reduction::None) loss.backward(Tensor::from({1, 2, 3}));
+    else loss.backward();
+    // d/dx (x - t)^2 = 2 (x - t), times 1/3 (mean), 1 (sum) or the output gradient (none).
+    const std::vector<float> expected = r == Reduction::Mean  ? std::vector<float>{0, 4.0f / 3, 5.0f / 3}
+                                        : r == Reduction::Sum ? std::vector<float>{0, 4, 5}
+                                                              : std::vector<float>{0, 8, 15};
+    const std::vector<float> got = x.grad().to_vector(), target_got = t.grad().to_vector();
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_FLOAT_EQ(got[i], expected[i]) << reduction_name(r) << " " << i;
+      EXPECT_FLOAT_EQ(target_got[i], -expected[i]) << reduction_name(r) << " " << i;
+    }
+  }
+}
+
 TEST(Loss, bce_with_logits_is_stable) {
   Variable x(Tensor::from({100.0f, -100.0f}), true);
   Variable t(Tensor::from({0.0f, 1.0f}));

@@ -125,9 +125,31 @@ Variable nll_loss(const Variable& log_probs, const Tensor& target, Reduction r) 
 
 namespace detail {
 
+// One node, as PyTorch's MseLossBackward: the difference is kept for backward, and the
+// squares and their reduction are core's, so the loss has the bits of mean((x - t)^2) as ops.
+// Each gradient element is (g * d) * 2 with g already divided by N for a mean, in the order of
+// the chain of ops it replaces, so a run trains to the same bits as before.
 Variable mse_loss(const Variable& input, const Variable& target, Reduction r, const ErrorName& name) {
   check_same_shape(input, target, name);
-  return reduce(pow(input - target, 2.0f), r);
+  const Tensor diff = minidl::sub(input.data(), target.data());
+  const Tensor squares = minidl::mul(diff, diff);
+  Tensor loss = r == Reduction::Mean ? minidl::mean(squares) : r == Reduction::Sum ? minidl::sum(squares) : squares;
+  return record("MseLoss", std::move(loss), {&input, &target}, [diff, r](const Tensor& g, Grads gi, const Node& n) {
+    const int64_t count = diff.numel();
+    Tensor grad = Tensor::empty(diff.shape());
+    const float* d = diff.data<float>();
+    float* out = grad.data<float>();
+    if (r == Reduction::None) {
+      const Tensor gc = g.contiguous();
+      const float* pg = gc.data<float>();
+      for (int64_t i = 0; i < count; ++i) out[i] = (pg[i] * d[i]) * 2.0f;
+    } else {
+      const float scale = r == Reduction::Mean ? g.item() / static_cast<float>(count) : g.item();
+      for (int64_t i = 0; i < count; ++i) out[i] = (scale * d[i]) * 2.0f;
+    }
+    if (n.needs_input_grad(1)) gi[1] = minidl::neg(grad);
+    if (n.needs_input_grad(0)) gi[0] = std::move(grad);
+  });
 }
 
 Variable l1_loss(const Variable& input, const Variable& target, Reduction r, const ErrorName& name) {
