@@ -1,6 +1,10 @@
 // The backward engine: a topological walk of the recorded graph from one output, running each
 // node once and accumulating gradients into nodes' pending gradients and leaves' .grad.
 #include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory_resource>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,13 +42,13 @@ void accumulate_pending(Tensor& pending, Tensor&& g) {
 }
 
 // Nodes reachable from root in an order where every node comes after all nodes that feed
-// gradient into it (reverse post-order of the DFS over inputs).
-std::vector<Node*> topological_order(Node* root) {
-  // Reserved: a small graph (a training step of a small model) then costs two allocations
-  // instead of one per doubling.
-  std::vector<Node*> post;
+// gradient into it (reverse post-order of the DFS over inputs). `post` and the DFS stack take
+// their memory from `arena`: a backward over a small graph (a training step of a small model)
+// then allocates nothing for its walk.
+std::pmr::vector<Node*> topological_order(Node* root, std::pmr::memory_resource* arena) {
+  std::pmr::vector<Node*> post(arena);
   post.reserve(32);
-  std::vector<std::pair<Node*, int>> stack;
+  std::pmr::vector<std::pair<Node*, int>> stack(arena);
   stack.reserve(32);
   stack.emplace_back(root, 0);
   root->visit_mark = 1;
@@ -79,7 +83,7 @@ void report_grad_ready(VariableImpl& leaf) {
 // cleared however the backward ends, so a failed backward leaves none behind.
 class HookedLeaves {
  public:
-  explicit HookedLeaves(const std::vector<Node*>& order) {
+  explicit HookedLeaves(std::span<Node* const> order) {
     for (Node* node : order)
       for (int i = 0; i < node->num_inputs; ++i) {
         VariableImpl* input = node->inputs[static_cast<size_t>(i)].get();
@@ -123,7 +127,10 @@ void run_backward(const VariableImpl& root, const Tensor& grad, bool retain_grap
     if (!leaf.grad_ready_hooks.empty()) report_grad_ready(leaf);
     return;
   }
-  const std::vector<Node*> order = topological_order(root.grad_fn.get());
+  // Room for the walk of a graph of up to 32 nodes on the stack; larger graphs go on to the heap.
+  std::array<std::byte, 32 * (sizeof(Node*) + sizeof(std::pair<Node*, int>))> walk_memory;
+  std::pmr::monotonic_buffer_resource arena(walk_memory.data(), walk_memory.size());
+  const std::pmr::vector<Node*> order = topological_order(root.grad_fn.get(), &arena);
   const HookedLeaves hooked(order);
   accumulate_pending(root.grad_fn->pending_grad, Tensor(grad));
   std::array<Tensor, Node::kMaxInputs> grads;
