@@ -337,7 +337,8 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   }
   if (main && folder->chosen() && options.display != Display::Quiet)
     out << config.name << ": writing to " << folder->path().string() << "\n";
-  // Its warm-up runs beside the training: on a small run it was most of the process's time.
+  // Its warm-up runs beside the training (after the first 20 ms of it): on a small run it was
+  // most of the process's time.
   std::optional<CurvesPainter> painter;
   if (main) painter.emplace();
 

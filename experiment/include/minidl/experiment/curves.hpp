@@ -26,11 +26,11 @@ RunCurves read_run_curves(const std::filesystem::path& run_dir);
 /// row, IOError when the file cannot be written or PLplot has no memcairo driver.
 void plot_curves(const std::vector<RunCurves>& runs, const std::filesystem::path& path);
 
-/// plot_curves on a thread of its own, started at construction: the thread first does what
-/// PLplot's first picture in a process spends most of its time on (loading the cairo driver
-/// and the libraries it pulls in, reading fontconfig's configuration, pango's fonts; ~50 ms)
-/// while the caller goes on, as a run trains. PLplot is not thread-safe: while a painter
-/// lives, no other thread may call it.
+/// plot_curves on a thread of its own, started at construction: 20 ms later, unless a picture
+/// was asked for by then, the thread does what PLplot's first picture in a process spends most
+/// of its time on (loading the cairo driver and the libraries it pulls in, reading fontconfig's
+/// configuration, pango's fonts; ~50 ms) while the caller goes on, as a run trains. PLplot is
+/// not thread-safe: while a painter lives, no other thread may call it.
 class CurvesPainter {
  public:
   CurvesPainter();
