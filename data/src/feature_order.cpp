@@ -1,8 +1,11 @@
 #include "minidl/data/feature_order.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include "minidl/core/error.hpp"
 
 namespace minidl::data {
 
@@ -37,6 +40,20 @@ class ReorderedFeatures : public Dataset {
   std::vector<std::string> names_;
 };
 
+// Columns that are not all the trained names are taken in order; a column that bears one
+// trained feature's name must then be that feature, or the model would read it as another.
+void check_no_column_takes_another_place(const std::vector<std::string>& given, const std::vector<std::string>& names) {
+  for (size_t i = 0; i < given.size(); ++i) {
+    const auto trained = std::find(names.begin(), names.end(), given[i]);
+    if (trained == names.end() || trained == names.begin() + static_cast<std::ptrdiff_t>(i)) continue;
+    std::string all;
+    for (const std::string& name : names) all += (all.empty() ? "" : ", ") + name;
+    throw ValueError("column '" + given[i] + "' is feature " + std::to_string(i + 1) + " here but feature " +
+                     std::to_string(trained - names.begin() + 1) + " in training, and the training columns (" + all +
+                     ") are not all here to match by name: give all of them, or other names to take the columns in order");
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const Dataset> in_feature_order(std::shared_ptr<const Dataset> dataset,
@@ -49,7 +66,10 @@ std::shared_ptr<const Dataset> in_feature_order(std::shared_ptr<const Dataset> d
   std::vector<int64_t> columns;
   for (const std::string& name : names) {
     const auto it = position.find(name);
-    if (it == position.end()) return dataset;
+    if (it == position.end()) {
+      check_no_column_takes_another_place(given, names);
+      return dataset;
+    }
     columns.push_back(it->second);
   }
   return std::make_shared<const ReorderedFeatures>(std::move(dataset), std::move(columns), names);

@@ -38,7 +38,11 @@ RunData build_data(const DataConfig& config, uint64_t seed, const Preprocessing*
   if (config.validation) {
     out.validation = scaled(load(*config.validation, seed), config.transform.scale);
     check_compatible(*out.train, *out.validation, config.validation->where);
-    out.validation = data::in_feature_order(out.validation, out.train->feature_names());
+    try {
+      out.validation = data::in_feature_order(out.validation, out.train->feature_names());
+    } catch (const ValueError& error) {
+      throw ConfigError(config.validation_where, std::string("validation data: ") + error.what());
+    }
   } else if (config.validation_split > 0) {
     const int64_t n = out.train->size();
     if (data::validation_size(config.validation_split, n) >= n) {

@@ -110,7 +110,12 @@ Predictions predict(TrainedRun& run, const std::string& input) {
     throw IOError(input + ":1:1: has " + std::to_string(file.feature_shape().numel()) +
                   " feature columns, but the model was trained on " + std::to_string(expected) +
                   (file.target_name().empty() ? " (and the target column '" + options.target + "' is absent)" : ""));
-  const auto rows = data::in_feature_order(data::share(file), e.train_data().feature_names());
+  std::shared_ptr<const data::Dataset> rows;
+  try {
+    rows = data::in_feature_order(data::share(file), e.train_data().feature_names());
+  } catch (const ValueError& error) {
+    throw IOError(input + ":1:1: " + error.what());
+  }
   NoGradGuard no_grad;
   e.model().eval();
   // A row of an image run holds its pixels in order: shape them as the model's samples.

@@ -39,5 +39,15 @@ TEST(FeatureOrder, WithoutNamesToGoByTheColumnsStayAsGiven) {
   EXPECT_EQ(in_feature_order(unnamed, kTrained), unnamed);
 }
 
+TEST(FeatureOrder, AColumnNamedAsOneTrainedFeatureIsNeverReadAsAnother) {
+  // "c" is gone and "a" and "b" swapped: in order, the model would read b as a and a as b.
+  const testing::TempFile moved("b,a,z,target\n2,1,9,0\n", "_moved.csv");
+  EXPECT_THROW(in_feature_order(csv(moved), kTrained), ValueError);
+  // A renamed column that leaves the others in their places is taken in order, as given.
+  const testing::TempFile renamed("a,b,z,target\n1,2,9,0\n", "_renamed.csv");
+  const std::shared_ptr<const Dataset> given = csv(renamed);
+  EXPECT_EQ(in_feature_order(given, kTrained), given);
+}
+
 }  // namespace
 }  // namespace minidl::data

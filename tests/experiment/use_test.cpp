@@ -250,6 +250,18 @@ TEST(Use, PredictNamesTheFileLineAndColumnOfBadInput) {
       << r.output;
 }
 
+TEST(Use, PredictRefusesAColumnNamedAsAnotherFeatureThanItsPlaceGives) {
+  const std::string out = trained("configs/iris.yaml", "use_moved_column", {"train.epochs=1"});
+  const std::string input = scratch("use_moved_column.csv");
+  // Petal width lost and the sepal columns swapped: taken in order, each would be read as the other.
+  minidl::test::write_file(input,
+                           "sepal width (cm),sepal length (cm),petal length (cm),extra\n3.5,5.1,1.4,0\n");
+  const auto r = cli("predict " + out + " --input " + input);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find(input + ":1:1: column 'sepal width (cm)'"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
 TEST(Use, EvaluatePrintsEveryMetricAndWritesThemAsJson) {
   const std::string out = trained("configs/iris.yaml", "use_evaluate", {"train.epochs=20"});
   const auto r = cli("evaluate " + out);
