@@ -176,8 +176,6 @@ Tensor Tensor::randperm(int64_t n, Generator& gen) {
 
 // ---- metadata and access ----------------------------------------------------------------
 
-int64_t Tensor::size(int64_t d) const { return shape_[normalize_dim(d, dim(), "size")]; }
-
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;
   for (int i = dim() - 1; i >= 0; --i) {

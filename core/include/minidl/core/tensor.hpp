@@ -69,7 +69,7 @@ class Tensor {
   int64_t offset() const { return offset_; }
   int dim() const { return shape_.size(); }
   /// Size of dim `d` (negative counts from the end).
-  int64_t size(int64_t d) const;
+  int64_t size(int64_t d) const { return shape_[normalize_dim(d, dim(), "size")]; }
   int64_t numel() const { return shape_.numel(); }
   bool is_contiguous() const;
   /// True when both share storage (one may be a view of the other).
