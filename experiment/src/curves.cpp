@@ -4,23 +4,18 @@
 #include <png.h>
 #include <zlib.h>
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <limits>
-#include <memory>
-#include <new>
 #include <optional>
 #include <span>
 #include <string_view>
 
 #include "minidl/core/error.hpp"
+#include "minidl/core/storage.hpp"
 #include "minidl/io/file_io.hpp"
 
 namespace minidl::experiment {
@@ -164,30 +159,6 @@ void warm_up_plplot() {
   plend1();
 }
 
-// A white picture of `bytes` bytes, on transparent huge pages where the kernel gives them on
-// request (THP "madvise", as on these machines): 2.2 MB of small pages are ~530 page faults, at
-// ~10 us each on these virtual machines; `minidl plot` took 70.6-74.3 ms against 76.5-101 ms.
-class PictureBuffer {
- public:
-  explicit PictureBuffer(size_t bytes) : size_(bytes) {
-    constexpr size_t kHugePage = size_t{2} << 20;
-    const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    data_.reset(static_cast<uint8_t*>(std::aligned_alloc(kHugePage, rounded)));
-    if (!data_) throw std::bad_alloc();
-    madvise(data_.get(), rounded, MADV_HUGEPAGE);  // a hint: without THP, small pages as before
-    std::memset(data_.get(), 255, bytes);
-  }
-  uint8_t* data() const { return data_.get(); }
-  operator std::span<uint8_t>() const { return {data_.get(), size_}; }
-
- private:
-  struct Free {
-    void operator()(uint8_t* p) const { std::free(p); }
-  };
-  std::unique_ptr<uint8_t, Free> data_;
-  size_t size_;
-};
-
 // `rgb` (kWidth x kHeight, 3 bytes a pixel) as PNG bytes. zlib level 1 with no row filter: measured on
 // a 1500x480 plot, 4.4 ms and 40 kB against 34 ms and 34 kB with libpng's defaults (all filters
 // tried on every row, level 6), which is what the pngcairo driver spent most of its time in.
@@ -253,7 +224,12 @@ void plot_curves(const std::vector<RunCurves>& runs, const fs::path& path) {
                   "': PLplot has no memcairo driver (install the Debian package plplot-driver-cairo)");
   // PLplot draws into memory (memcairo draws over what is there: start from the white background);
   // encode_png writes the file, much faster than the pngcairo driver's cairo_surface_write_to_png.
-  const PictureBuffer rgb(static_cast<size_t>(kWidth) * kHeight * 3);
+  // A core Storage: 2 MiB and more come from core's block cache on transparent huge pages, where
+  // small pages were ~530 page faults at ~10 us each on these virtual machines (`minidl plot`
+  // took a median 88 ms against 100 ms).
+  Storage pixels(static_cast<size_t>(kWidth) * kHeight * 3);
+  const std::span<uint8_t> rgb(static_cast<uint8_t*>(pixels.data()), pixels.nbytes());
+  std::fill(rgb.begin(), rgb.end(), uint8_t{255});
   PLINT stream = 0;
   plmkstrm(&stream);
   plsdev("memcairo");
