@@ -2,12 +2,10 @@
 // one line, is usable from YAML: its options are read, checked and located like built-ins'.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <sstream>
 
 #include "../../examples/custom_optimizer/lion.hpp"
+#include "run_helpers.hpp"
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/trainer.hpp"
@@ -22,8 +20,8 @@ class CustomOptimizer : public ::testing::Test {
 };
 
 TEST_F(CustomOptimizer, TrainsFromAConfig) {
-  const auto out = std::filesystem::temp_directory_path() / ("minidl_experiment_test_lion_" + std::to_string(::getpid()));
-  Experiment run(load_config("configs/linreg.yaml", {{"output=" + out.string(), "train.epochs=10",
+  const std::string out = minidl::test::scratch("lion");
+  Experiment run(load_config("configs/linreg.yaml", {{"output=" + out, "train.epochs=10",
                                                       "optimizer={type: lion, lr: 0.03, betas: [0.9, 0.99]}",
                                                       "scheduler={type: cosine, T_max: 10}"}}));
   EXPECT_EQ(run.optimizer().name(), "Lion");

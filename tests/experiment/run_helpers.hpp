@@ -9,10 +9,25 @@
 
 namespace minidl::test {
 
-/// A fresh, empty path under the temporary directory, unique to this process and `name`.
+/// This test process's folder under the temporary directory. It is removed, with everything in
+/// it, when the process exits, so `make test` leaves no runs behind.
+inline const std::filesystem::path& scratch_root() {
+  struct Root {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("minidl_experiment_test_" + std::to_string(::getpid()));
+    Root() { std::filesystem::create_directories(path); }
+    ~Root() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Root root;
+  return root.path;
+}
+
+/// A fresh, empty path in this process's scratch folder, unique to `name`.
 inline std::string scratch(const std::string& name) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("minidl_experiment_test_" + std::to_string(::getpid()) + "_" + name);
+  const std::filesystem::path dir = scratch_root() / name;
   std::filesystem::remove_all(dir);
   return dir.string();
 }
