@@ -2,7 +2,9 @@
 //   Linear(784, 256) forward + backward at batch 128 vs the raw cblas_sgemm time of the same
 //   three products (y = x W^T, dx = dy W, dW = dy^T x) into preallocated buffers
 //   (target: within 15%; the difference is the bias add, its gradient, allocation and the graph);
-//   and one MLP 64-128-10 forward + cross-entropy + backward at batch 32 (per-step overhead).
+//   one MLP 64-128-10 forward + cross-entropy + backward at batch 32 (per-step overhead);
+//   and Dropout(0.5) forward + backward on a [256, 256] batch (d2l's dropout MLP's activations),
+//   beside the copy of the same bytes it must at least make.
 // The last argument is the thread count (set_num_threads / set_blas_num_threads).
 // Run: build/bin/nn_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
@@ -76,6 +78,28 @@ void BM_MlpStep(benchmark::State& state) {
   }
 }
 
+void BM_DropoutForwardBackward(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Generator gen(0);
+  nn::Dropout drop(0.5f, Generator(1));
+  Variable x(Tensor::normal({256, 256}, 0, 1, gen), true);
+  const Tensor grad_y = Tensor::normal({256, 256}, 0, 1, gen);
+  for (auto _ : state) {
+    x.set_grad(Tensor());
+    drop(x).backward(grad_y);
+    benchmark::DoNotOptimize(x.grad().data<float>());
+  }
+  state.SetBytesProcessed(state.iterations() * int64_t{256} * 256 * sizeof(float));
+}
+
+void BM_CopyOfTheSameBytes(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Generator gen(0);
+  const Tensor x = Tensor::normal({256, 256}, 0, 1, gen);
+  for (auto _ : state) benchmark::DoNotOptimize(x.clone().data<float>());
+  state.SetBytesProcessed(state.iterations() * int64_t{256} * 256 * sizeof(float));
+}
+
 void threads(benchmark::internal::Benchmark* b) {
   b->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMicrosecond)->UseRealTime();
 }
@@ -85,5 +109,7 @@ void threads(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_LinearForwardBackward)->Apply(threads);
 BENCHMARK(BM_RawSgemmThreeProducts)->Apply(threads);
 BENCHMARK(BM_MlpStep)->Apply(threads);
+BENCHMARK(BM_DropoutForwardBackward)->Apply(threads);
+BENCHMARK(BM_CopyOfTheSameBytes)->Apply(threads);
 
 BENCHMARK_MAIN();

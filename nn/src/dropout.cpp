@@ -20,12 +20,9 @@ Dropout::Dropout(float p, Generator gen) : p_(p), gen_(gen) {
 
 Variable Dropout::forward(const Variable& input) {
   if (!is_training() || p_ == 0.0f) return input;
-  // One serial draw per element keeps the mask a function of the seed alone.
-  Tensor mask = Tensor::empty(input.shape());
-  float* m = mask.data<float>();
-  const float keep_scale = p_ < 1.0f ? 1.0f / (1.0f - p_) : 0.0f;
-  for (int64_t i = 0, n = mask.numel(); i < n; ++i) m[i] = gen_.uniform() < p_ ? 0.0f : keep_scale;
-  return mul(input, Variable(mask));
+  // One draw keys the call's Philox stream, so the mask is a function of the seed alone and is
+  // drawn in parallel (a serial draw per element took 9 ns of d2l's dropout MLP's each).
+  return dropout(input, p_, gen_.next_u64());
 }
 
 std::string Dropout::extra_repr() const { return "p=" + detail::format_float(p_); }

@@ -8,6 +8,7 @@
 #include "minidl/core/indexing.hpp"
 #include "minidl/core/matmul.hpp"
 #include "minidl/core/parallel.hpp"
+#include "minidl/core/philox.hpp"
 #include "minidl/core/reduction.hpp"
 #include "minidl/core/shape.hpp"
 #include "minidl/core/tensor.hpp"

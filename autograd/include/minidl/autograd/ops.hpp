@@ -40,6 +40,12 @@ Variable log_softmax(const Variable& a, int64_t dim);
 /// min(max(a, low), high); the gradient passes where low <= a <= high (torch.clamp).
 Variable clamp(const Variable& a, float low, float high);
 
+// dropout (dropout.cpp)
+/// Zeroes each element with probability p and scales the rest by 1/(1-p) (F.dropout in
+/// training). Element i is kept by word i of the Philox4x32-10 stream `key`, so the mask is the
+/// same for any thread count; the gradient goes through the same mask.
+Variable dropout(const Variable& a, float p, uint64_t key);
+
 // reductions (reduction.cpp)
 Variable sum(const Variable& a);
 Variable sum(const Variable& a, int64_t dim, bool keepdim = false);
