@@ -27,6 +27,22 @@ std::vector<Variable> variables(const NamedParameters& params) {
   return vars;
 }
 
+// sum |x|^p over [begin, end) in double, as eight running sums (element i into sum i % 8) added
+// in order at the end: eight independent sums are vector lanes, one running sum is a chain the
+// compiler must keep serial (the L2 norm of every step's gradients was 5% of an MLP epoch).
+template <class Power>
+double lane_sum(const float* x, int64_t begin, int64_t end, Power power) {
+  constexpr int64_t kLanes = 8;
+  double lanes[kLanes] = {};
+  int64_t i = begin;
+  for (; i + kLanes <= end; i += kLanes)
+    for (int64_t j = 0; j < kLanes; ++j) lanes[j] += power(std::abs(static_cast<double>(x[i + j])));
+  for (; i < end; ++i) lanes[(i - begin) % kLanes] += power(std::abs(static_cast<double>(x[i])));
+  double total = 0.0;
+  for (double lane : lanes) total += lane;
+  return total;
+}
+
 // sum |g|^p over one tensor (p = inf: max |g|), in double.
 double power_sum(const Tensor& grad, double p) {
   const Tensor g = grad.contiguous();
@@ -35,13 +51,14 @@ double power_sum(const Tensor& grad, double p) {
   std::vector<double> partial(static_cast<size_t>((n + kNormChunk - 1) / kNormChunk), 0.0);
   parallel_chunks(n, kNormChunk, [&](int64_t begin, int64_t end) {
     double acc = 0.0;
-    for (int64_t i = begin; i < end; ++i) {
-      const double a = std::abs(static_cast<double>(x[i]));
-      if (std::isinf(p))
-        acc = std::max(acc, a);
-      else
-        acc += p == 2.0 ? a * a : p == 1.0 ? a : std::pow(a, p);
-    }
+    if (std::isinf(p))
+      for (int64_t i = begin; i < end; ++i) acc = std::max(acc, std::abs(static_cast<double>(x[i])));
+    else if (p == 2.0)
+      acc = lane_sum(x, begin, end, [](double a) { return a * a; });
+    else if (p == 1.0)
+      acc = lane_sum(x, begin, end, [](double a) { return a; });
+    else
+      acc = lane_sum(x, begin, end, [p](double a) { return std::pow(a, p); });
     partial[static_cast<size_t>(begin / kNormChunk)] = acc;
   });
   double total = 0.0;
