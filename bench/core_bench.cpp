@@ -83,6 +83,24 @@ void BM_Relu(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * n * 2 * 4);
 }
 
+// Activations with arithmetic in them: tanh (a polynomial or an exponential per element) and
+// leaky_relu (a multiply on one side of a select); both should run near relu's speed.
+void BM_Tanh(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const Tensor a = random_tensor({n});
+  for (auto _ : state) benchmark::DoNotOptimize(tanh(a));
+  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
+}
+
+void BM_LeakyRelu(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const Tensor a = random_tensor({n});
+  for (auto _ : state) benchmark::DoNotOptimize(leaky_relu(a, 0.01f));
+  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
+}
+
 // The baseline: memcpy of n floats (the output size of add/relu) between existing buffers.
 void BM_Memcpy(benchmark::State& state) {
   const int64_t n = state.range(0);
@@ -102,6 +120,8 @@ void elementwise_sizes(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_Add)->Apply(elementwise_sizes);
 BENCHMARK(BM_Relu)->Apply(elementwise_sizes);
+BENCHMARK(BM_Tanh)->Apply(elementwise_sizes);
+BENCHMARK(BM_LeakyRelu)->Apply(elementwise_sizes);
 BENCHMARK(BM_Memcpy)->Args({1000, 1})->Args({1000000, 1})->ArgNames({"n", "threads"})->UseRealTime();
 
 void BM_Sum(benchmark::State& state) {

@@ -107,7 +107,7 @@ Tensor sigmoid(const Tensor& a) {
   return unary(a, "sigmoid", [](float x) { return sigmoid_of(x); });
 }
 Tensor tanh(const Tensor& a) {
-  return unary(a, "tanh", [](float x) { return std::tanh(x); });
+  return unary(a, "tanh", [](float x) { return tanh_of(x); });
 }
 // min(max(x, low), high): NaN stays NaN and low > high gives high everywhere, like torch.clamp.
 Tensor clamp(const Tensor& a, float low, float high) {

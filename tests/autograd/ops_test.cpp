@@ -150,3 +150,20 @@ TEST(Ops, views_of_a_part_send_the_gradient_to_that_part_only) {
   EXPECT_THROW(narrow(X, 1, 1, 2), Error);
   EXPECT_THROW(permute(X, {0, 0, 1}), Error);
 }
+
+TEST(Ops, leaky_relu_gradient_is_g_where_x_is_positive_and_g_times_the_slope_elsewhere) {
+  // As torch's leaky_relu_backward, for any slope: (1 - s) + s is not 1 in float for s = -3.4050963.
+  for (const float slope : {0.01f, -3.4050963f}) {
+    Variable x(Tensor::from({-2.0f, -0.0f, 0.5f, 3.0f}), true);
+    leaky_relu(x, slope).backward(Tensor::from({0.3f, 0.7f, 0.9f, 1.1f}));
+    EXPECT_EQ(x.grad().to_vector(), (std::vector<float>{0.3f * slope, 0.7f * slope, 0.9f, 1.1f})) << "slope " << slope;
+  }
+}
+
+TEST(Ops, tanh_gradient_is_g_times_one_minus_the_output_squared) {
+  Variable x(Tensor::from({-1.5f, 0.0f, 0.25f, 4.0f}), true);
+  const Variable y = tanh(x);
+  y.backward(Tensor::from({0.5f, 1.0f, 2.0f, 3.0f}));
+  const std::vector<float> t = y.data().to_vector(), g{0.5f, 1.0f, 2.0f, 3.0f};
+  for (size_t i = 0; i < t.size(); ++i) EXPECT_EQ(x.grad().to_vector()[i], g[i] * (1.0f - t[i] * t[i]));
+}

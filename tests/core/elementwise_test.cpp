@@ -1,7 +1,9 @@
 // Elementwise ops: values, PyTorch broadcasting, strided inputs, in-place variants, errors.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "minidl/core.hpp"
@@ -162,6 +164,32 @@ TEST(Elementwise, UnaryFunctionsMatchTheStandardLibrary) {
   expect_map(clamp(x, -1.0f, 1.0f), [](float v) { return std::min(std::max(v, -1.0f), 1.0f); });
   expect_tensor(log(Tensor::from({1, 4})), {2}, {0, std::log(4.0f)});
   expect_tensor(sqrt(Tensor::from({4, 2})), {2}, {2, std::sqrt(2.0f)});
+}
+
+TEST(Elementwise, TanhIsWithinTwoUlpOfTheTrueValueAndKeepsItsSpecialValues) {
+  std::vector<float> xs;
+  for (int i = -200000; i <= 200000; ++i) xs.push_back(static_cast<float>(i) * 1e-4f);  // [-20, 20]
+  for (float tiny : {1e-30f, 1e-10f, 1e-5f, 0.6249999f, 0.625f, 9.0f, 88.0f, 1e30f}) {
+    xs.push_back(tiny);
+    xs.push_back(-tiny);
+  }
+  const std::vector<float> got = tanh(Tensor::from(xs, {static_cast<int64_t>(xs.size())})).to_vector();
+  const auto ordered = [](float v) {  // floats in order as integers, so their distance counts ulps
+    const auto bits = std::bit_cast<int32_t>(v);
+    return bits < 0 ? int64_t{INT32_MIN} - bits : int64_t{bits};
+  };
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const auto want = static_cast<float>(std::tanh(static_cast<double>(xs[i])));
+    EXPECT_LE(std::abs(ordered(got[i]) - ordered(want)), 2) << "tanh(" << xs[i] << ") = " << got[i] << ", not " << want;
+  }
+  const std::vector<float> special =
+      tanh(Tensor::from({-0.0f, std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                         std::numeric_limits<float>::quiet_NaN()}))
+          .to_vector();
+  EXPECT_TRUE(special[0] == 0.0f && std::signbit(special[0]));
+  EXPECT_EQ(special[1], 1.0f);
+  EXPECT_EQ(special[2], -1.0f);
+  EXPECT_TRUE(std::isnan(special[3]));
 }
 
 TEST(Elementwise, SigmoidIsStableAtTheExtremes) {

@@ -24,7 +24,8 @@ Tensor one_pass_backward(const Tensor& g, const Tensor& s, F f, Passes passes) {
   const float* sp = s.data<float>();
   float* op = out.data<float>();
   parallel_for(out.numel(), kGrainSize, [=](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) op[i] = f(gp[i], sp[i]);
+    const F local = f;  // read through the closure, a captured float could alias op[i]
+    for (int64_t i = b; i < e; ++i) op[i] = local(gp[i], sp[i]);
   });
   return out;
 }
@@ -81,9 +82,15 @@ Variable clamp(const Variable& a, float low, float high) {
 Variable leaky_relu(const Variable& a, float negative_slope) {
   return record("LeakyRelu", minidl::leaky_relu(a.data(), negative_slope), {&a},
                 [sa = SavedTensor(a.data()), negative_slope](const Tensor& g, Grads gi, const Node&) {
-                  // slope where x <= 0, 1 where x > 0
-                  const Tensor positive = minidl::gt(sa.get("LeakyRelu"), 0.0f);
-                  gi[0] = minidl::mul(g, minidl::add(minidl::mul(positive, 1.0f - negative_slope), negative_slope));
+                  // g where x > 0, g * slope elsewhere (torch's leaky_relu_backward), in one pass.
+                  const Tensor& x = sa.get("LeakyRelu");
+                  const auto slope_where_not_positive = [negative_slope](float gv, float xv) {
+                    const float scaled = gv * negative_slope;
+                    return xv > 0.0f ? gv : scaled;
+                  };
+                  gi[0] = one_pass_backward(g, x, slope_where_not_positive, [&] {
+                    return minidl::where(minidl::gt(x, 0.0f), g, minidl::mul(g, negative_slope));
+                  });
                 });
 }
 
@@ -101,8 +108,11 @@ Variable sigmoid(const Variable& a) {
 Variable tanh(const Variable& a) {
   Tensor out = minidl::tanh(a.data());
   return record("Tanh", out, {&a}, [so = SavedTensor(out)](const Tensor& g, Grads gi, const Node&) {
+    // g * (1 - t^2) in one pass: three passes and two temporaries before.
     const Tensor& t = so.get("Tanh");
-    gi[0] = minidl::mul(g, minidl::rsub(minidl::mul(t, t), 1.0f));
+    gi[0] = one_pass_backward(
+        g, t, [](float gv, float tv) { return gv * (1.0f - tv * tv); },
+        [&] { return minidl::mul(g, minidl::rsub(minidl::mul(t, t), 1.0f)); });
   });
 }
 
