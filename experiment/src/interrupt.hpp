@@ -1,7 +1,9 @@
 #pragma once
 // Internal to the `minidl` command: the first Ctrl-C asks a training run to stop after the step
 // in hand, so that it says where it stopped and which checkpoint `--resume` continues from,
-// instead of dying wherever the signal found it. A second Ctrl-C kills the process as before.
+// instead of dying wherever the signal found it. A second Ctrl-C kills the process as before;
+// a repeat within half a second is the same Ctrl-C delivered twice (to the process and to its
+// process group, as timeout(1) and job schedulers send it) and changes nothing.
 
 namespace minidl::experiment {
 

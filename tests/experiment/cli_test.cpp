@@ -113,6 +113,21 @@ TEST(Cli, CtrlCStopsTrainingSayingWhereAndHowToResume) {
   EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "checkpoint.safetensors"));
 }
 
+TEST(Cli, ACtrlCDeliveredTwiceStillStopsTrainingWithItsMessage) {
+  // timeout(1) and job schedulers send the signal to the process and to its process group, so
+  // one Ctrl-C can arrive twice, milliseconds apart. Here the second comes 10 ms after the first,
+  // inside a step of about 0.25 s (batches of 4096 through a 784-2048-128-10 MLP): it used to
+  // kill the run on the spot, without a word.
+  const std::string out = scratch("interrupted_twice");
+  const std::string train = std::string(MINIDL_CLI) +
+                            " train configs/mlp_large.yaml data.train.n=4096 data.batch_size=4096 model.0.out=2048"
+                            " threads=1 train.epochs=1000 --quiet output=" + out;
+  const Result r = minidl::test::run_program(
+      "sh", "", "-c '" + train + " & pid=$!; sleep 1.5; kill -INT $pid; sleep 0.01; kill -INT $pid; wait $pid'");
+  EXPECT_EQ(r.status, 130) << r.output;
+  EXPECT_EQ(r.output.rfind("minidl: error: interrupted ", 0), 0u) << r.output;
+}
+
 TEST(Cli, UsageErrorIsNonZero) {
   EXPECT_NE(cli("").status, 0);
   EXPECT_NE(cli("train").status, 0);
