@@ -1,11 +1,11 @@
-"""The PyTorch twins of the four Fashion-MNIST configs, for the accuracy comparison in the README:
+"""The PyTorch twins of the five Fashion-MNIST configs, for the accuracy comparison in the README:
 
     python3 bench/peers/fashion_twins.py MODEL SEED
 
-trains MODEL (fashion_softmax, fashion_mlp, lenet or lenet_bn) for 10 epochs with the config's
+trains MODEL (fashion_softmax, fashion_mlp, fashion_dropout, lenet or lenet_bn) for 10 epochs with the config's
 hyper-parameters (SGD, batch 256, a randperm loader seeded with SEED, torch.manual_seed(SEED))
 and prints its test accuracy. Softmax regression draws its weights from N(0, 0.01^2) as d2l and
-the config do; the MLP keeps PyTorch's default init, as the config keeps minidl's (the same).
+the config do; the MLPs keep PyTorch's default init, as the configs keep minidl's (the same).
 Minutes per run at one thread; not run by `make bench` or the tests.
 """
 import sys
@@ -24,6 +24,9 @@ def model_for(name):
         return net, 0.1
     if name == "fashion_mlp":
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)), 0.1
+    if name == "fashion_dropout":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 256),
+                             nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, 10)), 0.5
     net = lenet.lenet_bn() if name == "lenet_bn" else lenet.lenet()
     net.apply(lenet.xavier)
     return net, 1.0 if name == "lenet_bn" else 0.9

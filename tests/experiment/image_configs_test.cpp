@@ -36,6 +36,7 @@ TEST_P(ImageConfig, BuildsTheModelWithEverySizeInferred) {
 
 INSTANTIATE_TEST_SUITE_P(Shipped, ImageConfig,
                          testing::Values(Expected{"configs/fashion_mlp.yaml", 203530},
+                                         Expected{"configs/fashion_dropout.yaml", 269322},
                                          Expected{"configs/lenet.yaml", 61706},
                                          Expected{"configs/lenet_bn.yaml", 44878}));
 
@@ -65,6 +66,7 @@ TEST_P(ImageConfigRun, LearnsInAReducedRun) {
 INSTANTIATE_TEST_SUITE_P(Shipped, ImageConfigRun,
                          testing::Values(Reduced{"configs/fashion_softmax.yaml", 1, 0.72},
                                          Reduced{"configs/fashion_mlp.yaml", 1, 0.72},
+                                         Reduced{"configs/fashion_dropout.yaml", 1, 0.65},
                                          Reduced{"configs/lenet_bn.yaml", 1, 0.40},
                                          Reduced{"configs/lenet.yaml", 2, 0.30}),
                          [](const testing::TestParamInfo<Reduced>& info) {
