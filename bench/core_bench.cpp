@@ -101,6 +101,16 @@ void BM_LeakyRelu(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * n * 2 * 4);
 }
 
+// x.t().contiguous() of a [256, 1024] matrix: a strided read of every element, against memcpy of
+// the same bytes (BM_Memcpy/n:262144).
+void BM_TransposedContiguous(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  const Tensor a = random_tensor({256, 1024});
+  for (auto _ : state) benchmark::DoNotOptimize(a.t().contiguous());
+  state.SetBytesProcessed(state.iterations() * 256 * 1024 * 2 * 4);
+}
+BENCHMARK(BM_TransposedContiguous)->Arg(1)->Arg(2)->ArgName("threads")->UseRealTime();
+
 // The baseline: memcpy of n floats (the output size of add/relu) between existing buffers.
 void BM_Memcpy(benchmark::State& state) {
   const int64_t n = state.range(0);
@@ -122,7 +132,7 @@ BENCHMARK(BM_Add)->Apply(elementwise_sizes);
 BENCHMARK(BM_Relu)->Apply(elementwise_sizes);
 BENCHMARK(BM_Tanh)->Apply(elementwise_sizes);
 BENCHMARK(BM_LeakyRelu)->Apply(elementwise_sizes);
-BENCHMARK(BM_Memcpy)->Args({1000, 1})->Args({1000000, 1})->ArgNames({"n", "threads"})->UseRealTime();
+BENCHMARK(BM_Memcpy)->Args({1000, 1})->Args({262144, 1})->Args({1000000, 1})->ArgNames({"n", "threads"})->UseRealTime();
 
 void BM_Sum(benchmark::State& state) {
   const int64_t n = state.range(0);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "minidl/core.hpp"
 #include "test_helpers.hpp"
@@ -152,6 +153,40 @@ TEST(TensorCopies, ContiguousCopiesOnlyWhenNeeded) {
   EXPECT_FALSE(c.shares_storage(t));
   EXPECT_TRUE(c.is_contiguous());
   expect_tensor(c, {3, 2}, {0, 3, 1, 4, 2, 5});
+}
+
+TEST(TensorCopies, ContiguousCopiesOfTransposedAndPermutedViewsHoldEveryElementInPlace) {
+  // Sizes that are not multiples of the copy's 32 x 32 tiles, a permutation whose unit-stride dim
+  // is not next to last, a broadcast dim, and both element types.
+  using Index = std::vector<int64_t>;
+  struct Case {
+    std::function<Tensor(const Tensor& matrix, const Tensor& images)> view;
+    std::function<int64_t(const Index&)> source;  // the arange value the element at an index holds
+  };
+  const std::vector<Case> cases = {
+      {[](const Tensor& m, const Tensor&) { return m.t(); }, [](const Index& i) { return i[1] * 70 + i[0]; }},
+      {[](const Tensor&, const Tensor& x) { return x.permute({0, 2, 3, 1}); },  // NCHW -> NHWC
+       [](const Index& i) { return ((i[0] * 3 + i[3]) * 33 + i[1]) * 40 + i[2]; }},
+      {[](const Tensor&, const Tensor& x) { return x.permute({0, 3, 1, 2}); },
+       [](const Index& i) { return ((i[0] * 3 + i[2]) * 33 + i[3]) * 40 + i[1]; }},
+      {[](const Tensor& m, const Tensor&) { return m.t().unsqueeze(0).expand({3, 70, 37}); },
+       [](const Index& i) { return i[2] * 70 + i[1]; }},
+  };
+  for (const DType dtype : {DType::Float32, DType::Int64}) {
+    const Tensor matrix = Tensor::arange(37 * 70).to(dtype).view({37, 70});
+    const Tensor images = Tensor::arange(2 * 3 * 33 * 40).to(dtype).view({2, 3, 33, 40});
+    for (const Case& c : cases) {
+      const Tensor copy = c.view(matrix, images).contiguous();
+      ASSERT_TRUE(copy.is_contiguous());
+      const std::vector<int64_t> values = copy.to(DType::Int64).to_int64_vector();
+      Index index(static_cast<size_t>(copy.dim()), 0);
+      for (size_t flat = 0; flat < values.size(); ++flat) {
+        ASSERT_EQ(values[flat], c.source(index)) << "element " << flat << " of " << to_string(copy.shape());
+        for (int d = copy.dim() - 1; d >= 0 && ++index[static_cast<size_t>(d)] == copy.shape()[d]; --d)
+          index[static_cast<size_t>(d)] = 0;
+      }
+    }
+  }
 }
 
 TEST(TensorCopies, CloneOwnsItsData) {
