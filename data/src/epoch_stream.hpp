@@ -2,6 +2,8 @@
 // EpochStream: the batches of one epoch of a DataLoader, from its current position, assembled
 // either on demand (prefetch 0) or ahead of time by one producer thread into a ring of buffers.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -14,6 +16,9 @@ namespace minidl::data::detail {
 
 class EpochStream {
  public:
+  /// How long a consumer watches for a batch in the making before it sleeps until woken.
+  static constexpr std::chrono::microseconds kWatchBeforeSleeping{100};
+
   /// Marks `loader` as iterating; start() then produces the first batch.
   explicit EpochStream(DataLoader& loader);
   /// Cancels the producer (it finishes the batch in hand), joins it, frees the loader.
@@ -63,7 +68,10 @@ class EpochStream {
   std::mutex mutex_;
   std::condition_variable changed_;
   int64_t released_ = 0;  // batches below this are no longer used by the consumer
-  int64_t ready_ = 0;     // batches below this are assembled
+  // Batches below this are assembled; written under mutex_, also read without it by a consumer
+  // watching for its batch, as is failed_ (error_ is set).
+  std::atomic<int64_t> ready_ = 0;
+  std::atomic<bool> failed_ = false;
   int64_t next_ = 0;       // the batch the producer assembles next
   bool producer_waiting_ = false;
   bool cancelled_ = false;
