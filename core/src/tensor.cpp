@@ -563,8 +563,12 @@ Tensor& Tensor::copy_(const Tensor& src) {
     return *this;
   }
   broadcast_shapes(shape_, src.shape_, "copy_");
-  if (dtype_ == DType::Float32) copy_strided<float>(*this, src);
-  else copy_strided<int64_t>(*this, src);
+  // A source overlapping this tensor in another layout (x.copy_(x.t())) would be read after
+  // parts of it were written: copying from a copy gives what the source held, as NumPy does.
+  const bool same_view = src.shape_ == shape_ && src.offset_ == offset_ && src.strides_ == strides_;
+  const Tensor from = src.shares_storage(*this) && !same_view ? src.clone() : src;
+  if (dtype_ == DType::Float32) copy_strided<float>(*this, from);
+  else copy_strided<int64_t>(*this, from);
   bump_version();
   return *this;
 }

@@ -211,6 +211,15 @@ TEST(TensorCopies, CopyBroadcastsIntoANonContiguousDestination) {
   expect_mentions(error_of<ShapeError>([&] { tt.copy_(Tensor::zeros({4})); }), {"copy_", "[2, 3]", "[4]"});
 }
 
+TEST(TensorCopies, CopyFromAnOverlappingViewCopiesWhatTheViewHeld) {
+  Tensor t = Tensor::arange(9).view({3, 3});
+  t.copy_(t.t());
+  expect_tensor(t, {3, 3}, {0, 3, 6, 1, 4, 7, 2, 5, 8});
+  Tensor row = Tensor::arange(5);
+  row.narrow(0, 1, 4).copy_(row.narrow(0, 0, 4));  // a shift by one, as x[1:] = x[:-1]
+  expect_tensor(row, {5}, {0, 0, 1, 2, 3});
+}
+
 TEST(TensorCopies, InPlaceWritesBumpTheVersion) {
   Tensor t = Tensor::zeros({2});
   const uint64_t v0 = t.version();
