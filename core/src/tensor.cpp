@@ -154,8 +154,7 @@ Tensor Tensor::from_int64(std::initializer_list<int64_t> values) {
 Tensor Tensor::normal(const Shape& shape, float mean, float std, Generator& gen) {
   if (!(std >= 0.0f)) throw ValueError("normal: std must be >= 0, got " + std::to_string(std));
   Tensor t = allocate(shape, DType::Float32, "normal");
-  float* p = t.data<float>();
-  for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = mean + std * gen.normal();
+  gen.fill_normal({t.data<float>(), static_cast<size_t>(t.numel())}, mean, std);
   return t;
 }
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
+
+#include "minidl/core/parallel.hpp"
 
 namespace minidl::data {
 
@@ -37,17 +40,20 @@ std::pair<Tensor, Tensor> synthetic_classification(int64_t n, int64_t features, 
   const float* r = R.data<float>();
   const float* x = X.data<float>();
   int64_t* label = labels.data<int64_t>();
-  std::vector<float> logits(static_cast<size_t>(classes));
-  for (int64_t i = 0; i < n; ++i) {
-    std::fill(logits.begin(), logits.end(), 0.0f);
-    for (int64_t j = 0; j < features; ++j)
-      for (int64_t c = 0; c < classes; ++c)
-        logits[static_cast<size_t>(c)] += x[i * features + j] * r[j * classes + c];
-    int64_t best = 0;
-    for (int64_t c = 1; c < classes; ++c)
-      if (logits[static_cast<size_t>(c)] > logits[static_cast<size_t>(best)]) best = c;
-    label[i] = best;
-  }
+  // Each row's label on its own, so the rows go in parallel with the same bits.
+  parallel_for(n, std::max<int64_t>(1, kGrainSize / (features * classes)), [=](int64_t begin, int64_t end) {
+    std::vector<float> logits(static_cast<size_t>(classes));
+    for (int64_t i = begin; i < end; ++i) {
+      std::fill(logits.begin(), logits.end(), 0.0f);
+      for (int64_t j = 0; j < features; ++j)
+        for (int64_t c = 0; c < classes; ++c)
+          logits[static_cast<size_t>(c)] += x[i * features + j] * r[j * classes + c];
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (logits[static_cast<size_t>(c)] > logits[static_cast<size_t>(best)]) best = c;
+      label[i] = best;
+    }
+  });
   return {std::move(X), std::move(labels)};
 }
 

@@ -95,3 +95,27 @@ TEST(Generator, RandpermIsAPermutation) {
   EXPECT_NE(v, iota);
   EXPECT_EQ(Tensor::randperm(0, gen).numel(), 0);
 }
+
+TEST(Generator, FillNormalIsTheSequenceOfNormalCallsForAnyThreadCount) {
+  const int before = get_num_threads();
+  // Odd and even lengths, one over a block of pairs, and a generator holding a spare.
+  for (const size_t n : {size_t{1}, size_t{2}, size_t{7}, size_t{70001}}) {
+    for (const bool spare_first : {false, true}) {
+      for (const int threads : {1, 2}) {
+        set_num_threads(threads);
+        Generator serial(11, 3), bulk(11, 3);
+        if (spare_first) {
+          (void)serial.normal();
+          (void)bulk.normal();
+        }
+        std::vector<float> expected(n), got(n);
+        for (float& v : expected) v = 0.5f + 2.0f * serial.normal();
+        bulk.fill_normal(got, 0.5f, 2.0f);
+        EXPECT_EQ(got, expected) << n << " values, spare first " << spare_first << ", " << threads << " threads";
+        EXPECT_EQ(bulk.normal(), serial.normal()) << "the generators part after " << n << " values";
+        EXPECT_EQ(bulk.next_u32(), serial.next_u32());
+      }
+    }
+  }
+  set_num_threads(before);
+}

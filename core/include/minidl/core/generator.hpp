@@ -1,6 +1,7 @@
 #pragma once
 // Generator: the seeded source of every random number in minidl.
 #include <cstdint>
+#include <span>
 
 namespace minidl {
 
@@ -19,6 +20,10 @@ class Generator {
   uint64_t below(uint64_t n);
   /// Standard normal, by Box-Muller (the second value of a pair is kept for the next call).
   float normal();
+  /// out[i] = mean + std * normal() for every i, and the generator left as those calls leave it:
+  /// the same bits, with the uniforms drawn in order and their transforms (a log and a sincos in
+  /// double, the bulk of the cost) computed in parallel.
+  void fill_normal(std::span<float> out, float mean, float std);
 
   /// The complete state, for checkpoints: restoring it continues the exact sequence.
   struct State { uint64_t state, inc; bool has_spare; float spare; };
