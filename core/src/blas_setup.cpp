@@ -6,7 +6,8 @@
 // switches kernels in about 50 us, in any program that links OpenBLAS however it was loaded.
 // (dlopen after setenv does nothing once OpenBLAS is already loaded, as it is in every program
 // that links it; re-executing works only for the minidl command.) The entry points are looked
-// up with dlsym, so an OpenBLAS without them (a single-core build, a static one) is left as is.
+// up with dlsym when this library loads, so an OpenBLAS without them (a single-core build, a
+// static one) is left as is.
 // The variable is set and restored while no minidl GEMM runs (the first one waits for it).
 #include <cblas.h>
 #include <dlfcn.h>
@@ -38,27 +39,41 @@ namespace {
 
 constexpr const char* kCoreVariable = "OPENBLAS_CORETYPE";
 
-// Cores choose_blas_core may pick; the installed OpenBLAS has those whose table it exports.
-std::vector<std::string> known_cores() {
-  std::vector<std::string> known;
-  for (const char* core : {"Cooperlake", "SkylakeX", "Haswell", "Zen"}) {
-    std::string symbol = "gotoblas_";  // then the name in capitals: gotoblas_SKYLAKEX
-    for (const char* c = core; *c; ++c) symbol += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
-    if (dlsym(RTLD_DEFAULT, symbol.c_str()) != nullptr) known.emplace_back(core);
-  }
-  return known;
-}
-
+// OpenBLAS's optional entry points, looked up when this library loads: dlsym takes the dynamic
+// loader's lock, so a first GEMM that looked them up would wait for any library another thread
+// is loading meanwhile (a run's curves painter loads PLplot's cairo driver: 40 ms and more).
 using VoidFn = void (*)();
+using ShutdownFn = int (*)();
 struct DynamicArch {
   VoidFn init, quit;
 };
-std::optional<DynamicArch> dynamic_arch() {
+struct OpenBlasEntryPoints {
+  std::optional<DynamicArch> dynamic_arch;  // gotoblas_dynamic_init/quit: a DYNAMIC_ARCH build
+  std::vector<std::string> known_cores;     // the cores choose_blas_core may pick that this build has
+  ShutdownFn thread_shutdown = nullptr;     // blas_thread_shutdown_: not every build has it
+};
+
+OpenBlasEntryPoints look_up_entry_points() {
+  OpenBlasEntryPoints found;
   auto init = reinterpret_cast<VoidFn>(dlsym(RTLD_DEFAULT, "gotoblas_dynamic_init"));
   auto quit = reinterpret_cast<VoidFn>(dlsym(RTLD_DEFAULT, "gotoblas_dynamic_quit"));
-  if (init == nullptr || quit == nullptr) return std::nullopt;
-  return DynamicArch{init, quit};
+  if (init != nullptr && quit != nullptr) found.dynamic_arch = DynamicArch{init, quit};
+  for (const char* core : {"Cooperlake", "SkylakeX", "Haswell", "Zen"}) {
+    std::string symbol = "gotoblas_";  // then the name in capitals: gotoblas_SKYLAKEX
+    for (const char* c = core; *c; ++c) symbol += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
+    if (dlsym(RTLD_DEFAULT, symbol.c_str()) != nullptr) found.known_cores.emplace_back(core);
+  }
+  found.thread_shutdown = reinterpret_cast<ShutdownFn>(dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"));
+  return found;
 }
+
+const OpenBlasEntryPoints& openblas() {
+  static const OpenBlasEntryPoints found = look_up_entry_points();
+  return found;
+}
+// Looked up at load, not at first use; through the function, so that another file's static
+// initialiser calling in earlier finds them too.
+[[maybe_unused]] const OpenBlasEntryPoints& kLookedUpAtLoad = openblas();
 
 // Re-initialises OpenBLAS as if it had started with OPENBLAS_CORETYPE=core ("" = unset: its own
 // choice), leaving the variable as it was.
@@ -149,9 +164,8 @@ Choice choose_once() {
   if (const char* user = std::getenv(kCoreVariable); user && *user)
     return {std::string("the user (") + kCoreVariable + "=" + user + ")",
             std::string(kCoreVariable) + "=" + user + " is set"};
-  const std::optional<DynamicArch> arch = dynamic_arch();
-  if (!arch) return {"OpenBLAS", "this OpenBLAS cannot switch kernels (not a DYNAMIC_ARCH build)"};
-  const std::string best = choose_blas_core(cpu, openblas_core, known_cores());
+  if (!openblas().dynamic_arch) return {"OpenBLAS", "this OpenBLAS cannot switch kernels (not a DYNAMIC_ARCH build)"};
+  const std::string best = choose_blas_core(cpu, openblas_core, openblas().known_cores);
   if (best.empty()) return {"OpenBLAS", "this OpenBLAS has no faster kernels for this CPU"};
   if (use_blas_core(best))
     return {"minidl from the CPU's features (OpenBLAS chose " + openblas_core + ")", ""};
@@ -198,15 +212,15 @@ CpuFeatures detect_cpu_features() {
 bool use_blas_core(std::string_view core) {
   static std::mutex switching;
   const std::lock_guard lock(switching);
-  const std::optional<DynamicArch> arch = dynamic_arch();
-  if (!arch) return false;
+  if (!openblas().dynamic_arch) return false;
+  const DynamicArch& arch = *openblas().dynamic_arch;
   const std::string before = openblas_get_corename();
   const std::string wanted(core);
-  reinit_openblas(*arch, wanted);
+  reinit_openblas(arch, wanted);
   // OpenBLAS maps a name it does not know, or a core the CPU cannot run, to another one.
   if (strcasecmp(openblas_get_corename(), wanted.c_str()) == 0 && sgemm_matches_reference()) return true;
-  reinit_openblas(*arch, before);
-  if (strcasecmp(openblas_get_corename(), before.c_str()) != 0) reinit_openblas(*arch, "");
+  reinit_openblas(arch, before);
+  if (strcasecmp(openblas_get_corename(), before.c_str()) != 0) reinit_openblas(arch, "");
   return false;
 }
 
