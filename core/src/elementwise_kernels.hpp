@@ -153,11 +153,8 @@ template <class Op>
 void apply_binary_inplace(Tensor& self, const Tensor& other, const char* name, Op op) {
   check_dtype(self, DType::Float32, name);
   check_dtype(other, DType::Float32, name);
-  // `other` overlapping self in another layout (x.add_(x.t()), x[1:] += x[:-1]) would read
-  // values already overwritten; reading from a copy gives the result of an out-of-place op.
-  const bool same_view = other.shape() == self.shape() && other.offset() == self.offset() &&
-                         other.strides() == self.strides();
-  const Tensor src = other.shares_storage(self) && !same_view ? other.clone() : other;
+  // As an out-of-place op would: x.add_(x.t()) reads x as it was.
+  const Tensor src = other.readable_while_writing(self);
   if (self.shape() == src.shape() && self.is_contiguous() && src.is_contiguous()) {
     float* x = self.data<float>();
     const float* y = src.data<float>();

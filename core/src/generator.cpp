@@ -77,7 +77,7 @@ void Generator::fill_normal(std::span<float> out, float mean, float std) {
   if (has_spare_ && !out.empty()) out[i++] = mean + std * normal();
   // Blocks of pairs: their uniforms drawn in order (a few ns each), then transformed in parallel.
   constexpr size_t kBlockPairs = size_t{1} << 15;
-  std::vector<uint32_t> words(2 * kBlockPairs);
+  std::vector<uint32_t> words(2 * std::min(kBlockPairs, (out.size() - i) / 2));  // a layer's init: a few KiB
   while (out.size() - i >= 2) {
     const size_t pairs = std::min(kBlockPairs, (out.size() - i) / 2);
     for (size_t k = 0; k < 2 * pairs; ++k) words[k] = next_u32();

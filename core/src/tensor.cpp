@@ -555,6 +555,12 @@ void copy_strided(Tensor& dst, const Tensor& src) {
 }
 }  // namespace
 
+Tensor Tensor::readable_while_writing(const Tensor& dest) const {
+  // The same view is safe: each element is read before it is written, by the same index.
+  const bool same_view = shape_ == dest.shape_ && offset_ == dest.offset_ && strides_ == dest.strides_;
+  return shares_storage(dest) && !same_view ? clone() : *this;
+}
+
 Tensor& Tensor::copy_(const Tensor& src) {
   if (!defined() || !src.defined()) throw Error("copy_: the tensor is undefined");
   if (src.dtype_ != dtype_) {
@@ -562,10 +568,8 @@ Tensor& Tensor::copy_(const Tensor& src) {
     return *this;
   }
   broadcast_shapes(shape_, src.shape_, "copy_");
-  // A source overlapping this tensor in another layout (x.copy_(x.t())) would be read after
-  // parts of it were written: copying from a copy gives what the source held, as NumPy does.
-  const bool same_view = src.shape_ == shape_ && src.offset_ == offset_ && src.strides_ == strides_;
-  const Tensor from = src.shares_storage(*this) && !same_view ? src.clone() : src;
+  // Copying from a copy of an overlapping source gives what it held, as NumPy does.
+  const Tensor from = src.readable_while_writing(*this);
   if (dtype_ == DType::Float32) copy_strided<float>(*this, from);
   else copy_strided<int64_t>(*this, from);
   bump_version();

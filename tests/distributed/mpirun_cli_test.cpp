@@ -216,7 +216,9 @@ int complete_metrics_rows(const fs::path& file) {
         << file << ": " << line;
     ++rows;
   }
-  if (!text.empty()) EXPECT_EQ(text.back(), '\n') << file << " ends in a cut line";
+  if (!text.empty()) {
+    EXPECT_EQ(text.back(), '\n') << file << " ends in a cut line";
+  }
   return rows;
 }
 

@@ -74,6 +74,9 @@ class Tensor {
   bool is_contiguous() const;
   /// True when both share storage (one may be a view of the other).
   bool shares_storage(const Tensor& other) const { return storage_ == other.storage_; }
+  /// This tensor, or a copy of it where it is another view of `dest`'s storage: what an op
+  /// writing `dest` element by element reads from it (x.copy_(x.t()), x[1:] += x[:-1]).
+  Tensor readable_while_writing(const Tensor& dest) const;
   const std::shared_ptr<Storage>& storage() const { return storage_; }
 
   // ---- data access -----------------------------------------------------------------------
