@@ -93,6 +93,37 @@ void BM_Tanh(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * n * 2 * 4);
 }
 
+void BM_Exp(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const Tensor a = random_tensor({n});
+  for (auto _ : state) benchmark::DoNotOptimize(exp(a));
+  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
+}
+
+// Over the last dim of [rows, classes]: a classifier's 10 classes and an ImageNet-sized 1000.
+void BM_Softmax(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(2)));
+  const Tensor a = random_tensor({state.range(0), state.range(1)});
+  for (auto _ : state) benchmark::DoNotOptimize(softmax(a, 1));
+  state.SetBytesProcessed(state.iterations() * state.range(0) * state.range(1) * 2 * 4);
+}
+
+void BM_LogSoftmax(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(2)));
+  const Tensor a = random_tensor({state.range(0), state.range(1)});
+  for (auto _ : state) benchmark::DoNotOptimize(log_softmax(a, 1));
+  state.SetBytesProcessed(state.iterations() * state.range(0) * state.range(1) * 2 * 4);
+}
+
+void softmax_shapes(benchmark::internal::Benchmark* b) {
+  for (int threads : {1, 2})
+    for (int64_t classes : {10, 1000}) b->Args({256, classes, threads});
+  b->ArgNames({"rows", "classes", "threads"})->UseRealTime();
+}
+BENCHMARK(BM_Softmax)->Apply(softmax_shapes);
+BENCHMARK(BM_LogSoftmax)->Apply(softmax_shapes);
+
 void BM_LeakyRelu(benchmark::State& state) {
   const int64_t n = state.range(0);
   set_num_threads(static_cast<int>(state.range(1)));
@@ -131,6 +162,7 @@ void elementwise_sizes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_Add)->Apply(elementwise_sizes);
 BENCHMARK(BM_Relu)->Apply(elementwise_sizes);
 BENCHMARK(BM_Tanh)->Apply(elementwise_sizes);
+BENCHMARK(BM_Exp)->Apply(elementwise_sizes);
 BENCHMARK(BM_LeakyRelu)->Apply(elementwise_sizes);
 BENCHMARK(BM_Memcpy)->Args({1000, 1})->Args({262144, 1})->Args({1000000, 1})->ArgNames({"n", "threads"})->UseRealTime();
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "elementwise_kernels.hpp"
+#include "exp_in_double.hpp"
 #include "minidl/core/activation.hpp"
 
 namespace minidl {
@@ -82,7 +83,7 @@ Tensor neg(const Tensor& a) {
   return unary(a, "neg", [](float x) { return -x; });
 }
 Tensor exp(const Tensor& a) {
-  return unary(a, "exp", [](float x) { return std::exp(x); });
+  return unary(a, "exp", [](float x) { return detail::exp_of(x); });
 }
 Tensor log(const Tensor& a) {
   return unary(a, "log", [](float x) { return std::log(x); });

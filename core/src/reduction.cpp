@@ -6,11 +6,13 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "exp_in_double.hpp"
 #include "minidl/core/parallel.hpp"
 
 namespace minidl {
@@ -93,24 +95,24 @@ double sum_parallel(const float* x, int64_t n) {
 template <bool Max>
 float extreme_run(const float* x, int64_t n) {
   constexpr float init = Max ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
-  std::array<float, kLanes> acc;
-  acc.fill(init);
-  bool nan = false;
-  int64_t i = 0;
-  auto better = [](float v, float best) { return Max ? v > best : v < best; };
-  for (; i + kLanes <= n; i += kLanes)
-    for (int j = 0; j < kLanes; ++j) {
-      const float v = x[i + j];
-      nan |= v != v;
-      acc[static_cast<size_t>(j)] = better(v, acc[static_cast<size_t>(j)]) ? v : acc[static_cast<size_t>(j)];
-    }
+  // A NaN taken into a lane stays there (no comparison with it is true). In GCC/Clang vector
+  // lanes: the same select written on an array stayed scalar (a compare and branch per element).
+  using Floats = float __attribute__((vector_size(kLanes * sizeof(float))));
+  auto take = [](float v, float best) { return (Max ? v > best : v < best) || v != v ? v : best; };
   float best = init;
-  for (; i < n; ++i) {
-    nan |= x[i] != x[i];
-    best = better(x[i], best) ? x[i] : best;
+  int64_t i = 0;
+  if (n >= kLanes) {  // a 10-class row is done faster without lanes
+    Floats acc;
+    std::memcpy(&acc, x, sizeof acc);
+    for (i = kLanes; i + kLanes <= n; i += kLanes) {
+      Floats v;
+      std::memcpy(&v, x + i, sizeof v);
+      acc = ((Max ? v > acc : v < acc) | (v != v)) ? v : acc;
+    }
+    for (int j = 0; j < kLanes; ++j) best = take(acc[j], best);
   }
-  for (float v : acc) best = better(v, best) ? v : best;
-  return nan ? std::numeric_limits<float>::quiet_NaN() : best;
+  for (; i < n; ++i) best = take(x[i], best);
+  return best;
 }
 
 /// Index of the first largest element of a strided run; NaN counts as larger than anything.
@@ -220,13 +222,35 @@ Tensor extreme_dim(const Tensor& a, int64_t dim, bool keepdim, const char* op) {
   });
 }
 
+/// Sum over j of e^(x[j * stride] - md) in double, in kLanes lanes combined pairwise (an order
+/// fixed by n alone); where `store`, y[j * stride] = that exp rounded to float.
+template <bool Store, class Stride>
+double sum_of_exps(const float* x, float* y, int64_t n, double md, Stride stride) {
+  std::array<double, kLanes> acc{};
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int l = 0; l < kLanes; ++l) {
+      const double e = detail::exp_nonpositive_in_double(static_cast<double>(x[(j + l) * stride]) - md);
+      if constexpr (Store) y[(j + l) * stride] = static_cast<float>(e);
+      acc[static_cast<size_t>(l)] += e;
+    }
+  double tail = 0.0;
+  for (; j < n; ++j) {
+    const double e = detail::exp_nonpositive_in_double(static_cast<double>(x[j * stride]) - md);
+    if constexpr (Store) y[j * stride] = static_cast<float>(e);
+    tail += e;
+  }
+  for (int w = kLanes / 2; w >= 1; w /= 2)
+    for (int l = 0; l < w; ++l) acc[static_cast<size_t>(l)] += acc[static_cast<size_t>(l + w)];
+  return acc[0] + tail;
+}
+
 /// Softmax (Log = false) or log_softmax of the row x[0], x[stride], ... into y likewise.
 /// Stride is a compile-time 1 for the common last-dim case, so those loops are unit-stride.
-/// Each result is rounded to float once. log_softmax is (x - m) - log(s) in double, never
-/// x - (m + log(s)), whose float sum would carry an ulp of the logits (8e-6 at 100) into every
-/// result; its float exps (as PyTorch's) leave at most ~6e-8 in log(s), and stay the cost of
-/// cross_entropy's forward. softmax takes x - m and exp in double: a float x - m would put an
-/// ulp of |x - m| into exp's argument (8 ulps of error at |logits| ~ 10).
+/// x - m and its exp are taken in double (a float x - m would put an ulp of |x - m| into exp's
+/// argument: 8 ulps of error at |logits| ~ 10), vectorised (exp_in_double.hpp). log_softmax is
+/// (x - m) - log(s) in double, rounded once, never x - (m + log(s)), whose float sum would
+/// carry an ulp of the logits (8e-6 at 100) into every result.
 template <bool Log, class Stride>
 void softmax_row(const float* x, float* y, int64_t n, Stride stride) {
   float m = -std::numeric_limits<float>::infinity();
@@ -234,20 +258,15 @@ void softmax_row(const float* x, float* y, int64_t n, Stride stride) {
   else
     for (int64_t j = 0; j < n; ++j) m = std::max(m, x[j * stride]);
   const double md = m;
-  double s = 0.0;
   if constexpr (Log) {
-    for (int64_t j = 0; j < n; ++j) s += std::exp(x[j * stride] - m);
-    const double log_s = std::log(s);
-    for (int64_t j = 0; j < n; ++j) y[j * stride] = static_cast<float>((x[j * stride] - md) - log_s);
+    const double log_s = std::log(sum_of_exps<false>(x, y, n, md, stride));
+    for (int64_t j = 0; j < n; ++j) y[j * stride] = static_cast<float>((static_cast<double>(x[j * stride]) - md) - log_s);
   } else {
-    // y holds exp(x - m) rounded to float meanwhile: one rounding more, within 2 ulps in all.
-    for (int64_t j = 0; j < n; ++j) {
-      const double e = std::exp(x[j * stride] - md);
-      y[j * stride] = static_cast<float>(e);
-      s += e;
-    }
-    const double inv = 1.0 / s;
-    for (int64_t j = 0; j < n; ++j) y[j * stride] = static_cast<float>(y[j * stride] * inv);
+    // y holds exp(x - m) rounded to float meanwhile, then times 1/s rounded to float: three
+    // roundings of half an ulp, within 2 ulps in all; the product in float lanes costs an eighth
+    // of one in double (with its two conversions).
+    const auto inv = static_cast<float>(1.0 / sum_of_exps<true>(x, y, n, md, stride));
+    for (int64_t j = 0; j < n; ++j) y[j * stride] *= inv;
   }
 }
 

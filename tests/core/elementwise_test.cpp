@@ -192,6 +192,39 @@ TEST(Elementwise, TanhIsWithinTwoUlpOfTheTrueValueAndKeepsItsSpecialValues) {
   EXPECT_TRUE(std::isnan(special[3]));
 }
 
+TEST(Elementwise, ExpIsTheCorrectlyRoundedValueAndKeepsItsSpecialValues) {
+  // Every 1021st float of [-104, 89] (where e^x is neither 0 nor infinity in float), and the edges.
+  std::vector<float> xs;
+  for (uint32_t bits = 0; bits <= std::bit_cast<uint32_t>(104.0f); bits += 1021) {
+    const float v = std::bit_cast<float>(bits);
+    xs.push_back(-v);
+    if (v <= 89.0f) xs.push_back(v);
+  }
+  for (float edge : {88.72283f, 88.72284f, -87.33654f, -87.33655f, -103.27893f, -103.97208f})
+    xs.push_back(edge);
+  const std::vector<float> got = exp(Tensor::from(xs, {static_cast<int64_t>(xs.size())})).to_vector();
+  const auto ordered = [](float v) { return int64_t{std::bit_cast<int32_t>(v)}; };  // e^x >= 0
+  int64_t off_by_one = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const auto want = static_cast<float>(std::exp(static_cast<double>(xs[i])));
+    const int64_t ulps = std::abs(ordered(got[i]) - ordered(want));
+    EXPECT_LE(ulps, 1) << "exp(" << xs[i] << ") = " << got[i] << ", not " << want;
+    off_by_one += ulps;
+  }
+  // Off by one only where e^x is within 1e-14 of halfway between two floats.
+  EXPECT_LE(off_by_one, static_cast<int64_t>(xs.size() / 100000)) << "of " << xs.size();
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> special =
+      exp(Tensor::from({0.0f, -0.0f, inf, -inf, std::numeric_limits<float>::quiet_NaN(), 200.0f, -200.0f})).to_vector();
+  EXPECT_EQ(special[0], 1.0f);
+  EXPECT_EQ(special[1], 1.0f);
+  EXPECT_EQ(special[2], inf);
+  EXPECT_EQ(special[3], 0.0f);
+  EXPECT_TRUE(std::isnan(special[4]));
+  EXPECT_EQ(special[5], inf);
+  EXPECT_EQ(special[6], 0.0f);
+}
+
 TEST(Elementwise, SigmoidIsStableAtTheExtremes) {
   const Tensor s = sigmoid(Tensor::from({-200, -1, 0, 1, 200}));
   const std::vector<float> v = s.to_vector();
