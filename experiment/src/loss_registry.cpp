@@ -27,7 +27,9 @@ void check_loss_fits(const std::string& name, nn::Targets targets, const LossCon
     if (ctx.task != data::Task::Regression)
       throw ConfigError(ctx.loss_where, name + " needs regression targets (float values), but the data has " +
                                             std::to_string(ctx.num_classes) +
-                                            " classes: use cross_entropy for classification");
+                                            " classes: use cross_entropy for classification (a csv source reads "
+                                            "its targets as classes when each is a non-negative integer such as 3; "
+                                            "task: regression reads them as values)");
     if (!(ctx.output == ctx.target))
       throw ConfigError(output_where, name + " compares the model's output " + to_string(ctx.output) +
                                           " with targets " + to_string(ctx.target) +

@@ -132,9 +132,9 @@ std::vector<std::string> apply_override(YAML::Node& root, const Override& o) {
     if (cursor.IsSequence()) {
       const std::optional<size_t> parsed = parse_integer<size_t>(key, 0, cursor.size());
       if (!parsed)
-        fail(o.text, "'" + walked + "' is a list of " + std::to_string(cursor.size()) +
-                         ": expected an index 0.." + std::to_string(cursor.size()) + ", got '" +
-                         key + "'");
+        fail(o.text, "'" + walked + "' is a list of " + std::to_string(cursor.size()) + ": expected an index " +
+                         (cursor.size() == 0 ? "" : "0.." + std::to_string(cursor.size() - 1) + ", or ") +
+                         std::to_string(cursor.size()) + " to add an item, got '" + key + "'");
       index = *parsed;
       if (index == cursor.size()) {
         cursor.push_back(YAML::Node(YAML::NodeType::Map));

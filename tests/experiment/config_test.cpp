@@ -163,7 +163,7 @@ TEST(ConfigErrors, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(error_of(kDigits, {"train.epochs=many"}),
             "override 'train.epochs=many': train.epochs: option epochs must be an integer, got string 'many'");
   EXPECT_EQ(error_of(kDigits, {"model.7.out=3"}),
-            "override 'model.7.out=3': 'model' is a list of 3: expected an index 0..3, got '7'");
+            "override 'model.7.out=3': 'model' is a list of 3: expected an index 0..2, or 3 to add an item, got '7'");
   EXPECT_EQ(error_of(kDigits, {"seed.x=1"}),
             "override 'seed.x=1': 'seed' is a scalar, not a map: cannot set 'x' in it");
   EXPECT_EQ(error_of(kDigits, {"epochs"}),

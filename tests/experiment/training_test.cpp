@@ -181,6 +181,26 @@ TEST(ModelErrors, ClassLabelsReadAsARegressionSayHowToReadThemAsClasses) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ModelErrors, WholeNumberValuesReadAsClassesSayHowToReadThemAsARegression) {
+  // Prices in whole dollars, counts: every target a non-negative integer, so the column is read as
+  // classes, and mse's error says which option reads it as values instead (it did not).
+  const std::filesystem::path dir = minidl::test::scratch("whole_number_values");
+  std::filesystem::create_directories(dir);
+  std::string csv = "f0,f1,f2,f3,f4,f5,f6,f7,f8,f9,price\n";  // diabetes.yaml's model takes 10 features
+  for (int row = 0; row < 4; ++row) csv += "3,70,1,0,2,5,1,9,4,2," + std::to_string(199000 + 37000 * row) + "\n";
+  minidl::test::write_file(dir / "prices.csv", csv);
+  const std::string data = "data.train={type: csv, path: " + (dir / "prices.csv").string() + ", target: price";
+  try {
+    Experiment run(load_config("configs/diabetes.yaml", {{data + "}"}}));
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.problem().find("mse needs regression targets"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().find("task: regression"), std::string::npos) << e.what();
+  }
+  Experiment run(load_config("configs/diabetes.yaml", {{data + ", task: regression}"}}));  // what it says works
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ModelErrors, MissingDataFileNamesThePathOption) {
   try {
     Experiment run(load_config("configs/digits_mlp.yaml", {{"data.train.path=nowhere.csv"}}));
