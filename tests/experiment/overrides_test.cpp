@@ -129,7 +129,8 @@ TEST(ApplyOverride, ANodeThatAnAliasPutsAtTwoPathsChangesOnlyAtTheOverridesPath)
 
 TEST(ApplyOverride, AnIndexPastTheEndOrNotANumberIsAConfigErrorNamingTheList) {
   const YAML::Node model = YAML::Load("{model: [relu, tanh]}");
-  expect_override_error(apply_error(YAML::Clone(model), "model.3=relu"), "model.3=relu", {"'model'", "0..2", "'3'"});
+  expect_override_error(apply_error(YAML::Clone(model), "model.3=relu"), "model.3=relu",
+                        {"'model'", "0..1, or 2 to add an item", "'3'"});
   expect_override_error(apply_error(YAML::Clone(model), "model.first=relu"), "model.first=relu", {"'model'", "'first'"});
 }
 
