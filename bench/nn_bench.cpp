@@ -4,7 +4,8 @@
 //   (target: within 15%; the difference is the bias add, its gradient, allocation and the graph);
 //   one MLP 64-128-10 forward + cross-entropy + backward at batch 32 (per-step overhead);
 //   and Dropout(0.5) forward + backward on a [256, 256] batch (d2l's dropout MLP's activations),
-//   beside the copy of the same bytes it must at least make.
+//   beside the copy of the same bytes it must at least make; LayerNorm(1024) forward + backward
+//   on [256, 1024].
 // The last argument is the thread count (set_num_threads / set_blas_num_threads).
 // Run: build/bin/nn_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
@@ -92,6 +93,22 @@ void BM_DropoutForwardBackward(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * int64_t{256} * 256 * sizeof(float));
 }
 
+// LayerNorm(1024) forward + backward (input, weight and bias gradients) on [256, 1024].
+void BM_LayerNormForwardBackward(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Generator gen(0);
+  nn::LayerNorm norm(std::vector<int64_t>{1024});
+  Variable x(Tensor::normal({256, 1024}, 0, 1, gen), true);
+  const Tensor grad_y = Tensor::normal({256, 1024}, 0, 1, gen);
+  for (auto _ : state) {
+    x.set_grad(Tensor());
+    norm.zero_grad();
+    norm(x).backward(grad_y);
+    benchmark::DoNotOptimize(x.grad().data<float>());
+  }
+  state.SetBytesProcessed(state.iterations() * int64_t{256} * 1024 * sizeof(float));
+}
+
 void BM_CopyOfTheSameBytes(benchmark::State& state) {
   set_num_threads(static_cast<int>(state.range(0)));
   Generator gen(0);
@@ -110,6 +127,7 @@ BENCHMARK(BM_LinearForwardBackward)->Apply(threads);
 BENCHMARK(BM_RawSgemmThreeProducts)->Apply(threads);
 BENCHMARK(BM_MlpStep)->Apply(threads);
 BENCHMARK(BM_DropoutForwardBackward)->Apply(threads);
+BENCHMARK(BM_LayerNormForwardBackward)->Apply(threads);
 BENCHMARK(BM_CopyOfTheSameBytes)->Apply(threads);
 
 BENCHMARK_MAIN();
