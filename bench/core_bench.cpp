@@ -75,46 +75,34 @@ void BM_Add(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * n * 3 * 4);
 }
 
-void BM_Relu(benchmark::State& state) {
+// One op over n random floats; bytes counted are those read plus written (memory bandwidth).
+template <class Op>
+void unary_bench(benchmark::State& state, Op op) {
   const int64_t n = state.range(0);
   set_num_threads(static_cast<int>(state.range(1)));
   const Tensor a = random_tensor({n});
-  for (auto _ : state) benchmark::DoNotOptimize(relu(a));
+  for (auto _ : state) benchmark::DoNotOptimize(op(a));
   state.SetBytesProcessed(state.iterations() * n * 2 * 4);
 }
 
+void BM_Relu(benchmark::State& state) { unary_bench(state, [](const Tensor& a) { return relu(a); }); }
 // Activations with arithmetic in them: tanh (a polynomial or an exponential per element) and
 // leaky_relu (a multiply on one side of a select); both should run near relu's speed.
-void BM_Tanh(benchmark::State& state) {
-  const int64_t n = state.range(0);
-  set_num_threads(static_cast<int>(state.range(1)));
-  const Tensor a = random_tensor({n});
-  for (auto _ : state) benchmark::DoNotOptimize(tanh(a));
-  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
-}
-
-void BM_Exp(benchmark::State& state) {
-  const int64_t n = state.range(0);
-  set_num_threads(static_cast<int>(state.range(1)));
-  const Tensor a = random_tensor({n});
-  for (auto _ : state) benchmark::DoNotOptimize(exp(a));
-  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
-}
+void BM_Tanh(benchmark::State& state) { unary_bench(state, [](const Tensor& a) { return tanh(a); }); }
+void BM_LeakyRelu(benchmark::State& state) { unary_bench(state, [](const Tensor& a) { return leaky_relu(a, 0.01f); }); }
+void BM_Exp(benchmark::State& state) { unary_bench(state, [](const Tensor& a) { return exp(a); }); }
 
 // Over the last dim of [rows, classes]: a classifier's 10 classes and an ImageNet-sized 1000.
-void BM_Softmax(benchmark::State& state) {
+template <class Op>
+void softmax_bench(benchmark::State& state, Op op) {
   set_num_threads(static_cast<int>(state.range(2)));
   const Tensor a = random_tensor({state.range(0), state.range(1)});
-  for (auto _ : state) benchmark::DoNotOptimize(softmax(a, 1));
+  for (auto _ : state) benchmark::DoNotOptimize(op(a));
   state.SetBytesProcessed(state.iterations() * state.range(0) * state.range(1) * 2 * 4);
 }
 
-void BM_LogSoftmax(benchmark::State& state) {
-  set_num_threads(static_cast<int>(state.range(2)));
-  const Tensor a = random_tensor({state.range(0), state.range(1)});
-  for (auto _ : state) benchmark::DoNotOptimize(log_softmax(a, 1));
-  state.SetBytesProcessed(state.iterations() * state.range(0) * state.range(1) * 2 * 4);
-}
+void BM_Softmax(benchmark::State& state) { softmax_bench(state, [](const Tensor& a) { return softmax(a, 1); }); }
+void BM_LogSoftmax(benchmark::State& state) { softmax_bench(state, [](const Tensor& a) { return log_softmax(a, 1); }); }
 
 void softmax_shapes(benchmark::internal::Benchmark* b) {
   for (int threads : {1, 2})
@@ -123,14 +111,6 @@ void softmax_shapes(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_Softmax)->Apply(softmax_shapes);
 BENCHMARK(BM_LogSoftmax)->Apply(softmax_shapes);
-
-void BM_LeakyRelu(benchmark::State& state) {
-  const int64_t n = state.range(0);
-  set_num_threads(static_cast<int>(state.range(1)));
-  const Tensor a = random_tensor({n});
-  for (auto _ : state) benchmark::DoNotOptimize(leaky_relu(a, 0.01f));
-  state.SetBytesProcessed(state.iterations() * n * 2 * 4);
-}
 
 // x.t().contiguous() of a [256, 1024] matrix: a strided read of every element, against memcpy of
 // the same bytes (BM_Memcpy/n:262144).
