@@ -58,18 +58,25 @@ void for_rows(int64_t rows, int64_t work, Body&& body) {
   parallel_for(rows, grain, body);
 }
 
-// Accumulating in double costs nothing here (the loop is bound by memory, not adds) and keeps
-// a million-element sum exact to float precision, where float lanes drift by ~1e-5.
-double sum_run(const float* x, int64_t n) {
+/// Sum of term(i) for i in [0, n) in double: kLanes interleaved accumulators combined pairwise,
+/// plus the tail in order, an order fixed by n alone (so by no thread count).
+template <class Term>
+double lanes_sum(int64_t n, Term&& term) {
   std::array<double, kLanes> acc{};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
-    for (int j = 0; j < kLanes; ++j) acc[static_cast<size_t>(j)] += static_cast<double>(x[i + j]);
+    for (int j = 0; j < kLanes; ++j) acc[static_cast<size_t>(j)] += term(i + j);
   double tail = 0.0;
-  for (; i < n; ++i) tail += static_cast<double>(x[i]);
+  for (; i < n; ++i) tail += term(i);
   for (int w = kLanes / 2; w >= 1; w /= 2)
     for (int j = 0; j < w; ++j) acc[static_cast<size_t>(j)] += acc[static_cast<size_t>(j + w)];
   return acc[0] + tail;
+}
+
+// Accumulating in double costs nothing here (the loop is bound by memory, not adds) and keeps
+// a million-element sum exact to float precision, where float lanes drift by ~1e-5.
+double sum_run(const float* x, int64_t n) {
+  return lanes_sum(n, [x](int64_t i) { return static_cast<double>(x[i]); });
 }
 
 /// Sum of n contiguous floats: chunk partials added in double, in chunk order.
@@ -222,27 +229,15 @@ Tensor extreme_dim(const Tensor& a, int64_t dim, bool keepdim, const char* op) {
   });
 }
 
-/// Sum over j of e^(x[j * stride] - md) in double, in kLanes lanes combined pairwise (an order
-/// fixed by n alone); where `store`, y[j * stride] = that exp rounded to float.
+/// Sum over j of e^(x[j * stride] - md), in lanes_sum's order; where `store`, y[j * stride] =
+/// that exp rounded to float.
 template <bool Store, class Stride>
 double sum_of_exps(const float* x, float* y, int64_t n, double md, Stride stride) {
-  std::array<double, kLanes> acc{};
-  int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes)
-    for (int l = 0; l < kLanes; ++l) {
-      const double e = detail::exp_nonpositive_in_double(static_cast<double>(x[(j + l) * stride]) - md);
-      if constexpr (Store) y[(j + l) * stride] = static_cast<float>(e);
-      acc[static_cast<size_t>(l)] += e;
-    }
-  double tail = 0.0;
-  for (; j < n; ++j) {
+  return lanes_sum(n, [=](int64_t j) {
     const double e = detail::exp_nonpositive_in_double(static_cast<double>(x[j * stride]) - md);
     if constexpr (Store) y[j * stride] = static_cast<float>(e);
-    tail += e;
-  }
-  for (int w = kLanes / 2; w >= 1; w /= 2)
-    for (int l = 0; l < w; ++l) acc[static_cast<size_t>(l)] += acc[static_cast<size_t>(l + w)];
-  return acc[0] + tail;
+    return e;
+  });
 }
 
 /// Softmax (Log = false) or log_softmax of the row x[0], x[stride], ... into y likewise.
