@@ -52,6 +52,33 @@ std::span<const uint8_t> as_bytes(std::string_view text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
 }
 
+// The file a write to `path` replaces: a symbolic link's final target (a dangling link's too),
+// so that the link stays a link, as it does for a shell's `>`.
+std::filesystem::path replaced_file(std::filesystem::path path) {
+  constexpr int kMaxLinks = 40;  // as the kernel's own limit (ELOOP)
+  std::error_code ec;
+  for (int links = 0; links < kMaxLinks && std::filesystem::is_symlink(path, ec); ++links) {
+    const std::filesystem::path target = std::filesystem::read_symlink(path, ec);
+    if (ec) break;
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  return path;
+}
+
+// Whether `path` is a device, pipe or socket (/dev/null, /dev/stdout on a terminal or a pipe):
+// a file that is written to, never replaced.
+bool is_written_through(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+void write_through(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
+  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (fd.get() < 0) fail(path, "cannot open for writing", errno);
+  if (!write_all(fd.get(), bytes)) fail(path, "write failed", errno);
+  if (fd.close() != 0) fail(path, "close failed", errno);
+}
+
 }  // namespace
 
 std::vector<uint8_t> read_file(const std::filesystem::path& path) {
@@ -73,9 +100,11 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path) {
   return bytes;
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
+void write_file_atomically(const std::filesystem::path& named, std::span<const uint8_t> bytes) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw IOError(path.string() + ": is a folder, not a file");
+  if (std::filesystem::is_directory(named, ec)) throw IOError(named.string() + ": is a folder, not a file");
+  if (is_written_through(named)) return write_through(named, bytes);
+  const std::filesystem::path path = replaced_file(named);
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   // Hidden and unique next to the target: the rename stays within one file system, and two
   // writers never share a temporary file.

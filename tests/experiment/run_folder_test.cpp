@@ -1,7 +1,10 @@
 // Run folders: a run never overwrites another by accident, two runs never share a folder, a
 // killed run's temporary files are cleaned up, and every write says why it failed.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -132,6 +135,37 @@ TEST(FileWrites, AtomicWritesNameThePathAndTheReason) {
   EXPECT_NE(message.find("is a folder, not a file"), std::string::npos) << message;
   for (const auto& entry : fs::directory_iterator(folder))
     EXPECT_EQ(entry.path().filename(), "summary.json") << "left behind: " << entry.path();
+}
+
+TEST(FileWrites, ASymbolicLinkStaysALinkAndTheFileItNamesIsReplaced) {
+  const fs::path dir = scratch("write_through_link");
+  fs::remove_all(dir);
+  fs::create_directories(dir / "real");
+  write_file(dir / "real" / "target.csv", "old\n");
+  fs::create_symlink("real/target.csv", dir / "link.csv");
+  fs::create_symlink("real/created.csv", dir / "dangling.csv");
+  nn::write_file_atomically(dir / "link.csv", "new\n");
+  nn::write_file_atomically(dir / "dangling.csv", "made\n");
+  EXPECT_TRUE(fs::is_symlink(dir / "link.csv"));
+  EXPECT_EQ(read_file(dir / "real" / "target.csv"), "new\n");
+  EXPECT_TRUE(fs::is_symlink(dir / "dangling.csv"));
+  EXPECT_EQ(read_file(dir / "real" / "created.csv"), "made\n");
+}
+
+TEST(FileWrites, APipeIsWrittenToNotReplaced) {
+  const fs::path fifo = fs::path(scratch("write_through_fifo"));
+  fs::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // The reader is open first (without blocking), so the write finds it; were the pipe replaced
+  // by a file instead, the reader would see nothing and nothing would wait.
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  nn::write_file_atomically(fifo, "through\n");
+  char buffer[64] = {};
+  const ssize_t n = ::read(reader, buffer, sizeof buffer);
+  ::close(reader);
+  EXPECT_EQ(std::string(buffer, static_cast<size_t>(std::max<ssize_t>(n, 0))), "through\n");
+  EXPECT_EQ(fs::status(fifo).type(), fs::file_type::fifo);
 }
 
 TEST(FileWrites, AppendsNameThePathAndTheReason) {

@@ -14,7 +14,9 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path);
 
 /// Replaces `path` with `bytes`: written to a uniquely named temporary file in the same
 /// directory (".<name>.tmp-XXXXXX"), fsync'd, renamed over `path`, and the directory fsync'd,
-/// so readers see the old or the new file. The temporary file is removed on every error.
+/// so readers see the old or the new file. The temporary file is removed on every error. A
+/// symbolic link stays: the file it points to is replaced. A device, pipe or socket
+/// (/dev/null, /dev/stdout) is written to as it is.
 void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes);
 void write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
