@@ -2,6 +2,7 @@
 #include "minidl/core/options.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "minidl/core/suggest.hpp"
@@ -23,7 +24,11 @@ std::optional<double> parse_number(std::string_view text) {
   if (text == "-inf") return -std::numeric_limits<double>::infinity();
   double value = 0.0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (text.empty() || end != text.data() + text.size()) return std::nullopt;
+  // Beyond double's range ("1e400", "1e-400") is still a number: the nearest double, infinity
+  // or zero, as strtod and YAML readers give it, so that a range check can name the value.
+  if (ec == std::errc::result_out_of_range) return std::strtod(std::string(text).c_str(), nullptr);
+  if (ec != std::errc()) return std::nullopt;
   return value;
 }
 

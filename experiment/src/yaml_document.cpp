@@ -1,6 +1,7 @@
 #include "minidl/experiment/yaml_document.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,50 @@ struct Where {
     return {origin, mark.line + 1, mark.column + 1};
   }
 };
+
+// The offset of the first byte of `text` that is not part of valid UTF-8 (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or npos. YAML text is Unicode, and a
+// config's strings go into files (checkpoints, JSON) that must hold valid UTF-8.
+size_t first_invalid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // The sequence's length and the range of its second byte, which rules out the overlong
+    // forms, the surrogates and code points past U+10FFFF.
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+    else if (lead >= 0xE0 && lead <= 0xEF) length = 3, low = lead == 0xE0 ? 0xA0 : 0x80, high = lead == 0xED ? 0x9F : 0xBF;
+    else if (lead >= 0xF0 && lead <= 0xF4) length = 4, low = lead == 0xF0 ? 0x90 : 0x80, high = lead == 0xF4 ? 0x8F : 0xBF;
+    else return i;
+    if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (size_t k = 2; k < length; ++k)
+      if ((byte(i + k) & 0xC0) != 0x80) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+void reject_invalid_utf8(const std::string& text, const Where& where) {
+  const size_t bad = first_invalid_utf8(text);
+  if (bad == std::string_view::npos) return;
+  Location at{where.origin};
+  if (where.positions) {
+    const size_t newline = bad == 0 ? std::string::npos : text.rfind('\n', bad - 1);
+    const size_t line_begin = newline == std::string::npos ? 0 : newline + 1;
+    at.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    at.column = 1 + static_cast<int>(bad - line_begin);
+  }
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+  throw ConfigError(at, std::string("not valid UTF-8 text (byte ") + hex + ")" +
+                            (where.positions ? ": save the file as UTF-8 (Latin-1 text is the usual cause)" : ""));
+}
 
 // Notes where each document starts (its `---`, or its first content), and nothing else.
 class DocumentStarts : public YAML::EventHandler {
@@ -145,6 +190,7 @@ std::string tab_indent_hint(const std::string& text, const YAML::Mark& mark) {
 YAML::Node parse_yaml_document(const std::string& text, const std::string& origin, bool positions) {
   const Where where{origin, positions};
   YAML::Node root;
+  reject_invalid_utf8(text, where);
   try {
     root.reset(YAML::Load(text));  // rebinds (operator= would write into the node)
     reject_second_document(text, where);

@@ -242,6 +242,10 @@ TEST(ConfigErrors, NonFiniteNumbersAreRejectedAtTheirKey) {
                   11, 64, {"std", ".inf"});
   expect_error_at(config_error(edited("{type: linear, out: 10}", "{type: linear, out: 10, init: {weight: {type: xavier_uniform, gain: -.inf}}}")),
                   11, 73, {"gain", "-.inf"});
+  // Past double's range is a number too: 1e400 is infinite (not a string), 1e-400 is 0, as YAML readers take them.
+  expect_override_error(config_error(kDigits, {"optimizer.lr=1e400"}), "optimizer.lr=1e400", {"optimizer.lr", "finite", "1e400"});
+  const std::string resolved = to_yaml_text(parse_config(kDigits, "exp.yaml", {{"optimizer.lr=1e-400"}}));
+  EXPECT_TRUE(contains(resolved, "lr: 0.0,") || contains(resolved, "lr: 0.0\n")) << resolved;
 }
 
 TEST(ConfigErrors, AScaleFloatCannotHoldIsRejectedAtItsKey) {
@@ -281,6 +285,18 @@ TEST(ConfigErrors, ASecondYamlDocumentIsAnError) {
   const ConfigError e = config_error(std::string(kDigits) + "---\nname: other\n");
   expect_error_at(e, 15, 1, {"second YAML document"});  // the `---` line
   expect_error_at(config_error(std::string(kDigits) + "---\n"), 15, 1, {"second YAML document"});
+}
+
+TEST(ConfigErrors, TextThatIsNotUtf8IsAnErrorAtItsFirstBadByte) {
+  // "café" saved as Latin-1: the é is the byte 0xE9, column 10 of the first line.
+  expect_error_at(config_error(edited("name: digits-mlp", "name: digits-caf\xe9")), 1, 17, {"not valid UTF-8", "0xE9"});
+  // An encoded surrogate and a cut-off sequence are not UTF-8 either, wherever they stand.
+  expect_error_at(config_error(std::string(kDigits) + "# \xed\xa0\x80\n"), 15, 3, {"not valid UTF-8"});
+  expect_error_at(config_error(std::string(kDigits) + "# \xe2\x82"), 15, 3, {"not valid UTF-8"});
+  expect_override_error(config_error(kDigits, {"name=\xff"}), "name=\xff", {"not valid UTF-8"});
+  // UTF-8 of every length is text like any other.
+  EXPECT_EQ(parse_config(edited("name: digits-mlp", "name: caf\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80"), "exp.yaml").name,
+            "caf\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80");
 }
 
 TEST(ConfigErrors, ANameIsNotAPath) {

@@ -13,8 +13,8 @@ namespace minidl {
 /// Shortest decimal text that reads back as exactly `x` ("0.001", "1e-08", "3"); "nan", "inf".
 std::string format_number(double x);
 
-/// The whole of `text` as a number ("0.5", "-1e3", "inf", "-inf", "nan"); nullopt for anything
-/// else (empty text, spaces, trailing characters).
+/// The whole of `text` as a number ("0.5", "-1e3", "inf", "-inf", "nan"; "1e400" is inf and
+/// "1e-400" is 0, as for strtod); nullopt for anything else (empty text, spaces, trailing characters).
 std::optional<double> parse_number(std::string_view text);
 
 /// The whole of `text` as a decimal integer in [min, max]; nullopt for anything else (empty
