@@ -15,6 +15,9 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -31,6 +34,7 @@
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/host_report.hpp"
 #include "minidl/experiment/reference_docs.hpp"
+#include "minidl/experiment/run_folder.hpp"
 #include "minidl/experiment/replicas.hpp"
 #include "minidl/experiment/trained_run.hpp"
 #include "minidl/experiment/trainer.hpp"
@@ -65,6 +69,14 @@ int fail(const std::exception& e, int status) {
 
 // Prints the exception being handled on one line; returns the exit status for it. `usage`: a
 // ValueError is a usage error (an unknown kind for `minidl list`).
+// Flushes what the command printed; throws IOError when it could not all be written (a full
+// disk under `> file`, /dev/full): predictions on stdout must not vanish with exit status 0.
+void flush_standard_output() {
+  std::cout.flush();
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw IOError(std::string("cannot write the standard output: ") + std::strerror(errno));
+}
+
 int report_failure(bool usage = false) {
   try {
     throw;
@@ -139,17 +151,38 @@ int train_command(const std::string& file, const std::vector<std::string>& overr
   return 0;
 }
 
+// A file a command reads, and what it is to the user: "the --input file", "the run's config.yaml".
+struct Source {
+  std::filesystem::path file;
+  std::string role;
+};
+
+// Refuses an output (`option`) that already is a file the command reads (`sources`, or one of
+// the run's own files): writing it would destroy what the output is computed from.
+void refuse_to_overwrite_a_source(const std::filesystem::path& output, const std::string& option, const std::string& dir,
+                                  std::vector<Source> sources) {
+  std::error_code ec;
+  if (!std::filesystem::exists(output, ec)) return;
+  for (const std::filesystem::path& file : RunFiles(dir).all())
+    sources.push_back({file, "the run's " + file.filename().string()});
+  for (const Source& source : sources)
+    if (!source.file.empty() && std::filesystem::equivalent(output, source.file, ec))
+      throw IOError(option + " '" + output.string() + "' is " + source.role +
+                    ": writing there would destroy it; choose another file");
+}
+
 // Prints the metrics, one per line, and writes them as JSON to `json` (default RUN_DIR/evaluation.json).
 int evaluate_command(const std::string& dir, const std::vector<std::string>& overrides, const std::string& weights,
                      std::string json) {
+  if (json.empty()) json = (std::filesystem::path(dir) / "evaluation.json").string();
+  refuse_to_overwrite_a_source(json, "--json", dir, {{weights, "the --weights file"}});
   TrainedRun run(dir, overrides, weights);
   const Evaluation e = run.evaluate();
   std::cout << fmt::format("{}: {} validation samples\n", run.experiment().config().name, e.samples);
   for (const auto& [name, value] : scalar_metrics(e)) std::cout << fmt::format("{:<10} {:.6g}\n", name, value);
   nlohmann::json out = evaluation_json(e);
   out["run"] = dir;
-  out["weights"] = weights.empty() ? (std::filesystem::path(dir) / "model.safetensors").string() : weights;
-  if (json.empty()) json = (std::filesystem::path(dir) / "evaluation.json").string();
+  out["weights"] = weights.empty() ? RunFiles(dir).model().string() : weights;
   io::write_file_atomically(json, out.dump(2) + "\n");
   std::cout << "-> " << json << "\n";
   return 0;
@@ -158,6 +191,8 @@ int evaluate_command(const std::string& dir, const std::vector<std::string>& ove
 // Writes one prediction per row of `input` to `output`, or to stdout when it is "".
 int predict_command(const std::string& dir, const std::string& input, const std::string& output,
                     const std::string& weights) {
+  if (!output.empty()) refuse_to_overwrite_a_source(output, "--output", dir,
+                                                     {{input, "the --input file"}, {weights, "the --weights file"}});
   TrainedRun run(dir, {}, weights, RunUse::Predict);
   const std::string csv = predictions_csv(predict(run, input));
   if (output.empty()) {
@@ -246,15 +281,19 @@ int run_cli(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    if (*check_cmd) return check_command(file, overrides);
-    if (*evaluate_cmd) return evaluate_command(run_dir, overrides, weights, json_file);
-    if (*predict_cmd) return predict_command(run_dir, input_file, output_file, weights);
-    if (*plot_cmd) return plot_command(plot_runs, plot_file);
-    if (*list_cmd) {
-      std::cout << (markdown ? reference_markdown() : reference_text(kind));
-      return 0;
-    }
-    return train_command(file, overrides, resume, overwrite, quiet);
+    const int status = [&] {
+      if (*check_cmd) return check_command(file, overrides);
+      if (*evaluate_cmd) return evaluate_command(run_dir, overrides, weights, json_file);
+      if (*predict_cmd) return predict_command(run_dir, input_file, output_file, weights);
+      if (*plot_cmd) return plot_command(plot_runs, plot_file);
+      if (*list_cmd) {
+        std::cout << (markdown ? reference_markdown() : reference_text(kind));
+        return 0;
+      }
+      return train_command(file, overrides, resume, overwrite, quiet);
+    }();
+    flush_standard_output();
+    return status;
   } catch (...) {
     return report_failure(static_cast<bool>(*list_cmd));
   }

@@ -16,6 +16,7 @@
 
 #include "minidl/core/error.hpp"
 #include "minidl/core/storage.hpp"
+#include "minidl/experiment/run_folder.hpp"
 #include "minidl/io/file_io.hpp"
 
 namespace minidl::experiment {
@@ -197,7 +198,7 @@ std::vector<uint8_t> encode_png(std::span<uint8_t> rgb, const fs::path& path) {
 }  // namespace
 
 RunCurves read_run_curves(const fs::path& run_dir) {
-  const fs::path csv = run_dir / "metrics.csv";
+  const fs::path csv = RunFiles(run_dir).metrics();
   std::error_code ec;
   if (!fs::is_regular_file(csv, ec))
     throw IOError("'" + csv.string() + "' does not exist: not a minidl run folder");

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "finite_weights.hpp"
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/experiment/init_registry.hpp"
 #include "minidl/experiment/layer_registry.hpp"
@@ -78,6 +79,7 @@ BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) 
       throw ConfigError(config.init_from_where, "weights file '" + config.init_from + "' does not exist");
     try {
       nn::load(*net, config.init_from, /*strict=*/true);
+      require_finite_weights(*net, config.init_from);
     } catch (const Error& e) {
       throw ConfigError(config.init_from_where, std::string("cannot start from these weights: ") + e.what());
     }

@@ -103,9 +103,7 @@ RunFolder::RunFolder(const std::string& output, const std::string& name, RunMode
   try {
     // Only this process writes here now: any temporary file is a killed run's.
     io::remove_interrupted_writes(path_);
-    const fs::path run_files[] = {config_file(),  metrics_file(),       checkpoint_file(),
-                                  model_file(),   best_model_file(),    summary_file(),
-                                  curves_file(),  preprocessing_file()};
+    const std::vector<fs::path> run_files = files().all();
     std::string present;
     for (const fs::path& file : run_files)
       if (fs::exists(file)) present += (present.empty() ? "" : ", ") + file.filename().string();

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "finite_weights.hpp"
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/reduction.hpp"
 #include "minidl/data/csv_dataset.hpp"
@@ -59,9 +60,10 @@ TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrid
     : dir_(dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw IOError("run folder '" + dir.string() + "' does not exist");
-  const fs::path config = require(dir / "config.yaml", "not a minidl run folder");
+  const RunFiles files(dir);
+  const fs::path config = require(files.config(), "not a minidl run folder");
   const Preprocessing preprocessing = load_preprocessing(
-      require(dir / "preprocessing.safetensors", "the run was trained by a minidl without saved preprocessing"));
+      require(files.preprocessing(), "the run was trained by a minidl without saved preprocessing"));
   Config resolved = load_config(config.string(), overrides);
   if (use == RunUse::Predict && preprocessing.trained_on) {
     const auto shapes = std::make_shared<const RecordedShapes>(*preprocessing.trained_on);
@@ -71,8 +73,8 @@ TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrid
     run_ = std::make_unique<Experiment>(std::move(resolved), &preprocessing);
   }
   const std::string unfinished =
-      "the run has not finished (use its last checkpoint: --weights " + (dir / "checkpoint.safetensors").string() + ")";
-  const fs::path file = weights.empty() ? require(dir / "model.safetensors", unfinished)
+      "the run has not finished (use its last checkpoint: --weights " + files.checkpoint().string() + ")";
+  const fs::path file = weights.empty() ? require(files.model(), unfinished)
                                         : require(weights, "expected a weights file (.safetensors)");
   // A checkpoint holds the model beside the optimizer: its weights serve too (an interrupted
   // run has no model.safetensors yet).
@@ -86,6 +88,7 @@ TrainedRun::TrainedRun(const fs::path& dir, std::span<const std::string> overrid
       throw ValueError(file.string() + ": " + e.what());
     }
   }
+  require_finite_weights(run_->model(), file);
   run_->model().eval();
 }
 

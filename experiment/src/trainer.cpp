@@ -12,6 +12,7 @@
 #include <ostream>
 
 #include "evaluation_json.hpp"
+#include "finite_weights.hpp"
 #include "minidl/autograd/grad_mode.hpp"
 #include "minidl/core/blas.hpp"
 #include "minidl/core/number_text.hpp"
@@ -49,18 +50,10 @@ int prefetch_depth(const data::Dataset& dataset, int64_t batch_size) {
   return bytes >= kPrefetchFromBytes ? kBatchesAhead : 0;
 }
 
-// "nan", "inf" or "-inf", the same for any NaN's sign.
-std::string non_finite_name(double x) { return std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf"; }
-
 // The first parameter holding a NaN or infinite value, with that value.
-std::optional<std::pair<std::string, float>> first_non_finite(Experiment& run) {
-  for (const auto& [name, param] : run.model().named_parameters()) {
-    const Tensor values = param.data().contiguous();
-    const float* begin = values.data<float>();
-    const float* end = begin + values.numel();
-    const float* bad = std::find_if(begin, end, [](float x) { return !std::isfinite(x); });
-    if (bad != end) return std::pair(name, *bad);
-  }
+std::optional<std::pair<std::string, float>> first_non_finite_parameter(Experiment& run) {
+  for (const auto& [name, param] : run.model().named_parameters())
+    if (const std::optional<float> bad = first_non_finite(param.data())) return std::pair(name, *bad);
   return std::nullopt;
 }
 
@@ -188,7 +181,7 @@ EpochMetrics train_epoch(Experiment& run, data::DataLoader& loader, int64_t epoc
                                          loader.size()));
   }
   // A bad last step shows in no loss of this epoch: look at the weights themselves.
-  if (const auto bad = first_non_finite(run))
+  if (const auto bad = first_non_finite_parameter(run))
     throw DivergenceError(fmt::format("parameter '{}' became {} at epoch {}, batch {}", bad->first,
                                       non_finite_name(bad->second), epoch, batches));
   m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -205,12 +198,12 @@ struct StartPoint {
 };
 
 StartPoint resume_point(const RunFolder& folder, Experiment& run, data::DataLoader& loader) {
-  if (!fs::exists(folder.checkpoint_file()))
-    throw IOError("cannot resume: no checkpoint at '" + folder.checkpoint_file().string() + "'");
-  const Checkpoint checkpoint = read_checkpoint(folder.checkpoint_file());
+  if (!fs::exists(folder.files().checkpoint()))
+    throw IOError("cannot resume: no checkpoint at '" + folder.files().checkpoint().string() + "'");
+  const Checkpoint checkpoint = read_checkpoint(folder.files().checkpoint());
   check_resumable(checkpoint, run.config());
   // Rows past the checkpoint belong to an epoch a kill interrupted before its checkpoint.
-  StartPoint start{checkpoint.epochs_done, read_metrics_csv(folder.metrics_file(), checkpoint.epochs_done)};
+  StartPoint start{checkpoint.epochs_done, read_metrics_csv(folder.files().metrics(), checkpoint.epochs_done)};
   restore_checkpoint(checkpoint, run, loader);
   return start;
 }
@@ -253,7 +246,7 @@ void finish_curves(const RunFolder& folder, CurvesPainter& painter, std::ostream
   try {
     painter.finish();
   } catch (const Error& e) {
-    out << "warning: " << folder.curves_file().filename().string() << " not drawn: " << e.what() << "\n";
+    out << "warning: " << folder.files().curves().filename().string() << " not drawn: " << e.what() << "\n";
   }
 }
 
@@ -319,7 +312,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   }
   if (!start.history.empty()) result.last = start.history.back();
   if (rank0_value(replicas, main && (epochs_done == epochs || best.should_stop()) &&
-                                fs::exists(folder->summary_file()) && fs::exists(folder->model_file()))) {
+                                fs::exists(folder->files().summary()) && fs::exists(folder->files().model()))) {
     // As PyTorch Lightning's fit() with max_epochs reached: say so, change nothing.
     if (best.should_stop())
       shown << fmt::format("{}: nothing left to do: '{}' stopped early at epoch {} ({} did not improve for {} "
@@ -344,9 +337,9 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
 
   replicas.together([&] {
     if (!main) return;
-    io::write_file_atomically(folder->config_file(), config_yaml);
-    io::write_file_atomically(folder->metrics_file(), to_csv(start.history));
-    save_preprocessing(folder->preprocessing_file(), run.preprocessing());
+    io::write_file_atomically(folder->files().config(), config_yaml);
+    io::write_file_atomically(folder->files().metrics(), to_csv(start.history));
+    save_preprocessing(folder->files().preprocessing(), run.preprocessing());
   });
 
   std::optional<Evaluation> final_validation;  // of the model the last epoch left
@@ -359,9 +352,9 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
       replicas.together([&] { m = run_epoch(run, loader, epoch, options, replicas, shown, final_validation); });
     } catch (const DivergenceError& e) {
       if (!main) throw;
-      throw DivergenceError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->checkpoint_file()));
+      throw DivergenceError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->files().checkpoint()));
     } catch (const InterruptedError& e) {
-      throw InterruptedError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->checkpoint_file()) +
+      throw InterruptedError(std::string(e.what()) + "; " + last_good_checkpoint(epochs_done, folder->files().checkpoint()) +
                              resume_hint(epochs_done, folder->path()));
     }
     // Every process keeps the best-epoch state (the metrics are the combined ones); rank 0's
@@ -370,17 +363,17 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
     replicas.together([&] {
       if (!main) return;
       // The row first: a kill before the checkpoint leaves a row that the resume drops.
-      io::append_file_durably(folder->metrics_file(), to_csv_row(m) + "\n");
+      io::append_file_durably(folder->files().metrics(), to_csv_row(m) + "\n");
       // Before the checkpoint: a kill between the two repeats this epoch, which rewrites it.
-      if (improved) nn::save(run.model(), folder->best_model_file());
-      save_checkpoint(folder->checkpoint_file(), run, epoch, loader, config_yaml);
+      if (improved) nn::save(run.model(), folder->files().best_model());
+      save_checkpoint(folder->files().checkpoint(), run, epoch, loader, config_yaml);
     });
     result.train_seconds += m.seconds;
     result.last = m;
     if (options.display != Display::Quiet) shown << epoch_line(m, epochs) << "\n" << std::flush;
     if (epoch < epochs && options.stop_requested && options.stop_requested())
       throw InterruptedError(fmt::format("interrupted after epoch {} of {}; its checkpoint is '{}'", epoch, epochs,
-                                         folder->checkpoint_file().string()) +
+                                         folder->files().checkpoint().string()) +
                              resume_hint(epoch, folder->path()));
   }
 
@@ -391,7 +384,7 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
                        "is in {}\n",
                        best.metric(), format_number(config.train.early_stopping->min_delta),
                        best.epochs_without_improvement(), best.best_epoch(),
-                       folder->best_model_file().filename().string());
+                       folder->files().best_model().filename().string());
   const int64_t samples_per_epoch =
       config.data.drop_last ? loader.size() * config.data.batch_size : run.train_data().size();
   const double samples = static_cast<double>(samples_per_epoch) * static_cast<double>(epochs_done);
@@ -399,9 +392,9 @@ TrainResult train(Experiment& run, const TrainOptions& options, std::ostream& ou
   replicas.together([&] {
     if (!main) return;
     // metrics.csv is complete: curves.png is drawn while the model and the summary are written.
-    painter->start(folder->path(), folder->curves_file());
-    nn::save(run.model(), folder->model_file());
-    write_summary(folder->summary_file(), run, result, replicas.size(), final_validation);
+    painter->start(folder->path(), folder->files().curves());
+    nn::save(run.model(), folder->files().model());
+    write_summary(folder->files().summary(), run, result, replicas.size(), final_validation);
     finish_curves(*folder, *painter, out);
   });
   shown << final_line(config.name, result);

@@ -352,6 +352,73 @@ TEST(Use, WeightsOfAnotherModelAreRefusedInOneReadableLine) {
   EXPECT_EQ(r.output.find("  "), std::string::npos) << r.output;
 }
 
+TEST(Use, AnOutputThatIsAFileTheCommandReadsIsRefusedAndTheFileKept) {
+  const std::string out = trained("configs/iris.yaml", "use_output_is_a_source", {"train.epochs=1"});
+  const std::string input = scratch("use_output_is_a_source_input.csv");
+  fs::copy_file("examples/datasets/iris.csv", input, fs::copy_options::overwrite_existing);
+  const std::string link = scratch("use_output_is_a_source_link");
+  fs::remove(link);
+  fs::create_symlink(fs::absolute(out) / "model.safetensors", link);
+  const auto bytes_of = [](const fs::path& file) { return minidl::test::read_file(file); };
+  const auto input_before = bytes_of(input), model_before = bytes_of(fs::path(out) / "model.safetensors"),
+             config_before = bytes_of(fs::path(out) / "config.yaml");
+  struct Case {
+    std::string args, option, names;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"predict " + out + " --input " + input + " --output " + input, "--output", "the --input file"},
+           {"predict " + out + " --input " + input + " --output " + out + "/model.safetensors", "--output",
+            "the run's model.safetensors"},
+           {"predict " + out + " --input " + input + " --output " + link, "--output", "the run's model.safetensors"},
+           {"evaluate " + out + " --json " + out + "/config.yaml", "--json", "the run's config.yaml"},
+           {"evaluate " + out + " --weights " + out + "/model_best.safetensors --json " + out + "/model_best.safetensors",
+            "--json", "the --weights file"}}) {
+    const auto r = cli(c.args);
+    EXPECT_EQ(r.status, 1) << c.args;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << c.args << ": " << r.output;
+    EXPECT_NE(r.output.find(c.option), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(c.names), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(bytes_of(input), input_before);
+  EXPECT_EQ(bytes_of(fs::path(out) / "model.safetensors"), model_before);
+  EXPECT_EQ(bytes_of(fs::path(out) / "config.yaml"), config_before);
+  EXPECT_EQ(cli("evaluate " + out).status, 0) << "the run is intact";
+}
+
+TEST(Use, PredictionsThatCannotBeWrittenToStandardOutputAreAnError) {
+  const std::string out = trained("configs/iris.yaml", "use_stdout_full", {"train.epochs=1"});
+  // A shell group: only the program's stdout goes to the full device, its stderr to the test.
+  const auto r = minidl::test::run_program(std::string("{ ") + MINIDL_CLI, "",
+                                           "predict " + out + " --input examples/datasets/iris.csv > /dev/full; }");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("minidl: error: cannot write the standard output"), std::string::npos) << r.output;
+}
+
+TEST(Use, WeightsHoldingNaNAreRefusedNamingTheFileAndTheTensor) {
+  const std::string out = trained("configs/iris.yaml", "use_nan_weights", {"train.epochs=1"});
+  minidl::io::StateDict weights = minidl::io::load_safetensors(fs::path(out) / "model.safetensors");
+  const std::string bad_name = weights.names().back();
+  Tensor bad = weights.at(bad_name).clone();
+  bad.data<float>()[0] = std::nanf("");
+  minidl::io::StateDict damaged;
+  for (const auto& [name, tensor] : weights) damaged.insert(name, name == bad_name ? bad : tensor);
+  const std::string file = scratch("use_nan_weights.safetensors");
+  minidl::io::save_safetensors(file, damaged);
+  for (const std::string& command : {"predict " + out + " --input examples/datasets/iris.csv --weights " + file,
+                                     "evaluate " + out + " --weights " + file}) {
+    const auto r = cli(command);
+    EXPECT_EQ(r.status, 1) << command;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_NE(r.output.find(file), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("'" + bad_name + "' holds nan"), std::string::npos) << r.output;
+  }
+  // As the weights a run starts from: a config error at the init_from it names.
+  const std::string model = "model={layers: [{type: linear, out: 16}, {type: relu}, {type: linear, out: 3}], init_from: " +
+                            file + "}";
+  const ConfigError e = config_testing::config_error_from([&] { Experiment run(load_config("configs/iris.yaml", std::vector{model})); });
+  config_testing::expect_override_error(e, model, {"cannot start from these weights", "'" + bad_name + "' holds nan"});
+}
+
 TEST(Use, AConfigAUserWritesRoundTripsFromTrainToPredict) {
   // y = 3a - 2b + 500 in thousands of units: learnable only with standardized targets at this lr.
   const std::string dir = scratch("use_user_config");

@@ -4,8 +4,34 @@
 // names no `output` (runs/<name>/version_<N>, as PyTorch Lightning numbers its logs).
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace minidl::experiment {
+
+/// The files of a run folder, named in one place: what a run writes, and what evaluate,
+/// predict and plot read.
+class RunFiles {
+ public:
+  explicit RunFiles(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  std::filesystem::path config() const { return dir_ / "config.yaml"; }
+  std::filesystem::path metrics() const { return dir_ / "metrics.csv"; }
+  std::filesystem::path checkpoint() const { return dir_ / "checkpoint.safetensors"; }
+  std::filesystem::path model() const { return dir_ / "model.safetensors"; }
+  /// The weights of the best epoch so far by the early-stopping metric (val_loss by default).
+  std::filesystem::path best_model() const { return dir_ / "model_best.safetensors"; }
+  /// The training curves, drawn at the end of a run.
+  std::filesystem::path curves() const { return dir_ / "curves.png"; }
+  std::filesystem::path summary() const { return dir_ / "summary.json"; }
+  /// The data transform's statistics (see Preprocessing), written before the first epoch.
+  std::filesystem::path preprocessing() const { return dir_ / "preprocessing.safetensors"; }
+  /// Every file above, whether it exists or not.
+  std::vector<std::filesystem::path> all() const {
+    return {config(), metrics(), checkpoint(), model(), best_model(), summary(), curves(), preprocessing()};
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
 
 /// What a run may do with a folder that already holds a run.
 enum class RunMode {
@@ -30,17 +56,8 @@ class RunFolder {
   /// True when the folder was chosen here (no `output` given), so the user needs telling.
   bool chosen() const { return chosen_; }
 
-  std::filesystem::path config_file() const { return path_ / "config.yaml"; }
-  std::filesystem::path metrics_file() const { return path_ / "metrics.csv"; }
-  std::filesystem::path checkpoint_file() const { return path_ / "checkpoint.safetensors"; }
-  std::filesystem::path model_file() const { return path_ / "model.safetensors"; }
-  /// The weights of the best epoch so far by the early-stopping metric (val_loss by default).
-  std::filesystem::path best_model_file() const { return path_ / "model_best.safetensors"; }
-  /// The training curves, drawn at the end of a run.
-  std::filesystem::path curves_file() const { return path_ / "curves.png"; }
-  std::filesystem::path summary_file() const { return path_ / "summary.json"; }
-  /// The data transform's statistics (see Preprocessing), written before the first epoch.
-  std::filesystem::path preprocessing_file() const { return path_ / "preprocessing.safetensors"; }
+  /// The run's files (config.yaml, metrics.csv, model.safetensors, ...).
+  RunFiles files() const { return RunFiles(path_); }
 
  private:
   std::filesystem::path path_;
