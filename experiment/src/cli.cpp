@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -29,13 +30,14 @@
 
 #include "evaluation_json.hpp"
 #include "interrupt.hpp"
+#include "minidl/core/suggest.hpp"
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/curves.hpp"
 #include "minidl/experiment/experiment.hpp"
 #include "minidl/experiment/host_report.hpp"
 #include "minidl/experiment/reference_docs.hpp"
-#include "minidl/experiment/run_folder.hpp"
 #include "minidl/experiment/replicas.hpp"
+#include "minidl/experiment/run_folder.hpp"
 #include "minidl/experiment/trained_run.hpp"
 #include "minidl/experiment/trainer.hpp"
 #include "minidl/io/file_io.hpp"
@@ -75,6 +77,19 @@ void flush_standard_output() {
   std::cout.flush();
   if (std::fflush(stdout) != 0 || std::ferror(stdout))
     throw IOError(std::string("cannot write the standard output: ") + std::strerror(errno));
+}
+
+// What is wrong with the first word when it names no command, or "": CLI11 reads such a word as
+// a stray argument and says only "A subcommand is required", where a typo ("trian") deserves its
+// name and the closest command.
+std::string unknown_command(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return "";
+  std::vector<std::string> commands;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+    commands.push_back(command->get_name());
+  const std::string word = argv[1];
+  if (std::find(commands.begin(), commands.end(), word) != commands.end()) return "";
+  return "unknown command '" + word + "'" + did_you_mean(word, commands) + "; the commands are " + join_names(commands);
 }
 
 int report_failure(bool usage = false) {
@@ -275,6 +290,8 @@ int run_cli(int argc, char** argv) {
   list_cmd->add_option("kind", kind, "only this kind: section, dataset, layer, initialiser, loss, optimizer, scheduler");
   list_cmd->add_flag("--markdown", markdown, "as the README's reference tables (every kind)");
 
+  if (const std::string problem = unknown_command(app, argc, argv); !problem.empty())
+    return fail(std::runtime_error(problem), 2);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -133,6 +133,14 @@ TEST(Cli, UsageErrorIsNonZero) {
   EXPECT_NE(cli("train").status, 0);
 }
 
+TEST(Cli, AnUnknownCommandIsNamedWithTheClosestOne) {
+  const Result r = cli("trian configs/linreg.yaml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << r.output;
+  EXPECT_NE(r.output.find("unknown command 'trian'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("did you mean 'train'?"), std::string::npos) << r.output;
+}
+
 TEST(Cli, WithoutOutputEachRunGetsANewVersionFolderAndSaysWhich) {
   const std::string cwd = fresh_directory("versions");
   for (const char* version : {"version_0", "version_1"}) {
