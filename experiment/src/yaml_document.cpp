@@ -25,14 +25,21 @@ struct Where {
   }
 };
 
-// The offset of the first byte of `text` that is not part of valid UTF-8 (RFC 3629: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or npos. YAML text is Unicode, and a
-// config's strings go into files (checkpoints, JSON) that must hold valid UTF-8.
-size_t first_invalid_utf8(std::string_view text) {
+// Whether `byte` is a control character YAML does not allow in a stream: all of C0 but the
+// tab, line feed and carriage return (a NUL from a binary file, a stray escape). DEL is let
+// through: yaml-cpp writes it unescaped, so a resolved config may hold it.
+bool is_forbidden_control(unsigned char byte) { return byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r'; }
+
+// The offset of the first byte of `text` that is not YAML text, or npos: a forbidden control
+// character, or a byte that is not part of valid UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF). A config's strings go into files (checkpoints, JSON) that
+// must hold valid UTF-8.
+size_t first_non_text(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
+    if (is_forbidden_control(lead)) return i;
     if (lead < 0x80) {
       ++i;
       continue;
@@ -53,8 +60,8 @@ size_t first_invalid_utf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-void reject_invalid_utf8(const std::string& text, const Where& where) {
-  const size_t bad = first_invalid_utf8(text);
+void reject_non_text(const std::string& text, const Where& where) {
+  const size_t bad = first_non_text(text);
   if (bad == std::string_view::npos) return;
   Location at{where.origin};
   if (where.positions) {
@@ -65,6 +72,9 @@ void reject_invalid_utf8(const std::string& text, const Where& where) {
   }
   char hex[8];
   std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+  if (is_forbidden_control(static_cast<unsigned char>(text[bad])))
+    throw ConfigError(at, std::string("a control character (byte ") + hex + ") where YAML takes only text" +
+                              (where.positions ? ": is this a binary file?" : ""));
   throw ConfigError(at, std::string("not valid UTF-8 text (byte ") + hex + ")" +
                             (where.positions ? ": save the file as UTF-8 (Latin-1 text is the usual cause)" : ""));
 }
@@ -190,7 +200,7 @@ std::string tab_indent_hint(const std::string& text, const YAML::Mark& mark) {
 YAML::Node parse_yaml_document(const std::string& text, const std::string& origin, bool positions) {
   const Where where{origin, positions};
   YAML::Node root;
-  reject_invalid_utf8(text, where);
+  reject_non_text(text, where);
   try {
     root.reset(YAML::Load(text));  // rebinds (operator= would write into the node)
     reject_second_document(text, where);

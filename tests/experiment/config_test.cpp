@@ -287,13 +287,16 @@ TEST(ConfigErrors, ASecondYamlDocumentIsAnError) {
   expect_error_at(config_error(std::string(kDigits) + "---\n"), 15, 1, {"second YAML document"});
 }
 
-TEST(ConfigErrors, TextThatIsNotUtf8IsAnErrorAtItsFirstBadByte) {
+TEST(ConfigErrors, TextThatIsNotUtf8OrHoldsAControlCharacterIsAnErrorAtItsFirstBadByte) {
   // "café" saved as Latin-1: the é is the byte 0xE9, column 10 of the first line.
   expect_error_at(config_error(edited("name: digits-mlp", "name: digits-caf\xe9")), 1, 17, {"not valid UTF-8", "0xE9"});
   // An encoded surrogate and a cut-off sequence are not UTF-8 either, wherever they stand.
   expect_error_at(config_error(std::string(kDigits) + "# \xed\xa0\x80\n"), 15, 3, {"not valid UTF-8"});
   expect_error_at(config_error(std::string(kDigits) + "# \xe2\x82"), 15, 3, {"not valid UTF-8"});
   expect_override_error(config_error(kDigits, {"name=\xff"}), "name=\xff", {"not valid UTF-8"});
+  // A NUL (from a binary file) or another control character is not YAML text either.
+  expect_error_at(config_error(edited("seed: 3", std::string("seed: 3\0", 8))), 2, 8, {"control character", "0x00"});
+  expect_error_at(config_error(edited("seed: 3", "seed: \x1b[0m3")), 2, 7, {"control character", "0x1B"});
   // UTF-8 of every length is text like any other.
   EXPECT_EQ(parse_config(edited("name: digits-mlp", "name: caf\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80"), "exp.yaml").name,
             "caf\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80");
@@ -324,7 +327,7 @@ TEST(ConfigErrors, TooDeeplyNestedYamlSaysSo) {
 }
 
 TEST(Config, ResolvedYamlKeepsEveryCharacterOfAString) {
-  for (const std::string tricky : {"runs/x\r", "runs/x\t", " runs/x", "runs/x\n", "runs/\x7f", "runs/é", "null", "~", ""}) {
+  for (const std::string tricky : {"runs/x\r", "runs/x\t", " runs/x", "runs/x\n", "runs/\x7f", "runs/\x1b", "runs/\x01", "runs/é", "null", "~", ""}) {
     SCOPED_TRACE(tricky);
     Config c = parse_config(kDigits, "exp.yaml");
     c.output = tricky;
