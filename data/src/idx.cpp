@@ -250,8 +250,20 @@ Tensor read_idx_labels(const std::string& path) {
 }
 
 namespace {
-std::pair<Tensor, Tensor> read_images_and_labels(const std::string& images_path, const std::string& labels_path) {
+// A label beyond the data set's classes is a damaged file: named here, with the file.
+void check_labels_within(const std::string& path, const Tensor& labels, int64_t classes) {
+  const int64_t* label = labels.data<int64_t>();
+  for (int64_t i = 0; i < labels.numel(); ++i)
+    if (label[i] >= classes)
+      throw IOError(path + ": label " + std::to_string(label[i]) + " of image " + std::to_string(i) +
+                    " is outside the data set's " + std::to_string(classes) + " classes (0 to " +
+                    std::to_string(classes - 1) + ")");
+}
+
+std::pair<Tensor, Tensor> read_images_and_labels(const std::string& images_path, const std::string& labels_path,
+                                                 std::optional<int64_t> classes) {
   Tensor labels = read_idx_labels(labels_path);
+  if (classes) check_labels_within(labels_path, labels, *classes);
   Tensor images = read_idx_images(images_path);
   if (images.size(0) != labels.size(0))
     throw IOError(images_path + " has " + plural(images.size(0), "image") + " but " + labels_path + " has " +
@@ -260,8 +272,9 @@ std::pair<Tensor, Tensor> read_images_and_labels(const std::string& images_path,
 }
 }  // namespace
 
-IdxDataset::IdxDataset(const std::string& images_path, const std::string& labels_path)
-    : TensorDataset(read_images_and_labels(images_path, labels_path)),
+IdxDataset::IdxDataset(const std::string& images_path, const std::string& labels_path,
+                       std::optional<int64_t> classes)
+    : TensorDataset(read_images_and_labels(images_path, labels_path, classes), classes),
       images_path_(images_path),
       labels_path_(labels_path) {}
 

@@ -72,6 +72,7 @@ SyntheticLinear::SyntheticLinear(const std::vector<float>& w, float b, int64_t n
 SyntheticClassification::SyntheticClassification(int64_t n, int64_t features, int64_t classes,
                                                  uint64_t seed)
     : TensorDataset(drawn_with_seed(
-          seed, [&](Generator& gen) { return synthetic_classification(n, features, classes, gen); })) {}
+                        seed, [&](Generator& gen) { return synthetic_classification(n, features, classes, gen); }),
+                    classes) {}
 
 }  // namespace minidl::data

@@ -64,7 +64,7 @@ void gather_rows(const Tensor& src, std::span<const int64_t> indices, Tensor& ds
 
 }  // namespace
 
-TensorDataset::TensorDataset(Tensor features, Tensor targets) {
+TensorDataset::TensorDataset(Tensor features, Tensor targets, std::optional<int64_t> classes) {
   if (!features.defined() || !targets.defined())
     throw ValueError("TensorDataset: features and targets must be defined tensors");
   if (features.dim() < 1 || targets.dim() < 1 || targets.dim() > 2)
@@ -78,6 +78,11 @@ TensorDataset::TensorDataset(Tensor features, Tensor targets) {
   check_dtype(features, DType::Float32, "TensorDataset features");
   if (targets.dtype() == DType::Int64 && targets.dim() != 1)
     throw ShapeError("TensorDataset: int64 class targets must be [N], got " + to_string(targets.shape()));
+  if (classes && targets.dtype() != DType::Int64)
+    throw ValueError("TensorDataset: a class count (" + std::to_string(*classes) + ") needs int64 class targets, got " +
+                     dtype_name(targets.dtype()));
+  if (classes && *classes < 1)
+    throw ValueError("TensorDataset: the class count must be >= 1, got " + std::to_string(*classes));
   features_ = features.contiguous();
   targets_ = targets.contiguous();
   if (targets_.dtype() == DType::Int64) {
@@ -86,9 +91,14 @@ TensorDataset::TensorDataset(Tensor features, Tensor targets) {
       if (labels[i] < 0)
         throw ValueError("TensorDataset: class labels must be >= 0, got " + std::to_string(labels[i]) +
                          " at row " + std::to_string(i));
+      if (classes && labels[i] >= *classes)
+        throw ValueError("TensorDataset: class label " + std::to_string(labels[i]) + " at row " + std::to_string(i) +
+                         " is outside the " + std::to_string(*classes) + " declared classes (0 to " +
+                         std::to_string(*classes - 1) + ")");
       num_classes_ = std::max(num_classes_, labels[i] + 1);
     }
   }
+  if (classes) num_classes_ = *classes;
 }
 
 Shape TensorDataset::feature_shape() const { return sample_shape(features_); }

@@ -9,6 +9,9 @@ namespace minidl::experiment {
 
 namespace {
 
+// Fashion-MNIST's labels name 10 kinds of clothing, whatever a file holds.
+constexpr int64_t kFashionMnistClasses = 10;
+
 bool is_file(const std::string& path) {
   std::error_code ec;
   return std::filesystem::is_regular_file(path, ec);
@@ -33,7 +36,7 @@ std::shared_ptr<const data::Dataset> load_fashion_mnist(const FashionMnistOption
   const std::string prefix = o.split == "train" ? "train" : "t10k";
   const std::string images = fashion_mnist_file(o.root, prefix + "-images-idx3-ubyte");
   const std::string labels = fashion_mnist_file(o.root, prefix + "-labels-idx1-ubyte");
-  return data::share(data::IdxDataset(images, labels));
+  return data::share(data::IdxDataset(images, labels, kFashionMnistClasses));
 }
 
 std::shared_ptr<const data::Dataset> load_idx(const IdxSourceOptions& o, const DatasetContext&) {

@@ -3,6 +3,7 @@
 
 #include "data_test_helpers.hpp"
 #include "minidl/data.hpp"
+#include "minidl_test/errors.hpp"
 
 namespace minidl::data {
 namespace {
@@ -21,6 +22,19 @@ TEST(TensorDataset, DescribesItsSamples) {
   EXPECT_EQ(regression.target_shape(), Shape{3});
   EXPECT_EQ(regression.target_dtype(), DType::Float32);
   EXPECT_EQ(regression.num_classes(), 0);
+}
+
+TEST(TensorDataset, ADeclaredClassCountIsTheCountEvenWhenLabelsLeaveClassesOut) {
+  const TensorDataset declared(Tensor::zeros({3, 2}), Tensor::from_int64({0, 1, 1}), 10);
+  EXPECT_EQ(declared.num_classes(), 10);
+  try {
+    TensorDataset(Tensor::zeros({3, 2}), Tensor::from_int64({0, 4, 1}), 3);
+    FAIL() << "a label beyond the declared classes accepted";
+  } catch (const ValueError& e) {
+    test::expect_mentions(e.what(), {"label 4 at row 1", "3 declared classes"});
+  }
+  EXPECT_THROW(TensorDataset(Tensor::zeros({3, 2}), Tensor::zeros({3}), 3), ValueError) << "regression has no classes";
+  EXPECT_THROW(TensorDataset(Tensor::zeros({3, 2}), Tensor::from_int64({0, 0, 0}), 0), ValueError);
 }
 
 TEST(TensorDataset, GetGathersRowsInTheGivenOrder) {

@@ -153,6 +153,16 @@ TEST_P(IdxStorage, CountMismatchNamesBothFiles) {
   expect_mentions(message, {images.path(), "3 images", labels.path(), "2 labels"});
 }
 
+TEST_P(IdxStorage, ADeclaredClassCountIsKeptAndALabelBeyondItNamesTheLabelFile) {
+  const TempFile images(idx_bytes({3, 2, 2}, pixels(3, 2, 2)), "-images", GetParam());
+  const TempFile labels(idx_bytes({3}, {0, 1, 1}), "-labels", GetParam());
+  EXPECT_EQ(IdxDataset(images.path(), labels.path()).num_classes(), 2) << "inferred: the largest label + 1";
+  EXPECT_EQ(IdxDataset(images.path(), labels.path(), 10).num_classes(), 10);
+  const TempFile beyond(idx_bytes({3}, {0, 12, 1}), "-labels", GetParam());
+  const std::string message = error_of<IOError>([&] { IdxDataset(images.path(), beyond.path(), 10); });
+  expect_mentions(message, {beyond.path(), "label 12 of image 1", "10 classes"});
+}
+
 TEST_P(IdxStorage, AbsurdSizesFailBeforeAllocating) {
   const TempFile file(idx_bytes({0xFFFFFFFF, 0xFFFF, 0xFFFF}, {}), "-images", GetParam());
   expect_mentions(images_error(file.path()),

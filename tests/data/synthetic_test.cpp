@@ -1,7 +1,9 @@
 // Synthetic datasets: the d2l linear generator and a seeded classification problem.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "minidl/data.hpp"
 
@@ -47,6 +49,14 @@ TEST(SyntheticClassification, LabelsAreInt64ClassesFromTheSeed) {
   std::vector<int64_t> counts(4, 0);
   for (int64_t label : data.targets().to_int64_vector()) ++counts[static_cast<size_t>(label)];
   for (int64_t count : counts) EXPECT_GT(count, 100) << "every class appears";
+}
+
+TEST(SyntheticClassification, TheClassCountIsTheDeclaredOneNotTheLargestLabelDrawn) {
+  // 5 samples cannot show 50 classes: the count must not depend on which labels were drawn.
+  const SyntheticClassification data(5, 2, 50, 0);
+  const std::vector<int64_t> labels = data.targets().to_int64_vector();
+  EXPECT_LT(*std::max_element(labels.begin(), labels.end()), 49) << "the draw left classes out";
+  EXPECT_EQ(data.num_classes(), 50);
 }
 
 TEST(SyntheticClassification, MoreSamplesExtendTheSameProblem) {

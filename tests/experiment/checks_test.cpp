@@ -72,6 +72,18 @@ TEST(Checks, TheLastLayerMustHaveOneOutputPerClass) {
   expect_error_at(build_error(nll), "exp.yaml", 7, 25, {"3 classes"});
 }
 
+TEST(Checks, ASourcesDeclaredClassCountIsTheOneTheOutputMustHave) {
+  // 5 samples draw a few of the 50 classes; the model still needs 50 outputs, whatever the seed.
+  const std::string few = edited(edited(kClasses, "n: 60, features: 4, classes: 3", "n: 5, features: 2, classes: 50"),
+                                 "out: 3}", "out: 50}");
+  for (const std::string seed : {"0", "1", "2"}) {
+    SCOPED_TRACE(seed);
+    const std::vector<std::string> seeded{"seed=" + seed};
+    EXPECT_NO_THROW(Experiment run(parse_config(few, "exp.yaml", seeded)));
+    expect_override_error(build_error(few, {"seed=" + seed, "model.2.out=47"}), "model.2.out=47", {"50 classes"});
+  }
+}
+
 TEST(Checks, AParamGroupLeftEmptyByAnEarlierOneNamesIt) {
   const std::string groups = edited(kClasses, "optimizer: {type: sgd, lr: 0.1}",
                                     "optimizer:\n"

@@ -35,7 +35,8 @@ class Dataset {
   virtual Shape target_shape() const = 0;
   /// Regression (float32 targets) or classification (int64 targets).
   virtual Task task() const = 0;
-  /// Number of classes (largest label + 1) for classification; 0 for regression.
+  /// Number of classes for classification: the count the source declares where it has one
+  /// (a generator's `classes`, Fashion-MNIST's 10), else the largest label + 1; 0 for regression.
   virtual int64_t num_classes() const = 0;
   /// The features' names where the source has them (a CSV header), in order; else empty.
   virtual std::vector<std::string> feature_names() const;

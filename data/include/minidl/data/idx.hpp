@@ -1,6 +1,7 @@
 #pragma once
 // IDX files (the MNIST format, as Fashion-MNIST ships it): unsigned-byte images and labels,
 // gzip-compressed or plain.
+#include <optional>
 #include <string>
 
 #include "minidl/data/tensor_dataset.hpp"
@@ -23,8 +24,11 @@ Tensor read_idx_labels(const std::string& path);
 /// float32 [N, 1, rows, cols] in [0, 1], targets int64 [N].
 class IdxDataset : public TensorDataset {
  public:
-  /// Throws what the readers throw, and IOError naming both files when their counts differ.
-  IdxDataset(const std::string& images_path, const std::string& labels_path);
+  /// `classes`: the number of classes the data set defines (10 for Fashion-MNIST), else the
+  /// largest label + 1. Throws what the readers throw, IOError naming both files when their
+  /// counts differ, and IOError naming the label file for a label >= `classes`.
+  IdxDataset(const std::string& images_path, const std::string& labels_path,
+             std::optional<int64_t> classes = std::nullopt);
 
   const std::string& images_path() const { return images_path_; }
   const std::string& labels_path() const { return labels_path_; }

@@ -29,7 +29,8 @@ class SyntheticLinear : public TensorDataset {
   SyntheticLinear(const std::vector<float>& w, float b, int64_t n, float noise, uint64_t seed);
 };
 
-/// synthetic_classification as a dataset, drawn from Generator(seed).
+/// synthetic_classification as a dataset, drawn from Generator(seed). Its num_classes() is
+/// `classes`, even when the draw left the last classes without a sample.
 class SyntheticClassification : public TensorDataset {
  public:
   SyntheticClassification(int64_t n, int64_t features, int64_t classes, uint64_t seed);

@@ -1,5 +1,6 @@
 #pragma once
 // TensorDataset: samples are the rows (dim 0) of a features tensor and a targets tensor.
+#include <optional>
 #include <utility>
 
 #include "minidl/data/dataset.hpp"
@@ -11,12 +12,16 @@ namespace minidl::data {
 /// The tensors are shared, not copied (a non-contiguous one is made contiguous once).
 class TensorDataset : public Dataset {
  public:
+  /// `classes`: the number of classes the source declares (a generator's class count, a
+  /// dataset's fixed label set), which num_classes() then reports; without it, the largest
+  /// label + 1, which depends on the labels the data happens to hold.
   /// Throws ShapeError if the row counts differ or targets have more than 2 dims, DTypeError
-  /// when the features are not float32, ValueError for an empty dataset or a negative class label.
-  TensorDataset(Tensor features, Tensor targets);
+  /// when the features are not float32, ValueError for an empty dataset, a negative class label,
+  /// a label >= `classes`, or `classes` given for regression targets or below 1.
+  TensorDataset(Tensor features, Tensor targets, std::optional<int64_t> classes = std::nullopt);
   /// From a (features, targets) pair, as synthetic_linear returns it.
-  explicit TensorDataset(std::pair<Tensor, Tensor> data)
-      : TensorDataset(std::move(data.first), std::move(data.second)) {}
+  explicit TensorDataset(std::pair<Tensor, Tensor> data, std::optional<int64_t> classes = std::nullopt)
+      : TensorDataset(std::move(data.first), std::move(data.second), classes) {}
 
   int64_t size() const override { return features_.size(0); }
   Shape feature_shape() const override;
