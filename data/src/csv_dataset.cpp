@@ -448,6 +448,32 @@ detail::CsvTable read_table(const std::string& path, const CsvOptions& options) 
 CsvDataset::CsvDataset(const std::string& path, const CsvOptions& options)
     : CsvDataset(read_table(path, options)) {}
 
+std::string CsvDataset::sample_origin(int64_t index) const {
+  // Read again rather than kept: a line number per row would cost memory on every file for
+  // the sake of a rare message.
+  std::error_code ignored;
+  if (index < 0 || !std::filesystem::is_regular_file(path_, ignored)) return path_;
+  try {
+    const CsvSource source(path_);
+    LineReader lines(source);
+    const std::vector<std::string> names = read_header(path_, lines);
+    const auto target = std::find(names.begin(), names.end(), target_name_);
+    const auto column = static_cast<size_t>(target == names.end() ? 0 : target - names.begin());
+    std::string_view line;
+    for (int64_t row = 0; lines.next(line); ++row) {
+      if (row < index) continue;
+      count_fields(path_, lines.line_number(), line);  // checks the quotes the cursor relies on
+      FieldCursor cursor(line);
+      Field field;
+      for (size_t c = 0; c <= column && cursor.next(field); ++c) {
+      }
+      return path_ + ":" + std::to_string(lines.line_number()) + ":" + std::to_string(field.column);
+    }
+  } catch (const IOError&) {  // changed since it was read: the path still names it
+  }
+  return path_;
+}
+
 CsvDataset::CsvDataset(detail::CsvTable&& table)
     : TensorDataset(std::move(table.features), std::move(table.targets)),
       path_(std::move(table.path)),

@@ -1,5 +1,6 @@
 #include "minidl/data/dataset.hpp"
 
+#include <algorithm>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@ const char* task_name(Task task) {
 }
 
 std::vector<std::string> Dataset::feature_names() const { return {}; }
+
+std::string Dataset::sample_origin(int64_t) const { return {}; }
 
 DType Dataset::target_dtype() const {
   return task() == Task::Classification ? DType::Int64 : DType::Float32;
@@ -42,6 +45,18 @@ Batch Dataset::all() const {
   std::vector<int64_t> indices(static_cast<size_t>(size()));
   std::iota(indices.begin(), indices.end(), int64_t{0});
   return get(indices);
+}
+
+void visit_targets(const Dataset& dataset, const std::function<bool(int64_t first, const Tensor& targets)>& visit) {
+  // A chunk's features are gathered too: 1024 samples keep that small for images.
+  constexpr int64_t kChunk = 1024;
+  const int64_t n = dataset.size();
+  std::vector<int64_t> indices;
+  for (int64_t first = 0; first < n; first += kChunk) {
+    indices.resize(static_cast<size_t>(std::min(kChunk, n - first)));
+    std::iota(indices.begin(), indices.end(), first);
+    if (!visit(first, dataset.get(indices).targets)) return;
+  }
 }
 
 namespace detail {

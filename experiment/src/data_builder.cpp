@@ -1,6 +1,10 @@
 #include "minidl/experiment/data_builder.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "minidl/core/number_text.hpp"
 #include "minidl/data/feature_order.hpp"
@@ -21,6 +25,32 @@ std::shared_ptr<const data::Dataset> scaled(std::shared_ptr<const data::Dataset>
   return std::make_shared<const data::ScaledDataset>(std::move(dataset), static_cast<float>(scale));
 }
 
+// The first sample whose class label is `classes` or more, and that label.
+std::optional<std::pair<int64_t, int64_t>> first_label_from(const data::Dataset& dataset, int64_t classes) {
+  std::optional<std::pair<int64_t, int64_t>> found;
+  data::visit_targets(dataset, [&](int64_t first, const Tensor& targets) {
+    const std::vector<int64_t> labels = targets.to_int64_vector();
+    const auto beyond = std::find_if(labels.begin(), labels.end(), [&](int64_t label) { return label >= classes; });
+    if (beyond != labels.end()) found = std::pair(first + (beyond - labels.begin()), *beyond);
+    return !found;
+  });
+  return found;
+}
+
+// A validation label the model has no output for: the loss would fail on it after the first
+// epoch had trained, with no word of where the label is.
+void check_labels_known(const data::Dataset& train, const data::Dataset& validation, const Location& where) {
+  const int64_t classes = train.num_classes();
+  if (train.task() != data::Task::Classification || validation.num_classes() <= classes) return;
+  const std::optional<std::pair<int64_t, int64_t>> found = first_label_from(validation, classes);
+  if (!found) return;  // a larger declared class count, but every label within the training data's
+  const auto [index, label] = *found;
+  const std::string origin = validation.sample_origin(index);
+  throw ConfigError(where, "data.validation: " + (origin.empty() ? "sample " + std::to_string(index) : origin) +
+                               ": class label " + std::to_string(label) + " is outside the " + std::to_string(classes) +
+                               " classes of the training data (0 to " + std::to_string(classes - 1) + ")");
+}
+
 void check_compatible(const data::Dataset& train, const data::Dataset& validation, const Location& where) {
   if (!(train.feature_shape() == validation.feature_shape()))
     throw ConfigError(where, "validation samples have features " + to_string(validation.feature_shape()) +
@@ -28,6 +58,7 @@ void check_compatible(const data::Dataset& train, const data::Dataset& validatio
   if (train.task() != validation.task())
     throw ConfigError(where, std::string("validation data is ") + data::task_name(validation.task()) +
                                  " but training data is " + data::task_name(train.task()));
+  check_labels_known(train, validation, where);
 }
 
 }  // namespace
@@ -36,8 +67,10 @@ RunData build_data(const DataConfig& config, uint64_t seed, const Preprocessing*
   RunData out;
   out.train = scaled(load(config.train, seed), config.transform.scale);
   if (config.validation) {
-    out.validation = scaled(load(*config.validation, seed), config.transform.scale);
-    check_compatible(*out.train, *out.validation, config.validation->where);
+    // Checked as loaded, so that an error can name where in its source a sample is.
+    const std::shared_ptr<const data::Dataset> validation = load(*config.validation, seed);
+    check_compatible(*out.train, *validation, config.validation->where);
+    out.validation = scaled(validation, config.transform.scale);
     try {
       out.validation = data::in_feature_order(out.validation, out.train->feature_names());
     } catch (const ValueError& error) {

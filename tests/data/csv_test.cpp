@@ -88,6 +88,18 @@ TEST(CsvDataset, TargetColumnMayBeAnywhereAndBlanksAndCrlfAreAccepted) {
   EXPECT_EQ(dataset.targets().to_int64_vector(), (std::vector<int64_t>{0, 1}));
 }
 
+TEST(CsvDataset, ASamplesOriginIsTheLineAndColumnOfItsTarget) {
+  // Blank lines do not count as rows; the column is the target field's first character.
+  const TempCsv file("a, target ,b\n1, 0, 2\n\n 3 ,1,4\n");
+  const CsvDataset dataset(file.path());
+  EXPECT_EQ(dataset.sample_origin(0), file.path() + ":2:4");
+  EXPECT_EQ(dataset.sample_origin(1), file.path() + ":4:5");
+  const CsvDataset rows(file.path(), {.target = "c", .target_optional = true});
+  EXPECT_EQ(rows.sample_origin(1), file.path() + ":4:2") << "without a target: the row's first field";
+  EXPECT_EQ(dataset.sample_origin(2), file.path()) << "beyond the rows: the file alone";
+  EXPECT_EQ(TensorDataset(Tensor::zeros({2, 1}), Tensor::zeros({2})).sample_origin(1), "") << "tensors have no origin";
+}
+
 TEST(CsvDataset, TaskCanBeForced) {
   const TempCsv file("x,y\n0.5,1\n1.5,2\n");
   EXPECT_EQ(CsvDataset(file.path(), {.target = "y"}).task(), Task::Classification);

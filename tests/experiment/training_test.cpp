@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "expect_config_error.hpp"
 #include "minidl/experiment/config.hpp"
 #include "minidl/experiment/layer_registry.hpp"
 #include "minidl/experiment/experiment.hpp"
@@ -22,6 +23,7 @@
 
 using namespace minidl;
 using namespace minidl::experiment;
+using namespace minidl::experiment::config_testing;
 using minidl::test::metrics_without_time;
 using minidl::test::read_file;
 using minidl::test::scratch;
@@ -199,6 +201,20 @@ TEST(ModelErrors, WholeNumberValuesReadAsClassesSayHowToReadThemAsARegression) {
   }
   Experiment run(load_config("configs/diabetes.yaml", {{data + ", task: regression}"}}));  // what it says works
   std::filesystem::remove_all(dir);
+}
+
+TEST(ModelErrors, AValidationLabelOutsideTheTrainingClassesIsAnErrorAtTheValidationDataNamingItsRow) {
+  // Iris has classes 0-2; a validation row labelled 7 has no output to be scored against. It
+  // failed in cross_entropy after the first epoch had trained, naming neither file nor row.
+  const fs::path dir = minidl::test::scratch("validation_label");
+  fs::create_directories(dir);
+  const std::string bad = (dir / "bad.csv").string();
+  minidl::test::write_file(bad, "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm),target\n"
+                                "5.1,3.5,1.4,0.2,0\n6.2,2.9,4.3,1.3,7\n");
+  const std::string validation = "data.validation={type: csv, path: " + bad + "}";
+  const ConfigError e = config_error_from([&] { Experiment run(load_config("configs/iris.yaml", {{validation}})); });
+  expect_override_error(e, validation, {"data.validation", bad + ":3:", "label 7", "3 classes of the training data"});
+  fs::remove_all(dir);
 }
 
 TEST(ModelErrors, MissingDataFileNamesThePathOption) {

@@ -340,6 +340,18 @@ TEST(Use, NewCommandsRefuseBadInputInOneLine) {
   EXPECT_NE(csv.output.find("not a safetensors file"), std::string::npos) << csv.output;
 }
 
+TEST(Use, EvaluateRefusesValidationLabelsTheModelHasNoClassFor) {
+  const std::string out = trained("configs/iris.yaml", "use_unknown_label", {"train.epochs=1"});
+  const std::string bad = scratch("use_unknown_label.csv");
+  minidl::test::write_file(bad, "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm),target\n"
+                                "5.1,3.5,1.4,0.2,7\n");
+  const auto r = cli("evaluate " + out + " 'data.validation={type: csv, path: " + bad + "}'");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  for (const std::string& part : {bad + ":2:", std::string("label 7"), std::string("3 classes of the training data")})
+    EXPECT_NE(r.output.find(part), std::string::npos) << part << " in: " << r.output;
+}
+
 TEST(Use, WeightsOfAnotherModelAreRefusedInOneReadableLine) {
   const std::string iris = trained("configs/iris.yaml", "use_other_weights_iris", {"train.epochs=1"});
   const std::string linreg = trained("configs/linreg.yaml", "use_other_weights_linreg", {"train.epochs=1"});

@@ -52,6 +52,10 @@ class CsvDataset : public TensorDataset {
   std::vector<std::string> feature_names() const override { return feature_names_; }
   /// The target column's name; "" when it was optional and absent (the targets are zeros).
   const std::string& target_name() const { return target_name_; }
+  /// "path:line:column" of row `index`'s target field (its first field without a target),
+  /// found by reading the file again; the path alone when that cannot be read again (a pipe,
+  /// a file changed since).
+  std::string sample_origin(int64_t index) const override;
 
  private:
   explicit CsvDataset(detail::CsvTable&& table);

@@ -2,6 +2,7 @@
 // Dataset: a fixed number of samples that can be gathered, by index, into batch tensors.
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -40,6 +41,9 @@ class Dataset {
   virtual int64_t num_classes() const = 0;
   /// The features' names where the source has them (a CSV header), in order; else empty.
   virtual std::vector<std::string> feature_names() const;
+  /// Where sample `index` comes from, for messages: "iris.csv:7:19" (a CSV file's line and its
+  /// target's column); "" where the dataset cannot say.
+  virtual std::string sample_origin(int64_t index) const;
 
   /// Writes the samples `indices` (each in [0, size())), in that order, into `features` and
   /// `targets`: contiguous tensors shaped and typed as allocate_batch(indices.size()) makes them.
@@ -56,6 +60,11 @@ class Dataset {
   /// Every sample, in order, as one batch (e.g. to evaluate on a whole validation set).
   Batch all() const;
 };
+
+/// Calls visit(first, targets) with the targets of samples first, first + 1, ... in chunks,
+/// from sample 0 in order, until visit returns false or every sample was seen: checks over a
+/// whole dataset's targets without a batch of all its features at once.
+void visit_targets(const Dataset& dataset, const std::function<bool(int64_t first, const Tensor& targets)>& visit);
 
 /// Puts a concrete dataset in a shared_ptr (moving or copying it; tensors share their data),
 /// so that loaders, subsets and splits can keep it alive.
