@@ -1,6 +1,8 @@
 #include "minidl/experiment/experiment.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <utility>
 
 #include "minidl/core/parallel.hpp"
 #include "minidl/experiment/data_builder.hpp"
@@ -23,6 +25,19 @@ std::vector<std::string> resolve_metrics(const Config& config, bool classificati
     throw ConfigError(config.metrics_where, "metric 'accuracy' needs classification data, but the "
                                             "training targets are regression values");
   return config.metrics;
+}
+
+// The smallest and largest of the dataset's (float) targets.
+std::pair<double, double> target_range(const data::Dataset& dataset) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  data::visit_targets(dataset, [&](int64_t, const Tensor& targets) {
+    for (const float t : targets.to_vector()) {
+      low = std::min<double>(low, t);
+      high = std::max<double>(high, t);
+    }
+    return true;
+  });
+  return {low, high};
 }
 
 // The thread count is set before the data is read: loading runs on it too.
@@ -48,8 +63,8 @@ Experiment::Experiment(Config config, RunData data) : config_(std::move(config))
 
   const LossEntry& loss = losses().find(config_.loss.type);
   check_loss_fits(config_.loss.type, loss.make.targets,
-                  {train_->task(), built.output, train_->target_shape(), train_->num_classes(), built.output_where,
-                   config_.loss.where});
+                  {train_->task(), built.output, train_->target_shape(), train_->num_classes(),
+                   [this] { return target_range(*train_); }, built.output_where, config_.loss.where});
   if (!config_.model.layers.empty())
     if (std::optional<ConfigWarning> warning =
             loss_input_warning(config_.loss.type, loss.make.takes, model_->outputs(),

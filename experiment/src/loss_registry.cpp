@@ -1,5 +1,7 @@
 #include "minidl/experiment/loss_registry.hpp"
 
+#include "minidl/core/number_text.hpp"
+
 namespace minidl::experiment {
 
 namespace {
@@ -21,15 +23,30 @@ Registry<LossEntry>& losses() {
   return registry;
 }
 
+namespace {
+
+// A loss on probabilities (binary cross-entropy) computes a number from other targets, even a
+// negative "loss", and trains towards nonsense: as PyTorch's, the op does not check.
+void check_probabilities(const std::string& name, const LossContext& ctx) {
+  const auto [low, high] = ctx.target_range();
+  if (low >= 0.0 && high <= 1.0) return;
+  throw ConfigError(ctx.loss_where, name + " needs targets in [0, 1] (probabilities, such as 0/1 labels), but the "
+                                           "training targets range from " + format_number(low) + " to " +
+                                           format_number(high) + ": use mse (or l1, huber) for a regression");
+}
+
+}  // namespace
+
 void check_loss_fits(const std::string& name, nn::Targets targets, const LossContext& ctx) {
   const Location& output_where = ctx.output_where.origin.empty() ? ctx.loss_where : ctx.output_where;
-  if (targets == nn::Targets::Values) {
+  if (targets != nn::Targets::ClassIndices) {
     if (ctx.task != data::Task::Regression)
       throw ConfigError(ctx.loss_where, name + " needs regression targets (float values), but the data has " +
                                             std::to_string(ctx.num_classes) +
                                             " classes: use cross_entropy for classification (a csv source reads "
                                             "its targets as classes when each is a non-negative integer such as 3; "
                                             "task: regression reads them as values)");
+    if (targets == nn::Targets::Probabilities) check_probabilities(name, ctx);
     if (!(ctx.output == ctx.target))
       throw ConfigError(output_where, name + " compares the model's output " + to_string(ctx.output) +
                                           " with targets " + to_string(ctx.target) +

@@ -60,6 +60,12 @@ TEST(Checks, AccuracyForRegressionIsBlamedOnTheMetricsKey) {
                         {"accuracy", "regression"});
 }
 
+TEST(Checks, ALossOnProbabilitiesNeedsTargetsInZeroToOneAndSaysSoAtTheLossKey) {
+  // synthetic_linear's y = 2 x0 - 3.4 x1 + 4.2 + noise spreads far beyond [0, 1].
+  const std::string bce = edited(edited(kRegression, "loss: mse", "loss: bce_with_logits"), "metrics: [loss, accuracy]\n", "");
+  expect_error_at(build_error(bce), "exp.yaml", 6, 7, {"bce_with_logits", "[0, 1]", "training targets range from"});
+}
+
 TEST(Checks, TheLastLayerMustHaveOneOutputPerClass) {
   EXPECT_NO_THROW(Experiment run(parse_config(kClasses, "exp.yaml")));
   for (const std::string out : {"2", "4"}) {

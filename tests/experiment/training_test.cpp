@@ -167,6 +167,23 @@ TEST(ModelErrors, LossThatDoesNotFitTheTargets) {
   }
 }
 
+TEST(ModelErrors, BinaryCrossEntropyOnTargetsOutsideZeroToOneIsAnErrorAtTheLossNamingTheirRange) {
+  // Diabetes progression runs from 25 to 346: bce_with_logits computed a negative "loss" and
+  // trained. The op stays PyTorch's (no check); the config is refused before training.
+  const ConfigError e =
+      config_error_from([] { Experiment run(load_config("configs/diabetes.yaml", {{"loss=bce_with_logits"}})); });
+  expect_override_error(e, "loss=bce_with_logits", {"bce_with_logits", "[0, 1]", "from 25 to 346"});
+
+  const fs::path dir = minidl::test::scratch("bce_targets");
+  fs::create_directories(dir);
+  minidl::test::write_file(dir / "binary.csv", "a,b,target\n0.5,1,0\n1.5,2,1\n2.5,3,0.25\n");
+  EXPECT_NO_THROW(Experiment run(load_config(
+      "configs/diabetes.yaml",
+      {{"data.train.path=" + (dir / "binary.csv").string(), "data.validation=", "model.0.in=2", "loss=bce_with_logits"}})))
+      << "targets in [0, 1] are probabilities";
+  fs::remove_all(dir);
+}
+
 TEST(ModelErrors, ClassLabelsReadAsARegressionSayHowToReadThemAsClasses) {
   // Labels -1 and 1 (an SVM's habit) are integers, but not class indices: the column is read as
   // a regression, and cross_entropy's error says which option reads it as classes instead.

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "minidl/autograd/variable.hpp"
 #include "minidl/core/registry.hpp"
@@ -58,6 +59,9 @@ struct LossContext {
   Shape target;
   /// Classes of a classification dataset (0 for regression).
   int64_t num_classes = 0;
+  /// The smallest and largest target of a regression dataset, as the loss will see them; called
+  /// only for a loss that needs probabilities (it reads every target).
+  std::function<std::pair<double, double>()> target_range;
   /// What sets the output's width (the last `out` option), blamed for an output that does not
   /// fit; when empty, `loss_where` is.
   Location output_where;
@@ -65,8 +69,8 @@ struct LossContext {
 };
 
 /// Throws ConfigError when loss `name`, which needs `targets`, does not fit the data and the
-/// model's output: cross-entropy on regression targets, an output width that is not the number
-/// of classes or the target's shape.
+/// model's output: cross-entropy on regression targets, targets outside [0, 1] for a loss that
+/// needs probabilities, an output width that is not the number of classes or the target's shape.
 void check_loss_fits(const std::string& name, nn::Targets targets, const LossContext& context);
 
 /// The warning for a model whose outputs are probabilities (it ends in softmax or sigmoid, named

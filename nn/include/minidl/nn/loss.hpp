@@ -14,9 +14,10 @@
 
 namespace minidl::nn {
 
-/// What a loss compares the model's output with: one class index per sample, or values of the
-/// output's shape. A config checks its data against it before training.
-enum class Targets { ClassIndices, Values };
+/// What a loss compares the model's output with: one class index per sample, values of the
+/// output's shape, or such values that are probabilities in [0, 1]. A config checks its data
+/// against it before training (the loss itself, like PyTorch's, does not check the range).
+enum class Targets { ClassIndices, Values, Probabilities };
 
 /// The reductions a config may choose (Reduction::None gives no scalar to train on).
 inline constexpr std::string_view kReductions[] = {"mean", "sum"};
@@ -123,7 +124,7 @@ class NLLLoss : public Loss {
 /// computed stably.
 class BCEWithLogitsLoss : public Loss {
  public:
-  static constexpr Targets targets = Targets::Values;
+  static constexpr Targets targets = Targets::Probabilities;
   static constexpr Scores takes = Scores::Logits;
   static constexpr std::string_view doc = "sigmoid + binary cross-entropy on targets in [0, 1] (torch.nn.BCEWithLogitsLoss)";
   using Loss::Loss;
