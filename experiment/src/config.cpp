@@ -73,6 +73,7 @@ DataConfig read_data(const ConfigNode& node) {
   }
   d.transform = read_section<TransformConfig>(node["transform"]);
   d.transform_where = node["transform"].location();
+  d.batch_size_where = node["batch_size"].location();
   d.drop_last_where = node["drop_last"].location();
   return d;
 }

@@ -40,6 +40,42 @@ std::pair<double, double> target_range(const data::Dataset& dataset) {
   return {low, high};
 }
 
+// The fewest samples a batch of an epoch holds; 0 when no batch remains.
+int64_t smallest_batch(int64_t samples, int64_t batch_size, bool drop_last) {
+  const int64_t rest = samples % batch_size;
+  if (samples >= batch_size) return rest > 0 && !drop_last ? rest : batch_size;
+  return drop_last ? 0 : samples;
+}
+
+// A batch size a little above `batch_size` whose batches all hold `need` samples or more; 0 if
+// none is near.
+int64_t batch_size_that_fits(int64_t samples, int64_t batch_size, int64_t need) {
+  constexpr int64_t kNear = 64;
+  for (int64_t k = batch_size + 1; k <= std::min(samples, batch_size + kNear); ++k)
+    if (smallest_batch(samples, k, false) >= need) return k;
+  return 0;
+}
+
+// A batch smaller than a layer needs in training (BatchNorm over one value per channel with a
+// last batch of one) would stop the run mid-epoch; the sizes are known before training.
+void check_batches_fit(const DataConfig& data, int64_t samples, const BatchNeed& need) {
+  const int64_t smallest = smallest_batch(samples, data.batch_size, data.drop_last);
+  if (smallest == 0 || smallest >= need.samples) return;
+  const std::string layer = "layer " + std::to_string(need.layer) + " (" + need.type + ") needs at least " +
+                            std::to_string(need.samples) + " samples in each training batch";
+  if (data.batch_size < need.samples)
+    throw ConfigError(data.batch_size_where, "data.batch_size: " + std::to_string(data.batch_size) + " is too small: " +
+                                                 layer + "; use a batch size of at least " +
+                                                 std::to_string(need.samples));
+  const int64_t fits = batch_size_that_fits(samples, data.batch_size, need.samples);
+  throw ConfigError(data.batch_size_where,
+                    "data.batch_size: " + std::to_string(data.batch_size) + " leaves a last batch of " +
+                        std::to_string(smallest) + " of the " + std::to_string(samples) + " training samples" +
+                        (data.validation_split > 0 ? " left after the validation split" : "") + ", but " +
+                        layer + ": set data.drop_last: true to drop that batch, or another batch size" +
+                        (fits > 0 ? " (" + std::to_string(fits) + " leaves none that small)" : ""));
+}
+
 // The thread count is set before the data is read: loading runs on it too.
 RunData threads_then_data(const Config& config, const Preprocessing* saved) {
   if (config.threads > 0) set_num_threads(config.threads);
@@ -60,6 +96,7 @@ Experiment::Experiment(Config config, RunData data) : config_(std::move(config))
   Generator gen(config_.seed);
   BuiltModel built = build_model(config_.model, train_->feature_shape(), gen);
   model_ = std::move(built.net);
+  check_batches_fit(config_.data, train_->size(), built.batch_need);
 
   const LossEntry& loss = losses().find(config_.loss.type);
   check_loss_fits(config_.loss.type, loss.make.targets,

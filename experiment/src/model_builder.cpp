@@ -55,6 +55,7 @@ BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) 
   Shape batch_shape = input;
   batch_shape.insert(0, 1);
   Variable probe(Tensor::zeros(batch_shape));  // one sample of zeros finds each output shape
+  BatchNeed need;
   for (size_t i = 0; i < config.layers.size(); ++i) {
     LayerConfig& layer = config.layers[i];
     const Shape in = sample_shape(probe.shape());
@@ -63,6 +64,7 @@ BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) 
     std::shared_ptr<nn::Module> module = std::move(built.module);
     layer.layer.options = std::move(built.options);  // with what the layer inferred, e.g. `in`
     apply_init(*module, layer, gen);
+    if (const int64_t samples = module->min_training_batch(in); samples > need.samples) need = {samples, i, layer.layer.type};
     module->eval();  // the probe must not draw dropout masks
     try {
       probe = module->forward(probe);
@@ -84,7 +86,7 @@ BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) 
       throw ConfigError(config.init_from_where, std::string("cannot start from these weights: ") + e.what());
     }
   }
-  return {net, sample_shape(probe.shape()), output_where(config)};
+  return {net, sample_shape(probe.shape()), output_where(config), need};
 }
 
 }  // namespace minidl::experiment

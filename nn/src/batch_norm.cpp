@@ -85,6 +85,11 @@ Variable BatchNorm::forward_activated(const Variable& input, Activation activati
                     activation);
 }
 
+int64_t BatchNorm::min_training_batch(const Shape& sample) const {
+  const int64_t per_channel = sample.size() > 0 && sample[0] > 0 ? sample.numel() / sample[0] : 1;
+  return per_channel > 1 ? 1 : 2;
+}
+
 int64_t BatchNorm::num_batches_tracked() const { return num_batches_tracked_.data<int64_t>()[0]; }
 
 std::string BatchNorm::extra_repr() const {

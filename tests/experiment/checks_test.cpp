@@ -90,6 +90,23 @@ TEST(Checks, ASourcesDeclaredClassCountIsTheOneTheOutputMustHave) {
   }
 }
 
+TEST(Checks, ABatchOfOneSampleForBatchNormIsAnErrorAtTheBatchSize) {
+  // 60 samples in batches of 59 leave a last batch of 1: its batch statistics do not exist, and
+  // training stopped there, mid-epoch.
+  const std::vector<std::string> last_of_one{"model.1=batch_norm1d", "data.batch_size=59"};
+  expect_override_error(build_error(kClasses, last_of_one), "data.batch_size=59",
+                        {"data.batch_size", "last batch of 1", "layer 1 (batch_norm1d)", "data.drop_last: true"});
+  const std::string in_file = edited(edited(kClasses, "  - relu", "  - batch_norm1d"), "model:", "  batch_size: 59\nmodel:");
+  expect_error_at(build_error(in_file), "exp.yaml", 4, 15, {"layer 1 (batch_norm1d)"});
+  expect_override_error(build_error(kClasses, {"model.1=batch_norm1d", "data.batch_size=1"}), "data.batch_size=1",
+                        {"layer 1 (batch_norm1d)", "at least 2"});
+  // What the error suggests works, and without batch-norm the short batch trains.
+  const std::vector<std::string> dropped{"model.1=batch_norm1d", "data.batch_size=59", "data.drop_last=true"};
+  EXPECT_NO_THROW(Experiment run(parse_config(kClasses, "exp.yaml", dropped)));
+  const std::vector<std::string> plain{"data.batch_size=59"};
+  EXPECT_NO_THROW(Experiment run(parse_config(kClasses, "exp.yaml", plain)));
+}
+
 TEST(Checks, AParamGroupLeftEmptyByAnEarlierOneNamesIt) {
   const std::string groups = edited(kClasses, "optimizer: {type: sgd, lr: 0.1}",
                                     "optimizer:\n"

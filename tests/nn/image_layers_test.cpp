@@ -130,6 +130,20 @@ TEST(BatchNorm1d, TakesFeatureVectorsAndRefusesImages) {
   EXPECT_THROW(bn(Variable(batch_of({5, 3, 2, 2}, 4))), ShapeError);
 }
 
+TEST(BatchNorm, NeedsTwoSamplesPerTrainingBatchOnlyForOneValuePerChannel) {
+  // The batch variance of one value per channel is undefined: training refuses [1, C] (as
+  // PyTorch does); a config checks its batches against this declaration first.
+  BatchNorm1d features(3);
+  EXPECT_EQ(features.min_training_batch(Shape{3}), 2);
+  EXPECT_EQ(features.min_training_batch(Shape{3, 5}), 1) << "[1, 3, 5] holds 5 values per channel";
+  EXPECT_THROW(features(Variable(batch_of({1, 3}, 4))), ValueError);
+  EXPECT_NO_THROW(features(Variable(batch_of({1, 3, 5}, 4))));
+  BatchNorm2d images(3);
+  EXPECT_EQ(images.min_training_batch(Shape{3, 4, 4}), 1);
+  EXPECT_EQ(images.min_training_batch(Shape{3, 1, 1}), 2);
+  EXPECT_EQ(LayerNorm(std::vector<int64_t>{4}).min_training_batch(Shape{4}), 1) << "per-sample statistics";
+}
+
 TEST(LayerNorm, NormalisesEachSampleOverItsTrailingDims) {
   LayerNorm ln(std::vector<int64_t>{4});
   const Variable y = ln(Variable(Tensor::from({1.0f, 2.0f, 3.0f, 4.0f, 2.0f, 2.0f, 2.0f, 6.0f}).reshape({2, 4})));

@@ -45,6 +45,7 @@ struct DataConfig {
   TransformConfig transform;
   Location transform_where;
   int64_t batch_size = 32;
+  Location batch_size_where;
   bool shuffle = true;
   bool drop_last = false;
   Location drop_last_where;

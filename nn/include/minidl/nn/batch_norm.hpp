@@ -37,6 +37,8 @@ class BatchNorm : public Module {
   /// batch_norm with the activation applied as the output is written (see Module).
   Variable forward_activated(const Variable& input, Activation activation, int64_t average_pool) override;
   std::string extra_repr() const override;
+  /// 2 for samples of one value per channel ([C]): a batch variance needs two values.
+  int64_t min_training_batch(const Shape& sample) const override;
   const Tensor& running_mean() const { return running_mean_; }
   const Tensor& running_var() const { return running_var_; }
   int64_t num_batches_tracked() const;

@@ -50,6 +50,11 @@ class Module {
   /// What this module's outputs are: Probabilities for Softmax and Sigmoid, LogProbabilities for
   /// LogSoftmax, a container's last child's, Unknown for every other module.
   virtual Scores outputs() const { return Scores::Unknown; }
+  /// The fewest samples a training batch must hold when each of this module's input samples has
+  /// shape `sample`: 2 where training takes statistics over the batch that one sample cannot give
+  /// (BatchNorm over one value per channel), 1 for every other module. A config's batches are
+  /// checked against it before training.
+  virtual int64_t min_training_batch(const Shape& /*sample*/) const { return 1; }
   /// activation(forward(input)), then averaged over average_pool x average_pool windows when
   /// that is > 1, in one op with the same bits as the modules one after the other, where this
   /// module can (Conv2d; BatchNorm without a pool); an undefined Variable where it cannot.
