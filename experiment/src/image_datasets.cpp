@@ -24,6 +24,7 @@ std::string fashion_mnist_file(const std::string& root, const std::string& name)
   if (is_file(path)) return path;
   std::error_code ec;
   const std::string where = std::filesystem::is_directory(root, ec) ? "'" + root + "' has no " + name + ".gz (nor " + name + ")"
+                             : std::filesystem::exists(root, ec)    ? "'" + root + "' is a file, not a folder"
                                                                      : "folder '" + root + "' does not exist";
   throw OptionError("fashion_mnist", "root",
                     where + ": install the Debian package dataset-fashion-mnist (`make deps` does), or set root to "

@@ -78,7 +78,10 @@ BuiltModel build_model(ModelConfig& config, const Shape& input, Generator& gen) 
   if (!config.init_from.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(config.init_from, ec))
-      throw ConfigError(config.init_from_where, "weights file '" + config.init_from + "' does not exist");
+      throw ConfigError(config.init_from_where, "weights file '" + config.init_from + "' " +
+                                                    (std::filesystem::is_directory(config.init_from, ec)
+                                                         ? "is a folder: name a .safetensors file in it"
+                                                         : "does not exist"));
     try {
       nn::load(*net, config.init_from, /*strict=*/true);
       require_finite_weights(*net, config.init_from);

@@ -61,6 +61,9 @@ TEST(ImageSourceErrors, MissingRootIsAnErrorAtRoot) {
   const ConfigError e = build_error("configs/fashion_softmax.yaml", {"data.train.root=/no/such/folder"});
   EXPECT_EQ(e.where().origin, "override 'data.train.root=/no/such/folder'");
   expect_mentions(e.problem(), {"data.train.root", "/no/such/folder", "dataset-fashion-mnist"});
+  // A file given as the root is called a file.
+  const ConfigError file = build_error("configs/fashion_softmax.yaml", {"data.train.root=configs/linreg.yaml"});
+  expect_mentions(file.problem(), {"data.train.root", "configs/linreg.yaml", "is a file, not a folder"});
 }
 
 TEST(ImageSourceErrors, UnknownSplitListsTheKnownOnes) {

@@ -98,5 +98,15 @@ TEST(InitFrom, AMissingFileIsAnErrorAtTheKey) {
     EXPECT_EQ(e.where().line, 12);  // `  init_from: nowhere.safetensors`
     EXPECT_EQ(e.where().column, 14);
     EXPECT_NE(e.problem().find("nowhere.safetensors"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().find("does not exist"), std::string::npos) << e.what();
+  }
+  // A folder (a run's, where its model.safetensors is meant) is called a folder.
+  text.replace(text.find("nowhere.safetensors"), std::string("nowhere.safetensors").size(), "tests");
+  try {
+    Experiment run(parse_config(text, "init_from.yaml"));
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where().line, 12);
+    EXPECT_NE(e.problem().find("'tests' is a folder"), std::string::npos) << e.what();
   }
 }
